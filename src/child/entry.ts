@@ -1,0 +1,139 @@
+/**
+ * The program a child process runs. It waits for one call (or, when kept
+ * warm, many), imports the module that defines the method, rebuilds `this`
+ * and the arguments, runs the method and replies with the value or the
+ * error. Nothing else is loaded until a call needs it.
+ */
+import { decode } from '../codec/decode.js';
+import { encode } from '../codec/encode.js';
+import type { Encoded } from '../codec/tags.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { readRss, resetPeakRss } from '../measure/proc-status.js';
+import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type FailurePhase } from '../protocol.js';
+import { globalState } from '../shared/global-state.js';
+import { loadTarget } from './load-target.js';
+
+// Before any user module loads: decorated methods now run inline.
+globalState().inChild = true;
+
+const childSide = { side: 'the child' } as const;
+const controllers = new Map<number, AbortController[]>();
+
+function send(message: ChildMessage, then?: () => void): void {
+  process.send!(message, (error: Error | null) => {
+    if (error && message.type === 'result') return sendUnserializable(message.id, error);
+    then?.();
+  });
+}
+
+/** The reply couldn't be serialized after all: answer anyway, the caller must never hang. */
+function sendUnserializable(id: number, error: Error): void {
+  const reply: ChildMessage = {
+    [MARKER]: PROTOCOL_VERSION, type: 'error', id, phase: 'encode', path: 'result',
+    reason: `Node could not serialize it (${error.message})`, error: { v: error.message, t: false }, stats: { loadMs: 0, runMs: 0, peakRss: 0 },
+  };
+  process.send!(reply, () => process.exit(0));
+}
+
+async function handleCall(message: CallMessage): Promise<void> {
+  const { id, target } = message;
+  const signals = Array.from({ length: message.signals }, () => new AbortController());
+  controllers.set(id, signals);
+  if (message.resetPeak) resetPeakRss();
+  let phase: FailurePhase = 'load';
+  let loadMs = 0;
+  let runMs = 0;
+  const stats = () => ({ loadMs, runMs, peakRss: readRss().peak });
+  try {
+    const t0 = performance.now();
+    const { fn, cls } = await loadTarget(target);
+    loadMs = performance.now() - t0;
+
+    phase = 'decode';
+    const hooks = { ...childSide, signals: signals.map((c) => c.signal) };
+    const args = decode(message.args as Encoded, 'args', hooks) as unknown[];
+    const self =
+      target.kind === 'static' ? cls
+      : target.kind === 'function' ? undefined
+      : message.self !== undefined ? decode(message.self as Encoded, 'this', childSide)
+      : Object.create(cls!.prototype as object);
+
+    phase = 'run';
+    const t1 = performance.now();
+    let value: unknown;
+    try {
+      value = await fn.apply(self, args);
+    } finally {
+      runMs = performance.now() - t1;
+    }
+
+    phase = 'encode';
+    const encoded = encode(value, 'result');
+    send({ [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: encoded, stats: stats() }, () => finish(message));
+  } catch (thrown) {
+    send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
+  }
+}
+
+function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ChildMessage {
+  const base = { [MARKER]: PROTOCOL_VERSION, type: 'error', id, stats } as const;
+  if (thrown instanceof SerializationError) {
+    return { ...base, phase: phase === 'run' ? 'encode' : phase, path: thrown.path, reason: thrown.reason, error: encodeThrown(thrown) };
+  }
+  if (phase === 'run' && kind === 'instance' && isPrivateFieldError(thrown)) {
+    return {
+      ...base, phase: 'decode', path: 'this', error: encodeThrown(thrown),
+      reason:
+        "the method uses #private or accessor fields, which can't be read or restored from outside the class, so they don't reach the child. " +
+        'Keep the state the method needs in public fields, or pass it as an argument.',
+    };
+  }
+  return { ...base, phase, error: encodeThrown(thrown) };
+}
+
+/** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
+function encodeThrown(thrown: unknown): Encoded {
+  try {
+    return encode(thrown, 'error');
+  } catch {
+    const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
+    if (thrown instanceof Error) {
+      fallback.name = thrown.name;
+      fallback.stack = thrown.stack;
+    }
+    return encode(fallback, 'error');
+  }
+}
+
+function isPrivateFieldError(thrown: unknown): boolean {
+  return thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message);
+}
+
+function finish(message: CallMessage): void {
+  controllers.delete(message.id);
+  if (message.exitAfter) process.exit(0);
+}
+
+function handleAbort(message: AbortMessage): void {
+  const controller = controllers.get(message.id)?.[message.signal];
+  if (!controller || controller.signal.aborted) return;
+  let reason: unknown;
+  try {
+    reason = decode(message.reason as Encoded, 'reason', childSide);
+  } catch {
+    reason = message.reason;
+  }
+  controller.abort(reason);
+}
+
+process.on('message', (message: unknown) => {
+  if (!isProtocolMessage(message) || message[MARKER] !== PROTOCOL_VERSION) return;
+  const parentMessage = message as unknown as CallMessage | AbortMessage;
+  if (parentMessage.type === 'call') void handleCall(parentMessage);
+  else if (parentMessage.type === 'abort') handleAbort(parentMessage);
+});
+
+// The parent is gone, or retired this child: leave, whatever is still scheduled.
+process.on('disconnect', () => process.exit(0));
+
+process.send!({ [MARKER]: PROTOCOL_VERSION, type: 'ready' } satisfies ChildMessage);

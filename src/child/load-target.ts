@@ -1,0 +1,66 @@
+import { ensureClassRegistered } from '../codec/register.js';
+import type { TargetRef } from '../protocol.js';
+import { globalState } from '../shared/global-state.js';
+
+/** The function to call and, for methods, the class it belongs to. */
+export interface LoadedTarget {
+  readonly fn: Function;
+  readonly cls: Function | undefined;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Imports the module once per child and finds the class and method (or function) in it. */
+export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
+  let loading = modules.get(ref.module);
+  if (!loading) {
+    loading = import(ref.module).catch((error: unknown) => {
+      throw explainImportFailure(ref.module, error);
+    }) as Promise<Record<string, unknown>>;
+    modules.set(ref.module, loading);
+  }
+  const exports = await loading;
+  if (ref.kind === 'function') return { fn: findFunction(exports, ref), cls: undefined };
+
+  const cls = pick(exports, ref.owner) ?? (globalState().registry.classRegistry.getValue(ref.owner) as Function | undefined);
+  if (typeof cls !== 'function') {
+    throw new Error(
+      `class "${ref.owner}" was not found: export it from the module under that name, or call registerClass(${ref.owner}) in it. ` +
+        '(A standard method decorator never sees its class, so the child looks the class up by name.)',
+    );
+  }
+  const holder = ref.kind === 'static' ? cls : (cls.prototype as Record<string, unknown>);
+  const fn = (holder as Record<string, unknown>)[ref.method ?? ''];
+  if (typeof fn !== 'function') throw new Error(`class "${ref.owner}" has no ${ref.kind} method "${ref.method}" in the child`);
+  ensureClassRegistered(cls, ref.owner);
+  return { fn, cls };
+}
+
+function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
+  const exported = pick(exports, ref.owner);
+  if (typeof exported === 'function') return exported;
+  // Not exported under its id: isolate() recorded it when the module ran.
+  for (const [key, meta] of globalState().functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
+  throw new Error(`function "${ref.owner}" was not found: export the result of isolate() under that name, or pass isolate(fn, { id })`);
+}
+
+function pick(exports: Record<string, unknown>, name: string): Function | undefined {
+  const direct = exports[name];
+  if (typeof direct === 'function') return direct;
+  const fallback = exports.default as Record<string, unknown> | Function | undefined;
+  if (typeof fallback === 'function' && fallback.name === name) return fallback;
+  const nested = fallback?.[name as never] as unknown;
+  return typeof nested === 'function' ? nested : undefined;
+}
+
+function explainImportFailure(module: string, error: unknown): Error {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(module)) {
+    return new Error(
+      `${module} is TypeScript and the child has no TypeScript loader. Install tsx (npm i -D tsx; isolated-call then uses it for the child), ` +
+        "or pass execArgv: ['--import', 'tsx'], or point the module option at compiled JavaScript.",
+      { cause: error },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

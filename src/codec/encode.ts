@@ -1,0 +1,215 @@
+import { SerializationError } from '../errors/serialization-error.js';
+import { globalState } from '../shared/global-state.js';
+import { describeUnsendable } from './describe-unsendable.js';
+import { arrayPrototype, builtinErrors, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
+import { TAG, Tag, type Encoded, type TagObject } from './tags.js';
+import { formatPath, type PathKey } from './value-path.js';
+
+/**
+ * Turns a value into something structured clone carries exactly.
+ *
+ * Most payloads are plain data that structured clone already handles, so a
+ * read-only scan runs first; if it finds nothing to tag, the value is sent as
+ * it is and the other side skips decoding. Only otherwise does a copying pass
+ * build tags, keeping shared references and cycles as shared references.
+ *
+ * @param root How the value is named in error paths: `args`, `this`, `result`.
+ * @param signals Collects AbortSignals found (parent-side arguments only); without it a signal is unsendable.
+ * @throws SerializationError naming the path of the first value that can't cross.
+ */
+export function encode(value: unknown, root: string, signals?: AbortSignal[]): Encoded {
+  if (isPlainData(value)) return { v: value, t: false };
+  return { v: new Encoder(root, signals).encode(value), t: true };
+}
+
+function isPlainData(root: unknown): boolean {
+  if (typeof root !== 'object' || root === null) return typeof root !== 'symbol' && typeof root !== 'function';
+  const state = globalState();
+  const custom = state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined;
+  const seen = new Set<object>();
+  const pending: object[] = [root];
+  let obj: object | undefined;
+  while ((obj = pending.pop()) !== undefined) {
+    if (seen.has(obj)) continue;
+    seen.add(obj);
+    if (custom?.findApplicable(obj)) return false;
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    let values: Iterable<unknown>;
+    if (proto === objectPrototype) {
+      const record = obj as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (Object.prototype.hasOwnProperty.call(record, TAG)) return false;
+      values = keys.map((k) => record[k]);
+    } else if (proto === arrayPrototype) {
+      values = obj as unknown[];
+    } else if (proto === mapPrototype) {
+      const entries: unknown[] = [];
+      for (const [k, v] of obj as Map<unknown, unknown>) entries.push(k, v);
+      values = entries;
+    } else if (proto === setPrototype) {
+      values = obj as Set<unknown>;
+    } else if (isNativeLeaf(proto)) {
+      continue;
+    } else {
+      return false;
+    }
+    for (const v of values) {
+      const type = typeof v;
+      if (type === 'object') {
+        if (v !== null) pending.push(v as object);
+      } else if (type === 'function' || type === 'symbol') {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+class Encoder {
+  private readonly keys: PathKey[] = [];
+  private readonly memo = new Map<object, unknown>();
+  private readonly state = globalState();
+
+  constructor(
+    private readonly root: string,
+    private readonly signals: AbortSignal[] | undefined,
+  ) {}
+
+  encode(value: unknown): unknown {
+    switch (typeof value) {
+      case 'symbol':
+        return this.symbol(value);
+      case 'function':
+        return this.fail(value);
+      case 'object':
+        if (value === null) return null;
+        return this.memo.has(value) ? this.memo.get(value) : this.object(value);
+      default:
+        return value;
+    }
+  }
+
+  private at(key: PathKey, value: unknown): unknown {
+    this.keys.push(key);
+    const out = this.encode(value);
+    this.keys.pop();
+    return out;
+  }
+
+  private fail(value: unknown, reason = describeUnsendable(value) ?? 'it is of an unsupported type'): never {
+    throw new SerializationError(formatPath(this.root, this.keys), reason);
+  }
+
+  private object(obj: object): unknown {
+    const { registry, customTransformers } = this.state;
+    if (customTransformers > 0) {
+      const transformer = registry.customTransformerRegistry.findApplicable(obj);
+      if (transformer) return this.remember(obj, { [TAG]: Tag.Custom, n: transformer.name, v: transformer.serialize(obj) });
+    }
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if (proto === objectPrototype) {
+      if (Object.prototype.hasOwnProperty.call(obj, TAG)) {
+        const entries: [string, unknown][] = [];
+        this.remember(obj, { [TAG]: Tag.Escaped, v: entries });
+        for (const key of Object.keys(obj)) entries.push([key, this.at(key, (obj as Record<string, unknown>)[key])]);
+        return this.memo.get(obj);
+      }
+      return this.props(obj, this.remember(obj, {}) as Record<string, unknown>);
+    }
+    if (Array.isArray(obj)) {
+      const out: unknown[] = this.remember(obj, new Array(obj.length)) as unknown[];
+      for (let i = 0; i < obj.length; i++) if (i in obj) out[i] = this.at(i, obj[i]);
+      return out;
+    }
+    if (proto === null) return this.props(obj, this.tag(obj, Tag.NullProto, { p: {} }).p as Record<string, unknown>, this.memo.get(obj));
+    if (obj instanceof Map) {
+      const out = this.remember(obj, new Map()) as Map<unknown, unknown>;
+      let i = 0;
+      for (const [k, v] of obj) {
+        out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
+        i++;
+      }
+      return out;
+    }
+    if (obj instanceof Set) {
+      const out = this.remember(obj, new Set()) as Set<unknown>;
+      let i = 0;
+      for (const v of obj) out.add(this.at({ label: `Set item #${i++}` }, v));
+      return out;
+    }
+    if (isNativeLeaf(proto)) return this.remember(obj, obj);
+    if (obj instanceof Error) return this.error(obj);
+    if (obj instanceof URL) return this.tag(obj, Tag.Url, { h: obj.href });
+    if (obj instanceof AbortSignal && this.signals) {
+      const index = this.signals.indexOf(obj);
+      return this.tag(obj, Tag.Signal, { i: index === -1 ? this.signals.push(obj) - 1 : index, a: obj.aborted });
+    }
+    const ctor = (obj as { constructor?: unknown }).constructor;
+    const id = typeof ctor === 'function' ? registry.classRegistry.getIdentifier(ctor as never) : undefined;
+    if (id === undefined) return this.fail(obj);
+    const tag = this.tag(obj, Tag.Instance, { id, p: {} });
+    const allowed = registry.classRegistry.getAllowedProps(ctor as never);
+    return this.props(obj, tag.p as Record<string, unknown>, tag, allowed);
+  }
+
+  /** Copies own enumerable props (or the allowed ones) into `out`. */
+  private props(obj: object, out: Record<string, unknown>, result: unknown = out, only?: readonly string[]): unknown {
+    const record = obj as Record<string, unknown>;
+    for (const key of only ?? Object.keys(record)) defineOwn(out, key, this.at(key, record[key]));
+    return result;
+  }
+
+  private error(err: Error): TagObject {
+    const { registry } = this.state;
+    const ctor = err.constructor;
+    const registered = typeof ctor === 'function' ? registry.classRegistry.getIdentifier(ctor as never) : undefined;
+    const builtin = typeof ctor === 'function' && builtinErrors[ctor.name] === ctor;
+    const tag = this.tag(err, Tag.Error, {
+      id: registered ?? (typeof ctor === 'function' ? ctor.name : 'Error'),
+      r: registered !== undefined ? 1 : builtin ? 2 : 0,
+      n: String(err.name),
+      m: String(err.message),
+      s: typeof err.stack === 'string' ? err.stack : undefined,
+      p: {},
+    });
+    const props = tag.p as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(err)) {
+      if (key === 'stack' || key === 'message') continue;
+      // An error must always reach the other side, so a property that can't
+      // cross is replaced by a note rather than failing the whole error.
+      let value: unknown;
+      try {
+        value = this.at(key, (err as unknown as Record<string, unknown>)[key]);
+      } catch (cause) {
+        value = `[cannot cross: ${cause instanceof SerializationError ? cause.message : String(cause)}]`;
+      }
+      if (key === 'cause') tag.c = [value];
+      else if (key !== 'name') defineOwn(props, key, value);
+    }
+    return tag;
+  }
+
+  private symbol(sym: symbol): unknown {
+    const globalKey = Symbol.keyFor(sym);
+    if (globalKey !== undefined) return { [TAG]: Tag.Symbol, k: globalKey, g: true };
+    const id = this.state.registry.symbolRegistry.getIdentifier(sym);
+    return id === undefined ? this.fail(sym) : { [TAG]: Tag.Symbol, k: id, g: false };
+  }
+
+  private tag(obj: object, kind: Tag, fields: Record<string, unknown>): TagObject {
+    const tag = { [TAG]: kind, ...fields } as TagObject;
+    this.memo.set(obj, tag);
+    return tag;
+  }
+
+  private remember<T>(obj: object, out: T): T {
+    this.memo.set(obj, out);
+    return out;
+  }
+}
+
+/** Assigns without triggering setters, so a `__proto__` key stays plain data. */
+export function defineOwn(target: object, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else (target as Record<string, unknown>)[key] = value;
+}

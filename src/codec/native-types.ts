@@ -1,0 +1,35 @@
+/**
+ * Prototypes of the objects structured clone (and Node's IPC serializer)
+ * copies faithfully by itself, contents included. Buffer is among them: Node's
+ * serializer writes it as a host object and rebuilds a Buffer.
+ */
+const typedArrayPrototypes: ReadonlySet<object> = new Set(
+  [
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView, Buffer,
+  ].map((c) => c.prototype),
+);
+
+export const objectPrototype = Object.prototype;
+export const arrayPrototype = Array.prototype;
+export const mapPrototype = Map.prototype;
+export const setPrototype = Set.prototype;
+
+/** Leaf objects copied natively with nothing inside that the codec must visit. */
+export function isNativeLeaf(proto: object | null): boolean {
+  return (
+    proto === Date.prototype ||
+    proto === RegExp.prototype ||
+    proto === ArrayBuffer.prototype ||
+    proto === Number.prototype ||
+    proto === String.prototype ||
+    proto === Boolean.prototype ||
+    (proto !== null && typedArrayPrototypes.has(proto))
+  );
+}
+
+/** Built-in error classes the other side always has. */
+export const builtinErrors: Readonly<Record<string, new (message?: string) => Error>> = {
+  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError:
+    AggregateError as unknown as new (message?: string) => Error,
+};

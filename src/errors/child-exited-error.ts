@@ -1,0 +1,56 @@
+import { IsolatedCallError, type IsolatedCallErrorCode } from './isolated-call-error.js';
+
+/** How a child process ended, as the parent saw it. */
+export interface ChildExit {
+  pid: number | undefined;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last ~8 KB the child wrote to stderr. */
+  stderr: string;
+}
+
+/**
+ * The child ended before it replied: `process.exit()` in the method, an
+ * uncaught exception in a timer, a native crash, or a kill from outside.
+ * Code `ERR_ISOLATED_CHILD_EXITED`.
+ */
+export class ChildExitedError extends IsolatedCallError {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The last ~8 KB of the child's stderr: usually the reason. */
+  readonly stderr: string;
+
+  constructor(exit: ChildExit, message?: string, code: IsolatedCallErrorCode = 'ERR_ISOLATED_CHILD_EXITED') {
+    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+    super(
+      code,
+      message ??
+        `The isolated child (pid ${exit.pid}) ${how} before it replied. ` +
+          (exit.stderr ? `Its stderr ended with:\n${lastLines(exit.stderr, 12)}` : 'It wrote nothing to stderr.'),
+      { pid: exit.pid },
+    );
+    this.exitCode = exit.exitCode;
+    this.signal = exit.signal;
+    this.stderr = exit.stderr;
+  }
+}
+
+/**
+ * The child ran out of V8 heap. Raise `maxOldSpaceSize`, or process less per
+ * call. Code `ERR_ISOLATED_CHILD_OOM`.
+ */
+export class ChildOutOfMemoryError extends ChildExitedError {
+  constructor(exit: ChildExit, heapLimitMb: number | undefined) {
+    const limit = heapLimitMb === undefined ? "Node's default heap limit" : `maxOldSpaceSize ${heapLimitMb} MB`;
+    super(
+      exit,
+      `The isolated child (pid ${exit.pid}) ran out of memory (${limit}) and was ended by V8. ` +
+        'Raise the maxOldSpaceSize option or make the call work on less data at once.',
+      'ERR_ISOLATED_CHILD_OOM',
+    );
+  }
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}

@@ -1,0 +1,18 @@
+export { Isolated, type IsolatedDecorator, type AsyncMethod } from './decorator/isolated.js';
+export { isolate } from './decorator/isolate.js';
+export { isIsolatedChild } from './is-isolated-child.js';
+export type { IsolatedOptions, CallInfo, Class } from './options.js';
+export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
+export type { MethodStats } from './parent/method-pool.js';
+export { registerClass, registerSymbol, registerCustom, type RegisterClassOptions, type CustomTransformer } from './codec/register.js';
+export { measureRss, type RssMeasurement, type RssSnapshot } from './measure/measure-rss.js';
+export { isModuleLoaded } from './measure/is-module-loaded.js';
+export { IsolatedCallError, type IsolatedCallErrorCode, type IsolatedCallErrorInit } from './errors/isolated-call-error.js';
+export { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from './errors/child-exited-error.js';
+export { CallTimeoutError } from './errors/call-timeout-error.js';
+export { CallAbortedError } from './errors/call-aborted-error.js';
+export { SerializationError } from './errors/serialization-error.js';
+export { ModuleLoadError } from './errors/module-load-error.js';
+export { ProtocolError } from './errors/protocol-error.js';
+export { ShutdownError } from './errors/shutdown-error.js';
+export { InvalidOptionError } from './errors/invalid-option-error.js';

@@ -1,0 +1,82 @@
+import { createRequire, isBuiltin } from 'node:module';
+import { Session } from 'node:inspector';
+import { fileURLToPath } from 'node:url';
+
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * Whether a package (or a file) is loaded in this process, CommonJS or ESM.
+ *
+ * - A bare specifier (`typescript`, `@scope/pkg`, `pkg/sub`) matches any file
+ *   under `node_modules/<package>/`; an absolute path or `file:` URL matches that file.
+ * - CommonJS modules, including those loaded through `import()`, are found in
+ *   `require.cache`.
+ * - ES modules have no public registry in Node 20. They are found through
+ *   Node's inspector: `Debugger.enable` reports every script V8 has parsed,
+ *   ES modules included. This sees modules evaluated by Node or by a runner
+ *   that hands source to V8 (vitest); it can't see a module whose code was
+ *   bundled into another file under a different name.
+ * - Built-ins (`node:fs`) are looked up in `process.moduleLoadList`.
+ *
+ * It never guesses: when the inspector can't be used, it throws rather than
+ * answer false.
+ *
+ * @throws Error when ES modules can't be listed (the inspector is unavailable).
+ */
+export function isModuleLoaded(specifier: string): boolean {
+  if (typeof specifier !== 'string' || specifier === '') throw new TypeError('isModuleLoaded() takes a package name or a file path');
+  if (isBuiltin(specifier)) {
+    const name = specifier.replace(/^node:/, '');
+    const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList ?? [];
+    return loaded.some((entry) => entry === `NativeModule ${name}` || entry.startsWith(`NativeModule ${name}/`));
+  }
+  const matches = matcherFor(specifier);
+  for (const file of Object.keys(requireFromHere.cache)) if (matches(file)) return true;
+  return parsedScripts().some((url) => matches(url.startsWith('file:') ? safePath(url) : url));
+}
+
+function matcherFor(specifier: string): (file: string) => boolean {
+  if (specifier.startsWith('file:') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier)) {
+    const path = specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier;
+    return (file) => file === path;
+  }
+  const parts = specifier.split('/');
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  const needle = `/node_modules/${name}/`;
+  return (file) => file.replace(/\\/g, '/').includes(needle);
+}
+
+function parsedScripts(): string[] {
+  const urls: string[] = [];
+  const session = new Session();
+  try {
+    session.connect();
+    session.on('Debugger.scriptParsed', (event: { params: { url: string } }) => {
+      if (event.params.url) urls.push(event.params.url);
+    });
+    // A same-thread session answers synchronously: every script parsed so far
+    // is reported before post() returns.
+    let failure: Error | null = null;
+    session.post('Debugger.enable', (error) => {
+      failure = error;
+    });
+    session.post('Debugger.disable');
+    if (failure) throw failure;
+  } catch (error) {
+    throw new Error(
+      `isModuleLoaded() can't list the ES modules of this process, so it can't tell: ${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    session.disconnect();
+  }
+  return urls;
+}
+
+function safePath(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Encoded } from '../codec/tags.js';
+import type { TargetRef } from '../protocol.js';
+
+/** One call of an isolated method, prepared and encoded, waiting to run. */
+export interface CallJob {
+  /** `Class.method`, for messages. */
+  readonly label: string;
+  readonly target: TargetRef;
+  readonly self: Encoded | undefined;
+  readonly args: Encoded;
+  /** AbortSignals found in the arguments, in the order the child numbers them. */
+  readonly signals: readonly AbortSignal[];
+  /** Captured at the call, to append the caller's frames to a rethrown error. */
+  readonly callSite: Error;
+  readonly startedAt: number;
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ResolvedOptions } from '../options.js';
+
+/** Parent flags that would break or block a child, or fight the parent for a port or a file. */
+const DROPPED = /^--(inspect|debug|watch|test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|input-type|run|experimental-test|experimental-default-type|interactive)(?:-[\w-]+)?(?:=|$)|^-(e|p|i)$/;
+/** Dropped flags whose value comes as the next argument rather than after `=`. */
+const TAKES_VALUE = /^(--(eval|print|input-type|inspect-port|debug-port|watch-path|test-name-pattern|test-skip-pattern|test-reporter|test-reporter-destination|test-concurrency|test-shard|test-timeout|cpu-prof-dir|cpu-prof-name|cpu-prof-interval|heap-prof-dir|heap-prof-name|heap-prof-interval|diagnostic-dir|heapsnapshot-signal|heapsnapshot-near-heap-limit|run)|-e|-p)$/;
+
+/** Parent flags that mean TypeScript can already be loaded. */
+const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-strip-types|--experimental-transform-types/;
+
+/**
+ * The parent's Node flags that a child should share: loaders (`--import tsx`,
+ * `--require`, `--loader`), conditions, heap and feature flags; without the
+ * ones that would break or block it (`--inspect*`, `--watch`, `--test`,
+ * profilers, `--eval`).
+ */
+export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < parentArgv.length; i++) {
+    const flag = parentArgv[i]!;
+    if (DROPPED.test(flag)) {
+      if (TAKES_VALUE.test(flag)) i++;
+      continue;
+    }
+    kept.push(flag);
+  }
+  return kept;
+}
+
+export interface ChildCommand {
+  /** What to exec: node itself, or `setpriv` wrapping node. */
+  readonly execPath: string;
+  /** Everything before the child entry on the command line. */
+  readonly execArgv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** The options that decide the command, as one string: children with equal keys are interchangeable. */
+  readonly key: string;
+}
+
+let setprivPath: string | null | undefined;
+
+/**
+ * `setpriv --pdeathsig KILL` makes the kernel kill the child the moment the
+ * parent dies, even while the child is stuck in synchronous code where no
+ * 'disconnect' handler can run. It's a tiny exec in front of node (util-linux,
+ * present on Linux distributions); where it's missing the child relies on its
+ * IPC channel closing.
+ */
+function findSetpriv(): string | null {
+  if (setprivPath === undefined) {
+    setprivPath = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
+    if (process.env.ISOLATED_CALL_NO_SETPRIV) setprivPath = null;
+  }
+  return setprivPath;
+}
+
+/** Builds the command that starts a child for a method with these options and this module. */
+export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
+  const flags = inheritedExecArgv();
+  if (options.maxOldSpaceSize !== undefined) {
+    for (let i = flags.length - 1; i >= 0; i--) if (flags[i]!.startsWith('--max-old-space-size')) flags.splice(i, 1);
+    flags.push(`--max-old-space-size=${options.maxOldSpaceSize}`);
+  }
+  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, flags) : undefined;
+  if (tsLoader) flags.push('--import', tsLoader);
+  if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
+  flags.push(...options.execArgv);
+
+  const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
+  const setpriv = findSetpriv();
+  const key = JSON.stringify([flags, options.env]);
+  return setpriv
+    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, key }
+    : { execPath: process.execPath, execArgv: flags, env, key };
+}
+
+/**
+ * A child asked to import a `.ts` module needs a TypeScript loader. The
+ * parent's is passed on with its flags; a parent without one (a vitest
+ * worker, which compiles TypeScript in-process) gets tsx for the child when
+ * tsx can be resolved from the module or from this package.
+ */
+function typeScriptLoaderFor(module: string, flags: readonly string[]): string | undefined {
+  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some((f) => TS_LOADER.test(f))) return undefined;
+  const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
+  for (const base of [modulePath, fileURLToPath(import.meta.url)]) {
+    try {
+      return pathToFileURL(createRequire(base).resolve('tsx')).href;
+    } catch {
+      // not resolvable from here; try the next place
+    }
+  }
+  return undefined;
+}

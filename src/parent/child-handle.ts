@@ -1,0 +1,241 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { debuglog } from 'node:util';
+import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
+import { ProtocolError } from '../errors/protocol-error.js';
+import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
+import type { ChildCommand } from './child-command.js';
+import { childGone, installExitHook, liveChildren } from './live-children.js';
+
+const debug = debuglog('isolated-call');
+
+/** The child entry sits next to the parent's build output (dist/child.cjs). */
+const childEntry = fileURLToPath(new URL('./child.cjs', import.meta.url));
+
+const STDERR_TAIL = 8192;
+const OOM_PATTERN = /JavaScript heap out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/;
+/** How long to wait for stderr to drain after 'exit' before giving up on 'close'. */
+const CLOSE_WAIT_MS = 200;
+
+export type ChildReply = ResultMessage | ErrorMessage;
+
+interface Pending {
+  resolve(reply: ChildReply): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One child process as the parent sees it: sends calls, routes replies by id,
+ * keeps the tail of stderr, and turns every way the child can end into a
+ * rejection of whatever is still pending on it.
+ */
+export class ChildHandle {
+  readonly process: ChildProcess;
+  readonly pid: number | undefined;
+  readonly spawnedAt = performance.now();
+  readyAt: number | undefined;
+  /** Calls started on this child. */
+  calls = 0;
+  /** Peak RSS the child reported for its last call, in bytes. */
+  lastPeakRss = 0;
+  /** Set once the child is gone and its stderr is drained. */
+  exit: ChildExit | undefined;
+  /** Set when the parent decided to end the child (retire, kill). */
+  ending = false;
+  private readonly pending = new Map<number, Pending>();
+  private stderrTail = '';
+  private readonly exitWaiters: (() => void)[] = [];
+  private referenced = true;
+
+  constructor(
+    command: ChildCommand,
+    private readonly heapLimitMb: number | undefined,
+  ) {
+    this.process = fork(childEntry, [], {
+      execPath: command.execPath,
+      execArgv: [...command.execArgv],
+      env: command.env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    this.pid = this.process.pid;
+    debug('started child pid %d: %s %o', this.pid, command.execPath, command.execArgv);
+    liveChildren.add(this);
+    installExitHook();
+
+    const stderr = this.process.stderr!;
+    stderr.setEncoding('utf8');
+    stderr.on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
+    });
+    this.process.on('message', (message) => this.onMessage(message));
+    this.process.on('error', (error) => this.onSpawnError(error));
+    let exitCode: number | null = null;
+    let signal: NodeJS.Signals | null = null;
+    this.process.once('exit', (code, sig) => {
+      exitCode = code;
+      signal = sig;
+      setTimeout(() => this.finish(exitCode, signal), CLOSE_WAIT_MS).unref();
+    });
+    this.process.once('close', () => this.finish(exitCode ?? this.process.exitCode, signal ?? this.process.signalCode));
+  }
+
+  get alive(): boolean {
+    return this.exit === undefined;
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Sends a call and resolves with the child's reply; rejects if the child ends first. */
+  request(message: ParentMessage & { type: 'call' }): Promise<ChildReply> {
+    if (this.exit) return Promise.reject(this.exitError(this.exit));
+    this.calls++;
+    return new Promise<ChildReply>((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject });
+      this.setReferenced(true);
+      this.send(message, (error) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.settle(message.id);
+        pending.reject(error);
+      });
+    });
+  }
+
+  /** Fire-and-forget message (abort); losing it to a dead child is fine. */
+  notify(message: ParentMessage): void {
+    this.send(message, () => {});
+  }
+
+  /** Stops waiting for a call (timeout, abort): its reply, if any, is dropped. */
+  forget(id: number, reason: Error): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.settle(id);
+    pending.reject(reason);
+  }
+
+  /** Ends the child now. */
+  kill(): void {
+    this.ending = true;
+    if (this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null) {
+      debug('killing child pid %d', this.pid);
+      this.process.kill('SIGKILL');
+    }
+  }
+
+  /** Lets the child leave on its own (it exits when its channel closes), killing it after `grace` ms. */
+  retire(grace: number): void {
+    this.ending = true;
+    if (this.process.connected) this.process.disconnect();
+    this.killAfter(grace);
+  }
+
+  /** Kills the child after `ms` unless it is gone by then. Never keeps the parent alive. */
+  killAfter(ms: number): void {
+    this.ending = true;
+    this.setReferenced(false);
+    if (this.exit) return;
+    setTimeout(() => this.kill(), ms).unref();
+  }
+
+  /** Resolves once the child is gone (immediately if it is). */
+  exited(): Promise<void> {
+    return this.exit ? Promise.resolve() : new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /**
+   * An idle child must never keep the parent's event loop alive, a busy one
+   * must: its result is still to come.
+   */
+  setReferenced(on: boolean): void {
+    if (on === this.referenced || this.exit) return;
+    this.referenced = on;
+    const channel = this.process.channel as { ref?(): void; unref?(): void } | null | undefined;
+    if (on) {
+      this.process.ref();
+      channel?.ref?.();
+      (this.process.stderr as unknown as Socket | null)?.ref();
+    } else {
+      this.process.unref();
+      channel?.unref?.();
+      (this.process.stderr as unknown as Socket | null)?.unref();
+    }
+  }
+
+  private send(message: ParentMessage, onError: (error: Error) => void): void {
+    try {
+      this.process.send(message, (error) => {
+        if (error) onError(error);
+      });
+    } catch (error) {
+      onError(error as Error);
+    }
+  }
+
+  private settle(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.setReferenced(false);
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isProtocolMessage(message)) return; // someone else's traffic on the channel
+    if (message[MARKER] !== PROTOCOL_VERSION) {
+      return this.protocolFailure(
+        `The child (pid ${this.pid}) speaks isolated-call protocol ${String(message[MARKER])}, this parent speaks ${PROTOCOL_VERSION}. ` +
+          'Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).',
+      );
+    }
+    const { type, id } = message as { type: unknown; id?: unknown };
+    if (type === 'ready') {
+      this.readyAt = performance.now();
+      return;
+    }
+    if ((type !== 'result' && type !== 'error') || typeof id !== 'number' || !('stats' in message)) {
+      return this.protocolFailure(`The child (pid ${this.pid}) sent a malformed message (type ${JSON.stringify(type)}).`);
+    }
+    const pending = this.pending.get(id);
+    if (!pending) return; // a late reply to a call that timed out or was aborted
+    this.settle(id);
+    pending.resolve(message as unknown as ChildReply);
+  }
+
+  private protocolFailure(text: string): void {
+    const error = new ProtocolError(text, { pid: this.pid });
+    this.rejectAll(error);
+    this.kill();
+  }
+
+  private onSpawnError(error: Error): void {
+    debug('child pid %d error: %s', this.pid, error.message);
+    // 'error' also fires when kill() or send() fail on a process already gone;
+    // only a failed spawn (no pid) means calls can't proceed.
+    if (this.pid === undefined) {
+      this.rejectAll(error);
+      this.finish(null, null);
+    }
+  }
+
+  private rejectAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+
+  private finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (this.exit) return;
+    this.exit = { pid: this.pid, exitCode, signal, stderr: this.stderrTail };
+    debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
+    this.rejectAll(this.exitError(this.exit));
+    for (const waiter of this.exitWaiters.splice(0)) waiter();
+    childGone(this);
+  }
+
+  private exitError(exit: ChildExit): ChildExitedError {
+    return OOM_PATTERN.test(exit.stderr) ? new ChildOutOfMemoryError(exit, this.heapLimitMb) : new ChildExitedError(exit);
+  }
+}

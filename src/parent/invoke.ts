@@ -1,0 +1,116 @@
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { encode } from '../codec/encode.js';
+import { ensureClassRegistered } from '../codec/register.js';
+import type { MethodMeta } from '../decorator/method-meta.js';
+import { CallAbortedError } from '../errors/call-aborted-error.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { resolveOptions } from '../options.js';
+import type { TargetRef } from '../protocol.js';
+import { globalState } from '../shared/global-state.js';
+import type { CallJob } from './call-job.js';
+import { childCommand } from './child-command.js';
+import { MethodPool } from './method-pool.js';
+import { pools } from './pools.js';
+
+interface MethodRuntime {
+  readonly defaultsVersion: number;
+  readonly module: string;
+  readonly pool: MethodPool;
+}
+
+const runtimes = new WeakMap<MethodMeta, MethodRuntime>();
+
+/**
+ * A call of an isolated method in the parent: encode `this` and the
+ * arguments (failing before any child starts), then hand the call to the
+ * method's pool.
+ */
+export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promise<unknown> {
+  const startedAt = performance.now();
+  try {
+    const owner = ownerOf(meta, self);
+    const runtime = runtimeFor(meta, owner?.name);
+    const { options } = runtime.pool;
+    const ownerId = owner ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name) : (options.id ?? meta.name);
+    if (owner) ensureClassRegistered(owner, ownerId);
+    const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
+
+    const signals: AbortSignal[] = [];
+    const encodedArgs = encode(args, 'args', signals);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted) throw new CallAbortedError(label, aborted.reason, undefined);
+    const encodedSelf = meta.kind === 'instance' && options.sendThis ? encode(self, 'this') : undefined;
+
+    const target: TargetRef = {
+      module: runtime.module,
+      owner: ownerId,
+      kind: meta.kind,
+      ...(meta.kind === 'function' ? {} : { method: meta.name }),
+    };
+    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite: new Error('call site'), startedAt };
+    return runtime.pool.run(job);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function ownerOf(meta: MethodMeta, self: unknown): Function | undefined {
+  if (meta.kind === 'function') return undefined;
+  if (meta.kind === 'static') return typeof self === 'function' ? self : meta.owner;
+  const ctor = typeof self === 'object' && self !== null ? (self as { constructor?: unknown }).constructor : undefined;
+  if (typeof ctor !== 'function') {
+    throw new TypeError(`Isolated method ${meta.name} was called without an instance as \`this\`; call it as instance.${meta.name}(...)`);
+  }
+  return ctor;
+}
+
+function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRuntime {
+  const state = globalState();
+  const cached = runtimes.get(meta);
+  if (cached && cached.defaultsVersion === state.defaultsVersion) return cached;
+  if (cached) pools.delete(cached.pool);
+
+  const options = resolveOptions(state.defaults, meta.options);
+  const label = ownerName ? `${options.id ?? ownerName}.${meta.name}` : (options.id ?? meta.name);
+  const module = options.module !== undefined ? toFileUrl(options.module) : meta.detectedModule;
+  if (module === undefined) {
+    throw new ModuleLoadError('', `Could not tell which module defines ${label}. Pass the module option: @Isolated({ module: import.meta.url }) or __filename.`);
+  }
+  warnIfMainScript(module, label);
+  const pool = new MethodPool(label, options, childCommand(options, module));
+  pools.add(pool);
+  const runtime: MethodRuntime = { defaultsVersion: state.defaultsVersion, module, pool };
+  runtimes.set(meta, runtime);
+  return runtime;
+}
+
+/** The pool of a decorated function, creating it if needed (for `warmUp`). */
+export function poolOf(meta: MethodMeta, ownerName: string | undefined): MethodPool {
+  return runtimeFor(meta, ownerName).pool;
+}
+
+function toFileUrl(module: string): string {
+  return module.startsWith('file:') ? module : pathToFileURL(module).href;
+}
+
+const warned = new Set<string>();
+
+/** The child imports the module: if that's the main script, its top-level code runs again there. */
+function warnIfMainScript(module: string, label: string): void {
+  const main = process.argv[1];
+  if (!main || warned.has(module)) return;
+  let modulePath: string;
+  try {
+    modulePath = fileURLToPath(module);
+  } catch {
+    return;
+  }
+  if (modulePath === main || modulePath.replace(/\.[cm]?[jt]s$/, '') === main) {
+    warned.add(module);
+    process.emitWarning(
+      `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its top-level code runs again in the child. ` +
+        'Move the class to a module of its own, or guard top-level work with isIsolatedChild().',
+      { code: 'ISOLATED_CALL_MAIN_MODULE' },
+    );
+  }
+}

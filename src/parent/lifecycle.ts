@@ -1,0 +1,76 @@
+import type { MethodMeta } from '../decorator/method-meta.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { resolveOptions, type IsolatedOptions } from '../options.js';
+import { globalState } from '../shared/global-state.js';
+import { poolOf } from './invoke.js';
+import type { MethodStats } from './method-pool.js';
+import { pools } from './pools.js';
+import { endStandbys } from './standby.js';
+
+/** Options for the whole process, besides per-method defaults. */
+export interface ProcessOptions extends IsolatedOptions {
+  /**
+   * The most children alive at once across every isolated method, standby
+   * children included; further calls wait. Default: `max(4, 2 × os.availableParallelism())`.
+   */
+  maxChildren?: number;
+}
+
+/**
+ * Sets defaults for every isolated method in this process (for example
+ * `execArgv` for a test suite). Options written on a decorator still win.
+ * Each call replaces the previous defaults; methods pick them up at their next call.
+ *
+ * @throws InvalidOptionError naming a bad option.
+ */
+export function configure(options: ProcessOptions): void {
+  const { maxChildren, ...defaults } = options;
+  resolveOptions(defaults);
+  const state = globalState();
+  if (maxChildren !== undefined) {
+    if (typeof maxChildren !== 'number' || !(maxChildren >= 1)) throw new InvalidOptionError('maxChildren', `expected a number >= 1, got ${String(maxChildren)}`);
+    state.maxChildren = maxChildren;
+  }
+  state.defaults = defaults;
+  state.defaultsVersion++;
+}
+
+/** Per-method counters: calls, failures, queue length, running calls and children alive. */
+export function stats(): MethodStats[] {
+  return [...pools].map((pool) => pool.stats());
+}
+
+/** Options of {@link shutdown}. */
+export interface ShutdownOptions {
+  /** Kill children with calls still running (those calls reject). Default: `false`, let them finish. */
+  force?: boolean;
+}
+
+/**
+ * Ends every warm and standby child and rejects queued calls with
+ * `ShutdownError`. Calls already running finish, unless `force` is set.
+ * Resolves once every child of this SDK is gone. Later calls start afresh.
+ */
+export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
+  const waits: Promise<void>[] = [];
+  for (const pool of pools) waits.push(...pool.close(options.force === true));
+  pools.clear();
+  for (const child of endStandbys()) waits.push(child.exited());
+  // Pools are rebuilt on the next call of each method.
+  globalState().defaultsVersion++;
+  await Promise.all(waits);
+}
+
+/**
+ * Starts a child ahead of the first call of an isolated method: its standby
+ * child (`standby: true`) or one warm child (`keepAlive` > 0). Does nothing
+ * for other methods. Never at import time: you choose when to pay for it.
+ *
+ * @param method A decorated method (`Class.prototype.method`, `Class.method`) or an `isolate()` function.
+ * @throws InvalidOptionError when `method` is not isolated.
+ */
+export function warmUp(method: Function): void {
+  const meta: MethodMeta | undefined = globalState().methods.get(method);
+  if (!meta) throw new InvalidOptionError('method', `warmUp() takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`);
+  poolOf(meta, meta.owner?.name).warmUp();
+}

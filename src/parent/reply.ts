@@ -1,0 +1,99 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { decode } from '../codec/decode.js';
+import { TAG, Tag, type Encoded } from '../codec/tags.js';
+import { ModuleLoadError } from '../errors/module-load-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import type { CallJob } from './call-job.js';
+import type { ChildReply } from './child-handle.js';
+
+const parentSide = { side: 'the parent' } as const;
+
+/** Turns the child's reply into the call's value, or throws what the call should reject with. */
+export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
+  if (reply.type === 'result') return decode(reply.value as Encoded, 'result', parentSide);
+
+  const encoded = reply.error as Encoded;
+  const exports = reply.phase === 'run' && needsUserErrorClass(encoded) ? await loadedExports(job.target.module) : undefined;
+  const findErrorClass = exports ? (name: string) => pickFunction(exports, name) : undefined;
+  let thrown: unknown;
+  try {
+    thrown = decode(encoded, 'error', { ...parentSide, findErrorClass });
+  } catch (error) {
+    thrown = error; // decode already fell back as far as it could; keep what it says
+  }
+  switch (reply.phase) {
+    case 'load':
+      throw new ModuleLoadError(
+        job.target.module,
+        `The child (pid ${pid}) could not load ${job.label} from ${job.target.module}: ${messageOf(thrown)}`,
+        { cause: thrown, pid },
+      );
+    case 'decode':
+    case 'encode':
+      throw new SerializationError(reply.path ?? (reply.phase === 'decode' ? 'args' : 'result'), reply.reason ?? messageOf(thrown), {
+        cause: thrown,
+        pid,
+      });
+    default:
+      throw stitchStack(thrown, job.callSite);
+  }
+}
+
+/** The child's stack (the throw site in the user's code), then the caller's frames. */
+function stitchStack(thrown: unknown, callSite: Error): unknown {
+  if (!(thrown instanceof Error) || typeof thrown.stack !== 'string') return thrown;
+  const callerFrames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
+  if (callerFrames) {
+    Object.defineProperty(thrown, 'stack', {
+      value: `${thrown.stack}\n    at <isolated-call: rethrown in the parent, called from>\n${callerFrames}`,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  return thrown;
+}
+
+function needsUserErrorClass(encoded: Encoded): boolean {
+  const v = encoded.v as Record<string, unknown> | null;
+  return encoded.t && typeof v === 'object' && v !== null && v[TAG] === Tag.Error && v.r !== 2;
+}
+
+const exportsCache = new Map<string, Record<string, unknown> | undefined>();
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * The exports of the module that defines the method, if this process has
+ * already loaded it: never loads anything new (the parent must not import a
+ * heavy dependency just to rebuild an error). CommonJS modules are read from
+ * require.cache; an ES module is imported, which returns the instance already
+ * evaluated. Under vitest, modules are evaluated by vite's runner, not Node, so
+ * import() would evaluate a second copy; there, register error classes
+ * instead (registerClass or the classes option).
+ */
+async function loadedExports(moduleUrl: string): Promise<Record<string, unknown> | undefined> {
+  if (exportsCache.has(moduleUrl)) return exportsCache.get(moduleUrl);
+  let exports: Record<string, unknown> | undefined;
+  try {
+    const path = fileURLToPath(moduleUrl);
+    const cached = requireFromHere.cache[path];
+    if (cached) exports = cached.exports as Record<string, unknown>;
+    else if (!process.env.VITEST) exports = (await import(moduleUrl)) as Record<string, unknown>;
+  } catch {
+    exports = undefined;
+  }
+  exportsCache.set(moduleUrl, exports);
+  return exports;
+}
+
+function pickFunction(exports: Record<string, unknown>, name: string): Function | undefined {
+  const direct = exports[name];
+  if (typeof direct === 'function') return direct;
+  const fallback = (exports.default as Record<string, unknown> | undefined)?.[name];
+  return typeof fallback === 'function' ? fallback : undefined;
+}
+
+function messageOf(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

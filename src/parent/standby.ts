@@ -1,0 +1,32 @@
+import { ChildHandle } from './child-handle.js';
+import type { ChildCommand } from './child-command.js';
+
+/**
+ * One child started ahead of time per distinct child command, idle before it
+ * has loaded any user module (like Python's forkserver): a call takes it and
+ * skips Node's start-up. It never keeps the parent alive.
+ */
+const standbys = new Map<string, ChildHandle>();
+
+export function takeStandby(command: ChildCommand): ChildHandle | undefined {
+  const child = standbys.get(command.key);
+  if (!child) return undefined;
+  standbys.delete(command.key);
+  return child.alive && !child.ending ? child : undefined;
+}
+
+export function ensureStandby(command: ChildCommand, heapLimitMb: number | undefined): void {
+  const current = standbys.get(command.key);
+  if (current && current.alive && !current.ending) return;
+  const child = new ChildHandle(command, heapLimitMb);
+  child.setReferenced(false);
+  standbys.set(command.key, child);
+}
+
+/** Ends every standby child (shutdown). */
+export function endStandbys(): ChildHandle[] {
+  const ended = [...standbys.values()];
+  standbys.clear();
+  for (const child of ended) child.kill();
+  return ended;
+}

@@ -1,0 +1,55 @@
+import { availableParallelism } from 'node:os';
+import SuperJSON from 'superjson';
+import type { MethodMeta } from '../decorator/method-meta.js';
+import type { IsolatedOptions } from '../options.js';
+
+/**
+ * Everything that must be one per process, whichever copy of the SDK reads it.
+ *
+ * A process can hold two copies of this package at once: the child entry is a
+ * CommonJS bundle, while the user's module may import the ESM build (and a
+ * parent may mix `require` and `import`). Registries kept in module scope
+ * would split in two, so they live on `globalThis` under a `Symbol.for` key
+ * that every copy agrees on.
+ */
+export interface GlobalState {
+  /** Set by the child entry before it loads any user module. */
+  inChild: boolean;
+  /** Decorated wrapper function -> what the child needs to run the original. */
+  readonly methods: WeakMap<Function, MethodMeta>;
+  /** `module URL + '#' + id` -> function-form targets created by `isolate()`. */
+  readonly functions: Map<string, MethodMeta>;
+  /**
+   * The SDK's private superjson instance, used for its registries
+   * (`registerClass`, `registerSymbol`, `registerCustom`). Never the global
+   * default instance, so a user's own superjson set-up is left alone.
+   */
+  readonly registry: SuperJSON;
+  /** How many custom transformers were registered; 0 lets the codec skip looking them up. */
+  customTransformers: number;
+  /** Process-wide defaults set by `configure()`. */
+  defaults: IsolatedOptions;
+  /** Bumped by `configure()`, so methods re-resolve their options. */
+  defaultsVersion: number;
+  /** Process-wide cap on live children, across all methods. */
+  maxChildren: number;
+}
+
+const STATE_KEY = Symbol.for('isolated-call.state.v1');
+
+type StateHolder = { [STATE_KEY]?: GlobalState };
+
+export function globalState(): GlobalState {
+  const holder = globalThis as StateHolder;
+  return (holder[STATE_KEY] ??= {
+    inChild: false,
+    methods: new WeakMap(),
+    functions: new Map(),
+    registry: new SuperJSON(),
+    customTransformers: 0,
+    defaults: {},
+    defaultsVersion: 0,
+    maxChildren: Math.max(4, availableParallelism() * 2),
+  });
+}
+
