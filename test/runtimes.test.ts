@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const scripts = fileURLToPath(new URL('./fixtures/scripts/', import.meta.url));
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, args, { cwd: scripts, encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`exit ${result.status}: ${result.stderr}`);
+  const last = result.stdout.trim().split('\n').pop()!;
+  return { json: JSON.parse(last), stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('every way people run code', () => {
+  it('passes loader flags on and drops the ones that would break a child', () => {
+    const { json } = run(['--conditions=isolated-test', '--inspect=127.0.0.1:0', 'runtime-info.mjs']);
+    const argv: string[] = json.child.execArgv;
+    expect(json.child.pid).not.toBe(json.parentPid);
+    expect(argv).toContain('--conditions=isolated-test');
+    expect(argv.some((f) => f.startsWith('--inspect'))).toBe(false);
+    expect(argv).toContain('--stack-size=2000'); // the execArgv option adds flags
+    expect(json.child.envVar).toBe('from-option'); // the env option adds variables
+  });
+
+  it("shows the child's console output in the parent's stdout and stderr", () => {
+    const { stdout, stderr } = run(['runtime-info.mjs']);
+    expect(stdout).toContain('out:hello');
+    expect(stderr).toContain('err:hello');
+  });
+
+  it('runs TypeScript sources under tsx, giving the child the same loader', () => {
+    const { json } = run(['--import', 'tsx', 'tsx-main.ts']);
+    expect(json.sum).toBe(42);
+    expect(json.childPid).not.toBe(json.parentPid);
+  });
+
+  it('warns when the module the child imports is the main script', () => {
+    const { json, stderr } = run(['main-module.mjs']);
+    expect(json.result).toBe(42);
+    expect(stderr).toContain('ISOLATED_CALL_MAIN_MODULE');
+    expect(stderr).toContain('isIsolatedChild()');
+  });
+});
+
+describe('isModuleLoaded', () => {
+  it('sees ESM-only packages through the inspector and CommonJS ones in require.cache', () => {
+    const { json } = run(['module-loaded.mjs']);
+    expect(json.before).toEqual({ superjson: false, reflect: false });
+    expect(json.after).toEqual({ superjson: true, reflect: true, neverLoaded: false, builtin: true });
+  });
+});
