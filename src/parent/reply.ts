@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
-import { TAG, Tag, type Encoded } from '../codec/tags.js';
+import type { Encoded } from '../codec/tags.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { CallJob } from './call-job.js';
@@ -14,7 +14,9 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
   if (reply.type === 'result') return decode(reply.value as Encoded, 'result', parentSide);
 
   const encoded = reply.error as Encoded;
-  const exports = reply.phase === 'run' && needsUserErrorClass(encoded) ? await loadedExports(job.target.module) : undefined;
+  // Any tagged value may hold a user error class, also below a built-in top
+  // (a cause, AggregateError.errors, a thrown object's field).
+  const exports = reply.phase === 'run' && encoded.t ? await loadedExports(job.target.module) : undefined;
   const findErrorClass = exports ? (name: string) => pickFunction(exports, name) : undefined;
   let thrown: unknown;
   try {
@@ -55,11 +57,6 @@ function stitchStack(thrown: unknown, callSite: Error): unknown {
   return thrown;
 }
 
-function needsUserErrorClass(encoded: Encoded): boolean {
-  const v = encoded.v as Record<string, unknown> | null;
-  return encoded.t && typeof v === 'object' && v !== null && v[TAG] === Tag.Error && v.r !== 2;
-}
-
 const exportsCache = new Map<string, Record<string, unknown> | undefined>();
 const requireFromHere = createRequire(import.meta.url);
 
@@ -79,12 +76,20 @@ async function loadedExports(moduleUrl: string): Promise<Record<string, unknown>
     const path = fileURLToPath(moduleUrl);
     const cached = requireFromHere.cache[path];
     if (cached) exports = cached.exports as Record<string, unknown>;
-    else if (!process.env.VITEST) exports = (await import(moduleUrl)) as Record<string, unknown>;
+    else if (!inVitestWorker()) exports = (await import(moduleUrl)) as Record<string, unknown>;
   } catch {
     exports = undefined;
   }
   exportsCache.set(moduleUrl, exports);
   return exports;
+}
+
+/**
+ * Asks the process itself, not the VITEST variable: that is inherited by every
+ * process a test spawns, which would then wrongly skip the import.
+ */
+function inVitestWorker(): boolean {
+  return '__vitest_worker__' in globalThis;
 }
 
 function pickFunction(exports: Record<string, unknown>, name: string): Function | undefined {
