@@ -1,15 +1,44 @@
-// npm run demo — the parent's memory before and after isolated calls.
-import { isModuleLoaded, measureRss } from 'isolated-call';
-import { Transpiler } from './heavy-dependency/transpiler.js';
+// npm run demo
+//
+// The article's experiment (delete a module from the cache: nothing is freed;
+// run it in a child process: everything is) redone with typescript as the
+// heavy dependency. Each row runs in its own fresh `node --expose-gc` process,
+// so one measurement can't leak into the next.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Row } from './demo/work.js';
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const transpiler = new Transpiler();
-const start = measureRss();
-const { result, delta } = await measureRss(async () => {
-  let out = '';
-  for (let i = 0; i < 3; i++) out = await transpiler.transpile('let x: number = 1');
-  return out;
+const rows = [
+  { label: "(a) require('typescript') in the parent", script: 'direct.ts' },
+  { label: '(b) (a), then delete from require.cache + gc', script: 'de-import.ts' },
+  { label: '(c) the same work through @Isolated()', script: 'isolated.ts' },
+];
+const tsx = import.meta.resolve('tsx'); // each script is TypeScript too
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const results = rows.map(({ label, script }) => {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', tsx, fileURLToPath(new URL(`demo/${script}`, import.meta.url))], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`${script} failed (status ${run.status}, signal ${run.signal})`);
+  return { label, row: JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Row };
 });
-console.log(`output: ${JSON.stringify(result)}`);
-console.log(`parent RSS at start: ${mb(start.rss)}; grew by ${mb(delta)} over 3 isolated calls`);
-console.log(`typescript loaded in the parent: ${isModuleLoaded('typescript')}`);
+
+const header = ['', 'start', 'after work', 'after cleanup', 'kept', 'still loaded'];
+const table = results.map(({ label, row }) => [
+  label,
+  mb(row.start),
+  mb(row.afterWork),
+  mb(row.afterCleanup),
+  `${row.afterCleanup >= row.start ? '+' : ''}${mb(row.afterCleanup - row.start)}`,
+  row.loadedAfterCleanup ? 'yes' : 'no',
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+
+console.log('Parent RSS in MB, transpiling 20 × a 200-function file with typescript');
+console.log(line(header));
+for (const r of table) console.log(line(r));
+console.log(`Child's peak RSS for (c), from onCallEnd: ${mb(results[2]!.row.childPeak ?? 0)} MB (given back to the OS when it exited)`);
