@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CallTimeoutError, IsolatedCallError, shutdown } from 'isolated-call';
+import { loadFixture } from './helpers/fixtures.js';
+import { waitForExit } from './helpers/processes.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+afterAll(() => shutdown());
+
+const crashes = () => loadFixture('tc39', 'crashes');
+
+async function caught(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to reject');
+}
+
+describe('the timeout option', () => {
+  it('rejects with CallTimeoutError carrying the timeout, and kills the child', async () => {
+    const { Crashes } = await crashes();
+    const error = await caught(new Crashes().sleep(20_000));
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(error).toBeInstanceOf(IsolatedCallError);
+    expect(error.code).toBe('ERR_ISOLATED_TIMEOUT');
+    expect(error.timeout).toBe(300);
+    expect(error.message).toContain('300 ms');
+    expect(error.message).toContain('Raise the timeout option');
+    expect(error.pid).toEqual(expect.any(Number));
+    expect(await waitForExit(error.pid, 3000)).toBe(true);
+  });
+
+  it('kills a child stuck in synchronous code', async () => {
+    const { Crashes } = await crashes();
+    const error = await caught(new Crashes().spin(join(mkdtempSync(join(tmpdir(), 'ic-timeout-')), 'pid')));
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(error.timeout).toBe(300);
+    expect(await waitForExit(error.pid, 3000)).toBe(true);
+  });
+});
