@@ -10,7 +10,7 @@ import { globalState } from '../shared/global-state.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle, type ChildReply } from './child-handle.js';
-import { mayStartChild } from './live-children.js';
+import { hasRoom, markBusy, markIdle, mayStartChild } from './live-children.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
 
@@ -90,7 +90,7 @@ export class MethodPool {
   /** Starts the standby child (or, with keepAlive, one warm child) ahead of the first call. */
   warmUp(): void {
     if (this.options.standby) ensureStandby(this.command, this.options.maxOldSpaceSize);
-    else if (this.options.keepAlive > 0 && this.children.size === 0 && mayStartChild(globalState().maxChildren, () => {})) {
+    else if (this.options.keepAlive > 0 && this.children.size === 0 && hasRoom(globalState().maxChildren)) {
       this.makeIdle(this.adopt(new ChildHandle(this.command, this.options.maxOldSpaceSize)));
     }
   }
@@ -234,14 +234,18 @@ export class MethodPool {
   private makeIdle(child: ChildHandle): void {
     child.setReferenced(false);
     this.idle.push(child);
+    markIdle(child, () => this.dropIdle(child));
     this.idleTimers.set(
       child,
-      setTimeout(() => {
-        const index = this.idle.indexOf(child);
-        if (index !== -1) this.idle.splice(index, 1);
-        this.retire(child);
-      }, this.options.keepAlive).unref(),
+      setTimeout(() => this.dropIdle(child), this.options.keepAlive).unref(),
     );
+  }
+
+  /** Ends an idle child: its keepAlive ran out, or another call needs its place under maxChildren. */
+  private dropIdle(child: ChildHandle): void {
+    const index = this.idle.indexOf(child);
+    if (index !== -1) this.idle.splice(index, 1);
+    this.retire(child);
   }
 
   private takeIdle(): ChildHandle | undefined {
@@ -249,6 +253,7 @@ export class MethodPool {
     while ((child = this.idle.pop()) !== undefined) {
       clearTimeout(this.idleTimers.get(child));
       this.idleTimers.delete(child);
+      markBusy(child);
       if (child.alive && !child.ending) return child;
     }
     return undefined;
@@ -257,6 +262,7 @@ export class MethodPool {
   private retire(child: ChildHandle): void {
     clearTimeout(this.idleTimers.get(child));
     this.idleTimers.delete(child);
+    markBusy(child);
     child.retire(this.options.grace);
   }
 
