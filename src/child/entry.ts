@@ -88,6 +88,17 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
         'Keep the state the method needs in public fields, or pass it as an argument.',
     };
   }
+  if (phase === 'run' && !(thrown instanceof Error)) {
+    // A thrown non-Error is rethrown as that very value, so no stand-in will
+    // do: say what can't cross, as for a result.
+    try {
+      return { ...base, phase, error: encode(thrown, 'thrown') };
+    } catch (error) {
+      if (error instanceof SerializationError) {
+        return { ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) };
+      }
+    }
+  }
   return { ...base, phase, error: encodeThrown(thrown) };
 }
 

@@ -28,7 +28,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
     case 'load':
       throw new ModuleLoadError(
         job.target.module,
-        `The child (pid ${pid}) could not load ${job.label} from ${job.target.module}: ${messageOf(thrown)}`,
+        `The child (pid ${pid}) could not load ${job.label} from ${job.target.module}: ${messageOf(thrown)}${loadHint(thrown, job.label)}`,
         { cause: thrown, pid },
       );
     case 'decode':
@@ -97,6 +97,15 @@ function pickFunction(exports: Record<string, unknown>, name: string): Function 
   if (typeof direct === 'function') return direct;
   const fallback = (exports.default as Record<string, unknown> | undefined)?.[name];
   return typeof fallback === 'function' ? fallback : undefined;
+}
+
+/** What to do about an import that failed; the class/method lookups already say it. */
+function loadHint(thrown: unknown, label: string): string {
+  const code = (thrown as { code?: unknown } | null)?.code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    return `. Check that the module option (or the detected module) is the file that defines ${label}, and that its dependencies resolve from there.`;
+  }
+  return '';
 }
 
 function messageOf(value: unknown): string {

@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { IsolatedCallError, SerializationError, shutdown, stats } from 'isolated-call';
+import { loadFixture } from './helpers/fixtures.js';
+import { waitForExit } from './helpers/processes.js';
+
+afterAll(() => shutdown());
+
+const fixture = () => loadFixture('tc39', 'unsendable');
+
+async function caught(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to reject');
+}
+
+const alive = (target: string) => stats().find((s) => s.target === target)?.alive ?? 0;
+
+describe('SerializationError: where a value could not cross', () => {
+  it('an argument fails before any child is forked, with its path', async () => {
+    const { Unsendable } = await fixture();
+    const error = await caught(new Unsendable().takes(1, { handler: () => {} }));
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error).toBeInstanceOf(IsolatedCallError);
+    expect(error.code).toBe('ERR_ISOLATED_SERIALIZE');
+    expect(error.path).toBe('args[1].handler');
+    expect(error.reason).toMatch(/function/);
+    expect(error.message).toContain('args[1].handler');
+    expect(error.pid).toBeUndefined();
+    expect(alive('Unsendable.takes')).toBe(0);
+  });
+
+  it('this state fails before any child is forked, with its path', async () => {
+    const { Unsendable } = await fixture();
+    const instance = new Unsendable();
+    instance.logger = { log: () => {} };
+    const error = await caught(instance.usesThis());
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error.path).toBe('this.logger.log');
+    expect(error.pid).toBeUndefined();
+    expect(alive('Unsendable.usesThis')).toBe(0);
+  });
+
+  it('a result the child cannot send is reported by the child and raised in the parent', async () => {
+    const { Unsendable } = await fixture();
+    const error = await caught(new Unsendable().returnsHandle());
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error.code).toBe('ERR_ISOLATED_SERIALIZE');
+    expect(error.path).toBe('result.handle');
+    expect(error.pid).toEqual(expect.any(Number));
+    expect(await waitForExit(error.pid)).toBe(true);
+  });
+
+  it('a thrown non-Error the child cannot send is reported with its path', async () => {
+    const { Unsendable } = await fixture();
+    const error = await caught(new Unsendable().throwsUnsendable());
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error.path).toBe('thrown.retry');
+    expect(error.pid).toEqual(expect.any(Number));
+  });
+});
