@@ -1,5 +1,5 @@
 import { createRequire, isBuiltin } from 'node:module';
-import { Session } from 'node:inspector';
+import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
 
 const requireFromHere = createRequire(import.meta.url);
@@ -48,6 +48,7 @@ function matcherFor(specifier: string): (file: string) => boolean {
 
 function parsedScripts(): string[] {
   const urls: string[] = [];
+  const { Session } = builtin<typeof import('node:inspector')>('node:inspector');
   const session = new Session();
   try {
     session.connect();

@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { builtin } from '../shared/builtin.js';
 import { readRss, resetPeakRss, type RssSnapshot } from './proc-status.js';
 
 export type { RssSnapshot } from './proc-status.js';
@@ -75,8 +74,8 @@ function findGc(): (() => void) | null {
   try {
     // Enables the gc extension for contexts created from now on; a fresh
     // context then has a `gc` function that collects the whole isolate.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
+    builtin<typeof import('node:v8')>('node:v8').setFlagsFromString('--expose-gc');
+    const gc = builtin<typeof import('node:vm')>('node:vm').runInNewContext('gc') as unknown;
     return typeof gc === 'function' ? (gc as () => void) : null;
   } catch {
     return null;

@@ -1,9 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
+import { builtin } from '../shared/builtin.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { childGone, installExitHook, liveChildren } from './live-children.js';
@@ -52,6 +53,7 @@ export class ChildHandle {
     command: ChildCommand,
     private readonly heapLimitMb: number | undefined,
   ) {
+    const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
     this.process = fork(childEntry, [], {
       execPath: command.execPath,
       execArgv: [...command.execArgv],

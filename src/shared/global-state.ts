@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import SuperJSON from 'superjson';
+import type SuperJSON from 'superjson';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import type { IsolatedOptions } from '../options.js';
 
@@ -45,7 +45,13 @@ export function globalState(): GlobalState {
     inChild: false,
     methods: new WeakMap(),
     functions: new Map(),
-    registry: new SuperJSON(),
+    get registry(): SuperJSON {
+      // Created on first use: a call whose data is plain never needs it, and
+      // evaluating superjson is a measurable part of a fresh child's start.
+      const registry = createRegistry();
+      Object.defineProperty(this, 'registry', { value: registry });
+      return registry;
+    },
     customTransformers: 0,
     defaults: {},
     defaultsVersion: 0,
@@ -53,3 +59,12 @@ export function globalState(): GlobalState {
   });
 }
 
+
+/**
+ * superjson is bundled (see tsup.config.ts). A require() of a bundled ES
+ * module makes esbuild evaluate it lazily, at this call, in both builds.
+ */
+function createRegistry(): SuperJSON {
+  const { default: SuperJSONClass } = require('superjson') as typeof import('superjson');
+  return new SuperJSONClass();
+}

@@ -1,0 +1,14 @@
+import { createRequire } from 'node:module';
+
+const requireBuiltin = createRequire(import.meta.url);
+
+/**
+ * Loads a Node built-in on first use instead of at import time. Modules like
+ * node:inspector, node:v8 and node:child_process are compiled on first load;
+ * importing them eagerly would add milliseconds to every child's start-up
+ * (the child imports this package through the user's module) and to the
+ * parent's, for features most calls never touch.
+ */
+export function builtin<T>(name: 'node:inspector' | 'node:v8' | 'node:vm' | 'node:child_process'): T {
+  return requireBuiltin(name) as T;
+}
