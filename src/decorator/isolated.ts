@@ -17,11 +17,11 @@ export type AsyncMethod<This = any, Args extends any[] = any[], Return = unknown
  * compile error, since isolation would silently make it async.
  */
 export interface IsolatedDecorator {
-  /** TC39 standard method decorator. */
-  <This, Args extends any[], Return>(
-    method: AsyncMethod<This, Args, Return>,
-    context: ClassMethodDecoratorContext<This, AsyncMethod<This, Args, Return>>,
-  ): AsyncMethod<This, Args, Return>;
+  /**
+   * TC39 standard method decorator. Typed by the whole method type, not by its
+   * parameters and result, so generic methods keep their type parameters.
+   */
+  <This, Method extends AsyncMethod<This>>(method: Method, context: ClassMethodDecoratorContext<This, Method>): Method;
   /** Legacy (`experimentalDecorators`) method decorator. */
   <T extends AsyncMethod>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
 }

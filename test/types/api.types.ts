@@ -1,0 +1,93 @@
+import { expectTypeOf } from 'vitest';
+import {
+  ChildExitedError,
+  ChildOutOfMemoryError,
+  CallAbortedError,
+  CallTimeoutError,
+  InvalidOptionError,
+  IsolatedCallError,
+  ModuleLoadError,
+  ProtocolError,
+  SerializationError,
+  ShutdownError,
+  configure,
+  isIsolatedChild,
+  isModuleLoaded,
+  measureRss,
+  registerClass,
+  registerCustom,
+  shutdown,
+  stats,
+  warmUp,
+  type IsolatedCallErrorCode,
+  type MethodStats,
+  type RssMeasurement,
+  type RssSnapshot,
+} from 'isolated-call';
+
+// measureRss(): a snapshot now; measureRss(fn): a measurement of fn.
+expectTypeOf(measureRss()).toEqualTypeOf<RssSnapshot>();
+expectTypeOf(measureRss().rss).toEqualTypeOf<number>();
+expectTypeOf(measureRss().peak).toEqualTypeOf<number>();
+expectTypeOf(measureRss(() => 42)).toEqualTypeOf<Promise<RssMeasurement<number>>>();
+expectTypeOf(measureRss(async () => 'done')).toEqualTypeOf<Promise<RssMeasurement<string>>>();
+expectTypeOf(measureRss(() => Promise.resolve([1]))).toEqualTypeOf<Promise<RssMeasurement<number[]>>>();
+declare const measured: RssMeasurement<{ ok: true }>;
+expectTypeOf(measured.result).toEqualTypeOf<{ ok: true }>();
+expectTypeOf(measured.before).toEqualTypeOf<RssSnapshot>();
+expectTypeOf(measured.after).toEqualTypeOf<RssSnapshot>();
+expectTypeOf(measured.delta).toEqualTypeOf<number>();
+expectTypeOf(measured.peak).toEqualTypeOf<number>();
+expectTypeOf(measured.peakIsScoped).toEqualTypeOf<boolean>();
+expectTypeOf(measured.collected).toEqualTypeOf<boolean>();
+// @ts-expect-error takes a function, not a value
+measureRss(42);
+
+// Error classes: one base, a stable code, the fields to act on.
+expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
+  | 'ERR_ISOLATED_CHILD_EXITED'
+  | 'ERR_ISOLATED_CHILD_OOM'
+  | 'ERR_ISOLATED_TIMEOUT'
+  | 'ERR_ISOLATED_ABORTED'
+  | 'ERR_ISOLATED_SERIALIZE'
+  | 'ERR_ISOLATED_MODULE_LOAD'
+  | 'ERR_ISOLATED_PROTOCOL'
+  | 'ERR_ISOLATED_SHUTDOWN'
+  | 'ERR_ISOLATED_INVALID_OPTION'
+>();
+for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, ShutdownError, InvalidOptionError]) {
+  expectTypeOf(cls.prototype).toMatchTypeOf<IsolatedCallError>();
+  expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
+}
+expectTypeOf<IsolatedCallError['code']>().toEqualTypeOf<IsolatedCallErrorCode>();
+expectTypeOf<IsolatedCallError['pid']>().toEqualTypeOf<number | undefined>();
+expectTypeOf<ChildExitedError['exitCode']>().toEqualTypeOf<number | null>();
+expectTypeOf<ChildExitedError['signal']>().toEqualTypeOf<NodeJS.Signals | null>();
+expectTypeOf<ChildExitedError['stderr']>().toEqualTypeOf<string>();
+expectTypeOf(ChildOutOfMemoryError.prototype).toMatchTypeOf<ChildExitedError>();
+expectTypeOf<CallTimeoutError['timeout']>().toEqualTypeOf<number>();
+expectTypeOf<SerializationError['path']>().toEqualTypeOf<string>();
+expectTypeOf<SerializationError['reason']>().toEqualTypeOf<string>();
+expectTypeOf<ModuleLoadError['module']>().toEqualTypeOf<string>();
+expectTypeOf<InvalidOptionError['option']>().toEqualTypeOf<string>();
+
+declare const caught: unknown;
+if (caught instanceof SerializationError) expectTypeOf(caught.path).toBeString();
+if (caught instanceof IsolatedCallError && caught.code === 'ERR_ISOLATED_TIMEOUT') expectTypeOf(caught.code).toEqualTypeOf<'ERR_ISOLATED_TIMEOUT'>();
+// @ts-expect-error codes are a closed set
+if (caught instanceof IsolatedCallError && caught.code === 'ERR_TIMEOUT') void caught;
+// @ts-expect-error fields are read-only
+new CallTimeoutError('x', 1, undefined).timeout = 2;
+
+// The rest of the surface.
+expectTypeOf(isIsolatedChild()).toEqualTypeOf<boolean>();
+expectTypeOf(isModuleLoaded('typescript')).toEqualTypeOf<boolean>();
+expectTypeOf(stats()).toEqualTypeOf<MethodStats[]>();
+expectTypeOf(shutdown()).toEqualTypeOf<Promise<void>>();
+expectTypeOf(configure).parameter(0).toHaveProperty('timeout');
+expectTypeOf(warmUp).returns.toEqualTypeOf<void>();
+registerClass(class Point {});
+registerCustom<URLSearchParams, string>(
+  { isApplicable: (v): v is URLSearchParams => v instanceof URLSearchParams, serialize: (v) => v.toString(), deserialize: (s) => new URLSearchParams(s) },
+  'URLSearchParams',
+);
