@@ -128,9 +128,10 @@ class Decoder {
       if (!cls || err.name !== name) hidden(err, 'name', name);
       if (tag.c) hidden(err, 'cause', this.at('cause', (tag.c as unknown[])[0]));
       const props = tag.p as Record<string, unknown>;
+      const hiddenKeys = tag.h as string[] | undefined;
       for (const key of Object.keys(props)) {
         const value = this.at(key, props[key]);
-        Object.defineProperty(err, key, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(err, key, { value, enumerable: !hiddenKeys?.includes(key), writable: true, configurable: true });
       }
       return err;
     } catch {

@@ -184,7 +184,11 @@ class Encoder {
         value = `[cannot cross: ${cause instanceof SerializationError ? cause.message : String(cause)}]`;
       }
       if (key === 'cause') tag.c = [value];
-      else if (key !== 'name') defineOwn(props, key, value);
+      else if (key !== 'name') {
+        defineOwn(props, key, value);
+        // Such as AggregateError's `errors`: it must stay out of Object.keys() on the other side too.
+        if (!Object.prototype.propertyIsEnumerable.call(err, key)) ((tag.h ??= []) as string[]).push(key);
+      }
     }
     return tag;
   }

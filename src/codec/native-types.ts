@@ -24,12 +24,17 @@ export function isNativeLeaf(proto: object | null): boolean {
     proto === Number.prototype ||
     proto === String.prototype ||
     proto === Boolean.prototype ||
+    proto === BigInt.prototype || // Object(1n): structured clone boxes it too
     (proto !== null && typedArrayPrototypes.has(proto))
   );
 }
 
-/** Built-in error classes the other side always has. */
-export const builtinErrors: Readonly<Record<string, new (message?: string) => Error>> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError:
-    AggregateError as unknown as new (message?: string) => Error,
-};
+/**
+ * Built-in error classes the other side always has. Null prototype: the name
+ * comes from the wire, and `constructor` or `toString` must not resolve to
+ * Object's members.
+ */
+export const builtinErrors: Readonly<Record<string, new (message?: string) => Error>> = Object.assign(
+  Object.create(null) as Record<string, new (message?: string) => Error>,
+  { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError },
+);

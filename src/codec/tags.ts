@@ -13,7 +13,7 @@ export const TAG = '\u0000ic';
 export const Tag = {
   /** Instance of a registered class: `{ id, p: own props }`. */
   Instance: 'c',
-  /** Any Error: `{ id?, n: name, m: message, s: stack, p: props, c?: cause }`. */
+  /** Any Error: `{ id?, n: name, m: message, s: stack, p: props, h?: keys of p that aren't enumerable, c?: cause }`. */
   Error: 'e',
   /** A registered symbol: `{ k: key, g: true for Symbol.for() }`. */
   Symbol: 'y',
