@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Every example runs as users run it, in its own process, so none rots.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsxCli = `${root}node_modules/tsx/dist/cli.mjs`;
+const tsc = `${root}node_modules/typescript/bin/tsc`;
+
+function run(args: string[]): string {
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 90_000 });
+  if (result.status !== 0) {
+    throw new Error(`node ${args.join(' ')} failed (status ${result.status}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+const tsx = (file: string) => run([tsxCli, file]);
+
+describe('examples', { timeout: 120_000 }, () => {
+  it('heavy-dependency: typescript runs in a child only', () => {
+    const out = tsx('examples/heavy-dependency/main.ts');
+    expect(out).toContain('var add = function (a, b) { return a + b; };');
+    expect(out).toContain('typescript loaded here: false');
+  });
+
+  it('classes-and-errors: instances and typed errors come back', () => {
+    const out = tsx('examples/classes-and-errors/main.ts');
+    expect(out).toContain('centroid: (2, 1), a Point: true');
+    expect(out).toContain('InvalidShapeError: triangle needs at least 3 points (got 1)');
+    expect(out).toContain('ERR_ISOLATED_SERIALIZE at args[0][0].toString');
+  });
+
+  it('timeout-and-abort: typed errors for both', () => {
+    const out = tsx('examples/timeout-and-abort/main.ts');
+    expect(out).toContain('slept 10 ms');
+    expect(out).toContain('ERR_ISOLATED_TIMEOUT after 2000 ms');
+    expect(out).toContain('ERR_ISOLATED_ABORTED: TimeoutError');
+  });
+
+  it('function-form: isolate()', () => {
+    const out = tsx('examples/function-form/main.ts');
+    expect(out).toContain('const id = (x) => x;');
+    expect(out).toContain('let n = 1;');
+  });
+
+  it('commonjs: require() consumer', () => {
+    const out = run(['examples/commonjs/main.cjs']);
+    expect(out).toContain("{ a: 3, b: 2, call: 1 }");
+    expect(out).toContain('typescript loaded here: false');
+  });
+
+  it('nestjs-style: legacy decorators and decorator metadata, compiled by tsc', () => {
+    run([tsc, '-p', 'examples/nestjs-style']);
+    const out = run(['examples/nestjs-style/dist/main.js']);
+    const parent = /parent pid (\d+)/.exec(out)?.[1];
+    const child = /rendered in pid (\d+)/.exec(out)?.[1];
+    expect(parent).toBeDefined();
+    expect(child).not.toBe(parent);
+    expect(out).toContain('total    32.50 EUR');
+  });
+
+  it('keep-alive: a few children serve many calls', () => {
+    const out = tsx('examples/keep-alive/main.ts');
+    expect(out).toMatch(/50 calls, 350 tokens/);
+    expect(out).toMatch(/served by [12] child process\(es\); stats: 50 calls/);
+  });
+
+  it('demo: only the isolated run gives the memory back', () => {
+    const out = tsx('examples/demo.ts');
+    const kept = (row: string) => Number(new RegExp(`^\\(${row}\\).*?([+-][\\d.]+)\\s+(yes|no)$`, 'm').exec(out)?.[1]);
+    expect(out).toMatch(/^\(a\).*yes$/m);
+    expect(out).toMatch(/^\(c\).*no$/m);
+    expect(kept('a')).toBeGreaterThan(30);
+    expect(kept('c')).toBeLessThan(kept('a') / 2);
+    expect(out).toMatch(/Child's peak RSS for \(c\), from onCallEnd: \d+\.\d MB/);
+  });
+});
