@@ -67,8 +67,7 @@ function ownerOf(meta: MethodMeta, self: unknown): Function | undefined {
 function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRuntime {
   const state = globalState();
   const cached = runtimes.get(meta);
-  if (cached && cached.defaultsVersion === state.defaultsVersion) return cached;
-  if (cached) pools.delete(cached.pool);
+  if (cached && cached.defaultsVersion === state.defaultsVersion && cached.pool.open) return cached;
 
   const options = resolveOptions(state.defaults, meta.options);
   const label = ownerName ? `${options.id ?? ownerName}.${meta.name}` : (options.id ?? meta.name);
@@ -77,7 +76,9 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
     throw new ModuleLoadError('', `Could not tell which module defines ${label}. Pass the module option: @Isolated({ module: import.meta.url }) or __filename.`);
   }
   warnIfMainScript(module, label);
-  const pool = new MethodPool(label, options, childCommand(options, module));
+  const command = childCommand(options, module);
+  // After configure() the pool carries on with the new options; after shutdown() it starts afresh.
+  const pool = cached?.pool.open ? cached.pool.reconfigure(label, options, command) : new MethodPool(label, options, command);
   pools.add(pool);
   const runtime: MethodRuntime = { defaultsVersion: state.defaultsVersion, module, pool };
   runtimes.set(meta, runtime);

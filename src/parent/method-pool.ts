@@ -62,12 +62,34 @@ export class MethodPool {
   private failures = 0;
   private closed = false;
   private readonly pumpBound = () => this.pump();
+  /** The command each child was started with: one started before configure() changed it isn't kept warm. */
+  private readonly commandKeys = new WeakMap<ChildHandle, string>();
 
   constructor(
-    readonly label: string,
-    readonly options: ResolvedOptions,
-    readonly command: ChildCommand,
+    public label: string,
+    public options: ResolvedOptions,
+    public command: ChildCommand,
   ) {}
+
+  /** False once `shutdown()` closed the pool; the method's next call makes a new one. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  /**
+   * Takes the options `configure()` changed: the counters and the queue carry
+   * on. Idle children started with another command (flags, env) are retired
+   * rather than orphaned where `shutdown()` couldn't reach them.
+   */
+  reconfigure(label: string, options: ResolvedOptions, command: ChildCommand): this {
+    this.label = label;
+    this.options = options;
+    this.command = command;
+    for (const child of [...this.idle]) {
+      if (options.keepAlive === 0 || this.commandKeys.get(child) !== command.key) this.dropIdle(child);
+    }
+    return this;
+  }
 
   run(job: CallJob): Promise<unknown> {
     this.calls++;
@@ -134,7 +156,8 @@ export class MethodPool {
 
   private pump(): void {
     while (this.queue.length > 0 && this.running < this.options.concurrency) {
-      let child = this.takeIdle();
+      // A retry runs on a fresh child: a warm one may hold the state that made the last attempt crash.
+      let child = this.queue[0]!.attempts === 0 ? this.takeIdle() : undefined;
       let startup = false;
       if (!child) {
         child = takeStandby(this.command);
@@ -222,7 +245,10 @@ export class MethodPool {
     const { keepAlive, maxCallsPerChild, maxChildRss, grace, standby } = this.options;
     if (keepAlive === 0) {
       child.killAfter(grace); // it exits by itself right after replying
-    } else if (healthy && child.alive && !child.ending && !this.closed && child.calls < maxCallsPerChild && child.lastPeakRss <= maxChildRss * MB) {
+    } else if (
+      healthy && child.alive && !child.ending && !this.closed && this.commandKeys.get(child) === this.command.key &&
+      child.calls < maxCallsPerChild && child.lastPeakRss <= maxChildRss * MB
+    ) {
       this.makeIdle(child);
     } else {
       this.retire(child);
@@ -268,6 +294,7 @@ export class MethodPool {
 
   private adopt(child: ChildHandle): ChildHandle {
     this.children.add(child);
+    this.commandKeys.set(child, this.command.key);
     void child.exited().then(() => this.children.delete(child));
     return child;
   }
