@@ -92,7 +92,7 @@ beforeAll(async () => {
   noTsx = join(work, 'no-tsx');
   mkdirSync(app);
   mkdirSync(noTsx);
-  for (const dir of ['cjs', 'esm', 'cjs-tsc']) cpSync(join(consumer, dir), join(app, dir), { recursive: true });
+  for (const dir of ['cjs', 'esm', 'dual', 'cjs-tsc']) cpSync(join(consumer, dir), join(app, dir), { recursive: true });
   tsScenario(app, 'tsx-tc39', 'tc39', ['worker.ts', 'main.ts']);
   tsScenario(app, 'tsx-legacy', 'legacy', ['worker.ts', 'main.ts']);
   tsScenario(app, 'vitest-legacy', 'legacy', ['worker.ts', 'worker.spec.ts']);
@@ -127,6 +127,15 @@ describe('plain JavaScript', () => {
     expect(r.add.value).toBe(42);
     expect(r.add.pid).not.toBe(r.parent);
     expect(r.failed).toEqual({ name: 'RangeError', message: 'too big', sdkError: false });
+  }, 60_000);
+
+  test('both builds in one process: each runs its calls in a child, errors are recognised across them', async () => {
+    const r = await runJson(process.execPath, ['dual/main.mjs'], app);
+    expect(r.builds).toBe(true);
+    expect(r.viaEsm).toMatchObject({ value: 9, child: true });
+    expect(r.viaCjs).toMatchObject({ value: 16, child: true });
+    expect([r.viaEsm.pid, r.viaCjs.pid]).not.toContain(r.parent);
+    expect(r.crossBuild).toBe(true);
   }, 60_000);
 });
 
