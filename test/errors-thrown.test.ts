@@ -139,4 +139,10 @@ describe('classes exported by the decorated module (plain Node parent)', () => {
       causeAt: '1970-01-01T00:00:00.000Z',
     });
   });
+
+  it('never evaluates a module the parent has not loaded just to rebuild its error (module option)', async () => {
+    const script = new URL('./fixtures/parents/heavy-facade.mjs', import.meta.url);
+    const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, fixturePath('tc39', 'heavy-facade')]);
+    expect(JSON.parse(stdout)).toEqual({ name: 'HeavyError', message: 'thrown by the heavy implementation', evaluated: false });
+  });
 });

@@ -4,6 +4,7 @@ import { decode } from '../codec/decode.js';
 import type { Encoded } from '../codec/tags.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import type { CallJob } from './call-job.js';
 import type { ChildReply } from './child-handle.js';
 
@@ -64,8 +65,11 @@ const requireFromHere = createRequire(import.meta.url);
  * The exports of the module that defines the method, if this process has
  * already loaded it: never loads anything new (the parent must not import a
  * heavy dependency just to rebuild an error). CommonJS modules are read from
- * require.cache; an ES module is imported, which returns the instance already
- * evaluated. Under vitest, modules are evaluated by vite's runner, not Node, so
+ * require.cache; an ES module is imported only if Node has already parsed it
+ * (the `module` option may name a file the parent never loaded, such as the
+ * real implementation behind a bundle), so import() returns the instance
+ * already evaluated. That check opens an inspector session, once per module
+ * and only when an error needs it. Under vitest, modules are evaluated by vite's runner, not Node, so
  * import() would evaluate a second copy; there, register error classes
  * instead (registerClass or the classes option).
  */
@@ -76,7 +80,7 @@ async function loadedExports(moduleUrl: string): Promise<Record<string, unknown>
     const path = fileURLToPath(moduleUrl);
     const cached = requireFromHere.cache[path];
     if (cached) exports = cached.exports as Record<string, unknown>;
-    else if (!inVitestWorker()) exports = (await import(moduleUrl)) as Record<string, unknown>;
+    else if (!inVitestWorker() && isModuleLoaded(moduleUrl)) exports = (await import(moduleUrl)) as Record<string, unknown>;
   } catch {
     exports = undefined;
   }
