@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SerializationError, registerClass, shutdown } from 'isolated-call';
+import { SerializationError, shutdown } from 'isolated-call';
 import { flavors, loadFixture, type Flavor } from './helpers/fixtures.js';
 import { expectSameValue } from './helpers/same-value.js';
 
@@ -147,21 +147,4 @@ describe.each(flavors)('round trip (%s build)', (flavor) => {
       expect(error.message).toMatch(/class Tagged/);
     });
   }
-});
-
-describe('round trip: registration in the parent only', () => {
-  it('a class registered only in the main script: the child names it and says where to register it', async () => {
-    const { echo } = await load('tc39');
-    class ParentOnly {
-      constructor(public n = 1) {}
-    }
-    registerClass(ParentOnly);
-    const error = await echo.echoFn({ nested: [new ParentOnly(2)] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SerializationError);
-    expect(error.path).toBe('args[0].nested[0]');
-    expect(error.message).toMatch(/class "ParentOnly" is not registered in the child/);
-    expect(error.message).toMatch(/registerClass\(ParentOnly\)/);
-    expect(error.message).toMatch(/not only in the main script/);
-    expect(error.pid).toEqual(expect.any(Number)); // this is the child's report
-  });
 });

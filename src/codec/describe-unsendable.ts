@@ -18,6 +18,7 @@ export function describeUnsendable(value: unknown): string | undefined {
   if (value instanceof WeakSet) return "it is a WeakSet; its entries can't be listed, so it can't be copied";
   if (value instanceof WeakRef) return 'it is a WeakRef, which only means something inside one process';
   if (value instanceof Promise) return 'it is a Promise; await it and pass the value instead';
+  if (value instanceof AbortSignal) return 'it is an AbortSignal, which can only cross as an argument of the call (the child then gets a live signal)';
   if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) {
     return "it is a SharedArrayBuffer; memory can't be shared between processes, copy it into an ArrayBuffer";
   }
