@@ -5,6 +5,8 @@ import { IsolatedCallError } from './isolated-call-error.js';
  * reason. Code `ERR_ISOLATED_ABORTED`.
  */
 export class CallAbortedError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_ABORTED';
+
   constructor(target: string, reason: unknown, pid: number | undefined) {
     super(
       'ERR_ISOLATED_ABORTED',

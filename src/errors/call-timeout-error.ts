@@ -5,6 +5,8 @@ import { IsolatedCallError } from './isolated-call-error.js';
  * queueing and retries included). The child was killed. Code `ERR_ISOLATED_TIMEOUT`.
  */
 export class CallTimeoutError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_TIMEOUT';
+
   /** The timeout that ran out, in milliseconds. */
   readonly timeout: number;
 

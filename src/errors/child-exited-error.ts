@@ -15,6 +15,8 @@ export interface ChildExit {
  * Code `ERR_ISOLATED_CHILD_EXITED`.
  */
 export class ChildExitedError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_CHILD_EXITED' | 'ERR_ISOLATED_CHILD_OOM';
+
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   /** The last ~8 KB of the child's stderr: usually the reason. */
@@ -40,6 +42,8 @@ export class ChildExitedError extends IsolatedCallError {
  * call. Code `ERR_ISOLATED_CHILD_OOM`.
  */
 export class ChildOutOfMemoryError extends ChildExitedError {
+  declare readonly code: 'ERR_ISOLATED_CHILD_OOM';
+
   constructor(exit: ChildExit, heapLimitMb: number | undefined) {
     const limit = heapLimitMb === undefined ? "Node's default heap limit" : `maxOldSpaceSize ${heapLimitMb} MB`;
     super(

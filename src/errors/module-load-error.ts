@@ -6,6 +6,8 @@ import { IsolatedCallError, type IsolatedCallErrorInit } from './isolated-call-e
  * Code `ERR_ISOLATED_MODULE_LOAD`.
  */
 export class ModuleLoadError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_MODULE_LOAD';
+
   /** The module the child tried to load (file URL). */
   readonly module: string;
 

@@ -5,6 +5,8 @@ import { IsolatedCallError, type IsolatedCallErrorInit } from './isolated-call-e
  * usually two installed versions of isolated-call meeting. Code `ERR_ISOLATED_PROTOCOL`.
  */
 export class ProtocolError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_PROTOCOL';
+
   constructor(message: string, init?: IsolatedCallErrorInit) {
     super('ERR_ISOLATED_PROTOCOL', message, init);
   }

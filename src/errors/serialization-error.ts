@@ -6,6 +6,8 @@ import { IsolatedCallError, type IsolatedCallErrorInit } from './isolated-call-e
  * this is raised before any child is started. Code `ERR_ISOLATED_SERIALIZE`.
  */
 export class SerializationError extends IsolatedCallError {
+  declare readonly code: 'ERR_ISOLATED_SERIALIZE';
+
   /** Where the value sits: `args[0].onProgress`, `this.socket`, `result.items[3]`. */
   readonly path: string;
   /** Why it can't cross, without the path: `it is a function (onProgress)...`. */

@@ -60,6 +60,16 @@ for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, Ca
   expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
 }
 expectTypeOf<IsolatedCallError['code']>().toEqualTypeOf<IsolatedCallErrorCode>();
+// Each class narrows the code to its own literal(s).
+expectTypeOf<ChildExitedError['code']>().toEqualTypeOf<'ERR_ISOLATED_CHILD_EXITED' | 'ERR_ISOLATED_CHILD_OOM'>();
+expectTypeOf<ChildOutOfMemoryError['code']>().toEqualTypeOf<'ERR_ISOLATED_CHILD_OOM'>();
+expectTypeOf<CallTimeoutError['code']>().toEqualTypeOf<'ERR_ISOLATED_TIMEOUT'>();
+expectTypeOf<CallAbortedError['code']>().toEqualTypeOf<'ERR_ISOLATED_ABORTED'>();
+expectTypeOf<SerializationError['code']>().toEqualTypeOf<'ERR_ISOLATED_SERIALIZE'>();
+expectTypeOf<ModuleLoadError['code']>().toEqualTypeOf<'ERR_ISOLATED_MODULE_LOAD'>();
+expectTypeOf<ProtocolError['code']>().toEqualTypeOf<'ERR_ISOLATED_PROTOCOL'>();
+expectTypeOf<ShutdownError['code']>().toEqualTypeOf<'ERR_ISOLATED_SHUTDOWN'>();
+expectTypeOf<InvalidOptionError['code']>().toEqualTypeOf<'ERR_ISOLATED_INVALID_OPTION'>();
 expectTypeOf<IsolatedCallError['pid']>().toEqualTypeOf<number | undefined>();
 expectTypeOf<ChildExitedError['exitCode']>().toEqualTypeOf<number | null>();
 expectTypeOf<ChildExitedError['signal']>().toEqualTypeOf<NodeJS.Signals | null>();
@@ -73,6 +83,9 @@ expectTypeOf<InvalidOptionError['option']>().toEqualTypeOf<string>();
 
 declare const caught: unknown;
 if (caught instanceof SerializationError) expectTypeOf(caught.path).toBeString();
+if (caught instanceof ChildExitedError && caught.code === 'ERR_ISOLATED_CHILD_OOM') expectTypeOf(caught.exitCode).toEqualTypeOf<number | null>();
+// @ts-expect-error a timeout error never has another code
+if (caught instanceof CallTimeoutError && caught.code === 'ERR_ISOLATED_ABORTED') void caught;
 if (caught instanceof IsolatedCallError && caught.code === 'ERR_ISOLATED_TIMEOUT') expectTypeOf(caught.code).toEqualTypeOf<'ERR_ISOLATED_TIMEOUT'>();
 // @ts-expect-error codes are a closed set
 if (caught instanceof IsolatedCallError && caught.code === 'ERR_TIMEOUT') void caught;
