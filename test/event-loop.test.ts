@@ -43,11 +43,11 @@ describe("the parent's event loop", () => {
     for (const pid of [...children, standbyCall]) expect(await waitForExit(pid, 3000)).toBe(true);
   });
 
-  it('is kept alive by a pending call until its result arrives', async () => {
+  it('is kept alive by a pending call until its result arrives (fresh, warm and standby children)', async () => {
     const run = await runScript('lifecycle-pending-call.mjs', 20_000);
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout.trim()) as { tag: string; pid: number };
-    expect(result.tag).toBe('done');
-    expect(await waitForExit(result.pid, 3000)).toBe(true);
+    const results = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { tag: string; pid: number });
+    expect(results.map((r) => r.tag)).toEqual(['fresh', 'warm', 'standby']);
+    for (const { pid } of results) expect(await waitForExit(pid, 3000)).toBe(true);
   });
 });

@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidOptionError, shutdown, warmUp } from 'isolated-call';
+import { availableParallelism } from 'node:os';
+import { configure, InvalidOptionError, shutdown, warmUp } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
 import { childrenOf, waitForExit } from './helpers/processes.js';
 
-afterEach(() => shutdown());
+afterEach(async () => {
+  await shutdown();
+  configure({ maxChildren: Math.max(4, availableParallelism() * 2) });
+});
 
 /** Waits until this process has exactly the children `accept` wants, and returns them. */
 async function waitForChildren(accept: (pids: number[]) => boolean, ms = 10_000): Promise<number[]> {
@@ -61,6 +65,17 @@ describe('standby', () => {
 
   it('warmUp() refuses a method that is not isolated', async () => {
     expect(() => warmUp(function notIsolated() {})).toThrow(InvalidOptionError);
+  });
+
+  it('gives its place to a call of another method at the maxChildren cap', async () => {
+    const { Standby, StandbyOtherEnv } = await loadFixture('tc39', 'lifecycle');
+    configure({ maxChildren: 1 });
+    warmUp(Standby.prototype.visit);
+    const [standbyPid] = await waitForChildren((pids) => pids.length === 1);
+    // Another child command can't use it; waiting for it would wait forever.
+    const other = await new StandbyOtherEnv().visit();
+    expect(other.pid).not.toBe(standbyPid);
+    expect(await waitForExit(standbyPid!, 3000)).toBe(true);
   });
 
   it('is shared by methods with the same child options and separate for different ones', async () => {
