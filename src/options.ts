@@ -10,6 +10,7 @@ export interface CallInfo {
   readonly target: string;
   /** PID of the child that ran the call, if one was started. */
   readonly pid: number | undefined;
+  /** Whether the call resolved (false: it rejected, see `error`). */
   readonly ok: boolean;
   /** The error the call rejected with, when `ok` is false. */
   readonly error?: unknown;
@@ -97,7 +98,9 @@ export interface IsolatedOptions {
   retries?: number;
   /**
    * Open the child's inspector: `true` picks a free port, a number uses that
-   * port. The child prints the URL on stderr. Default: `false`.
+   * port. The child prints the URL on stderr. It doesn't wait for a debugger;
+   * to stop until one attaches, pass `execArgv: ['--inspect-wait=127.0.0.1:0']`
+   * instead. Default: `false`.
    */
   inspect?: boolean | number;
   /** Called after every call with timings and the child's peak RSS. Default: none. */

@@ -2,8 +2,11 @@ import { IsolatedCallError, type IsolatedCallErrorCode } from './isolated-call-e
 
 /** How a child process ended, as the parent saw it. */
 export interface ChildExit {
+  /** PID of the child that ended. */
   pid: number | undefined;
+  /** Its exit code, or null when a signal ended it. */
   exitCode: number | null;
+  /** The signal that ended it (`SIGKILL`, ...), or null when it exited. */
   signal: NodeJS.Signals | null;
   /** The last ~8 KB the child wrote to stderr. */
   stderr: string;
@@ -17,7 +20,9 @@ export interface ChildExit {
 export class ChildExitedError extends IsolatedCallError {
   declare readonly code: 'ERR_ISOLATED_CHILD_EXITED' | 'ERR_ISOLATED_CHILD_OOM';
 
+  /** The child's exit code, or null when a signal ended it. */
   readonly exitCode: number | null;
+  /** The signal that ended the child (`SIGKILL`, `SIGABRT`, ...), or null when it exited. */
   readonly signal: NodeJS.Signals | null;
   /** The last ~8 KB of the child's stderr: usually the reason. */
   readonly stderr: string;
