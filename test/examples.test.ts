@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // Every example runs as users run it, in its own process, so none rots.
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsxCli = `${root}node_modules/tsx/dist/cli.mjs`;
-const tsc = `${root}node_modules/typescript/bin/tsc`;
+const require = createRequire(import.meta.url);
+const tsxCli = require.resolve('tsx/cli');
+const tsc = require.resolve('typescript/bin/tsc');
 
 function run(args: string[]): string {
   const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 90_000 });
