@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
-import { loadFixture } from './helpers/fixtures.js';
+import { flavors, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
 
 afterEach(() => shutdown());
@@ -46,5 +46,15 @@ describe('keepAlive', () => {
       await new Promise((r) => setTimeout(r, 150));
       expect((await warm.visit()).pid).toBe(pid);
     }
+  });
+});
+
+describe.each(flavors)('keepAlive (%s build)', (flavor) => {
+  it('reuses the warm child, which imports the module once', async () => {
+    const { Warm } = await loadFixture(flavor, 'lifecycle');
+    const first = await new Warm().visit();
+    const second = await new Warm().visit();
+    expect(second.pid).toBe(first.pid);
+    expect(second.importedAt).toBe(first.importedAt);
   });
 });

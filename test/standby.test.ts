@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { configure, InvalidOptionError, shutdown, warmUp } from 'isolated-call';
+import { configure, InvalidOptionError, shutdown, stats, warmUp } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
 import { childrenOf, waitForExit } from './helpers/processes.js';
 
@@ -54,6 +54,7 @@ describe('standby', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(childrenOf(process.pid)).toEqual([standbyPid]);
     expect((await new Standby().visit()).pid).toBe(standbyPid);
+    expect(stats()).toEqual([{ target: 'Standby.visit', calls: 1, failures: 0, queued: 0, running: 0, alive: 1 }]);
   });
 
   it('warmUp() also starts the warm child of a keepAlive method', async () => {

@@ -16,6 +16,8 @@ interface MethodRuntime {
   readonly defaultsVersion: number;
   readonly module: string;
   readonly pool: MethodPool;
+  /** Whether the pool's label names the class (`warmUp()` of a standard-decorated instance method can't know it yet). */
+  readonly owned: boolean;
 }
 
 const runtimes = new WeakMap<MethodMeta, MethodRuntime>();
@@ -67,7 +69,7 @@ function ownerOf(meta: MethodMeta, self: unknown): Function | undefined {
 function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRuntime {
   const state = globalState();
   const cached = runtimes.get(meta);
-  if (cached && cached.defaultsVersion === state.defaultsVersion && cached.pool.open) return cached;
+  if (cached && cached.defaultsVersion === state.defaultsVersion && cached.pool.open && (cached.owned || !ownerName)) return cached;
 
   const options = resolveOptions(state.defaults, meta.options);
   const label = ownerName ? `${options.id ?? ownerName}.${meta.name}` : (options.id ?? meta.name);
@@ -80,7 +82,7 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
   // After configure() the pool carries on with the new options; after shutdown() it starts afresh.
   const pool = cached?.pool.open ? cached.pool.reconfigure(label, options, command) : new MethodPool(label, options, command);
   pools.add(pool);
-  const runtime: MethodRuntime = { defaultsVersion: state.defaultsVersion, module, pool };
+  const runtime: MethodRuntime = { defaultsVersion: state.defaultsVersion, module, pool, owned: ownerName !== undefined };
   runtimes.set(meta, runtime);
   return runtime;
 }
