@@ -22,7 +22,8 @@ export function describeUnsendable(value: unknown): string | undefined {
   if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) {
     return "it is a SharedArrayBuffer; memory can't be shared between processes, copy it into an ArrayBuffer";
   }
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  const name = proto?.constructor?.name;
   const className = typeof name === 'string' && name ? name : 'an anonymous class';
   const v = value as { on?: unknown; emit?: unknown; pipe?: unknown };
   if (typeof v.on === 'function' && typeof v.emit === 'function') {

@@ -144,7 +144,7 @@ class Encoder {
       const index = this.signals.indexOf(obj);
       return this.tag(obj, Tag.Signal, { i: index === -1 ? this.signals.push(obj) - 1 : index, a: obj.aborted });
     }
-    const ctor = (obj as { constructor?: unknown }).constructor;
+    const ctor = classOf(proto);
     const id = typeof ctor === 'function' ? registry.classRegistry.getIdentifier(ctor as never) : undefined;
     if (id === undefined) return this.fail(obj);
     const tag = this.tag(obj, Tag.Instance, { id, p: {} });
@@ -161,7 +161,7 @@ class Encoder {
 
   private error(err: Error): TagObject {
     const { registry } = this.state;
-    const ctor = err.constructor;
+    const ctor = classOf(Object.getPrototypeOf(err) as object | null);
     const registered = typeof ctor === 'function' ? registry.classRegistry.getIdentifier(ctor as never) : undefined;
     const builtin = typeof ctor === 'function' && builtinErrors[ctor.name] === ctor;
     const tag = this.tag(err, Tag.Error, {
@@ -210,6 +210,14 @@ class Encoder {
     this.memo.set(obj, out);
     return out;
   }
+}
+
+/**
+ * The class of an object, read from its prototype: an own `constructor` key is
+ * the user's data and must not decide how the object is encoded.
+ */
+export function classOf(proto: object | null): unknown {
+  return proto === null ? undefined : (proto as { constructor?: unknown }).constructor;
 }
 
 /** Assigns without triggering setters, so a `__proto__` key stays plain data. */
