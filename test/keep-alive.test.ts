@@ -31,7 +31,7 @@ describe('keepAlive', () => {
     const { ShortWarm } = await loadFixture('tc39', 'lifecycle');
     const { pid } = await new ShortWarm().visit();
     expect(isRunning(pid)).toBe(true); // kept after its call...
-    expect(await waitForExit(pid, 5000)).toBe(true); // ...and gone after 500 ms idle (bound: 5 s)
+    expect(await waitForExit(pid, 6000)).toBe(true); // ...and gone after 1 s idle (bound: 6 s)
     // The next call starts a new child.
     const next = await new ShortWarm().visit();
     expect(next.pid).not.toBe(pid);
@@ -43,7 +43,7 @@ describe('keepAlive', () => {
     const { pid } = await warm.visit();
     // Calls spaced well within the idle time keep the same child.
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 100));
       expect((await warm.visit()).pid).toBe(pid);
     }
   });
