@@ -85,7 +85,8 @@ export class ChildHandle {
   }
 
   get alive(): boolean {
-    return this.exit === undefined;
+    // 'exit' comes before `this.exit` is set (stderr still drains): such a child can't take a call.
+    return this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
   get busy(): boolean {
@@ -102,6 +103,9 @@ export class ChildHandle {
       this.send(message, (error) => {
         const pending = this.pending.get(message.id);
         if (!pending) return;
+        // The channel broke because the child died or is dying: its exit rejects
+        // the call with a ChildExitedError (which retries understand), not 'Channel closed'.
+        if (!this.process.connected || this.process.exitCode !== null || this.process.signalCode !== null) return this.kill();
         this.settle(message.id);
         pending.reject(error);
       });
