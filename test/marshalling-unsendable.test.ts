@@ -41,6 +41,8 @@ const argumentCases: Record<string, { args: () => unknown[]; path: string; names
     path: 'args[0].items[1]',
     names: /class Unregistered, which isn't registered.*registerClass\(Unregistered\)/,
   },
+  'Map subclass': { args: () => [{ cache: new (class Cache extends Map {})() }], path: 'args[0].cache', names: /Cache, a subclass of Map, which would arrive as a plain Map/ },
+  'Array subclass': { args: () => [[new (class Stack extends Array {})()]], path: 'args[0][0]', names: /Stack, a subclass of Array/ },
   'function as a Map value': { args: () => [new Map([['cb', () => 1]])], path: 'args[0][Map value #0]', names: /function/ },
   'function in a Set': { args: () => [new Set([1, function named() {}])], path: 'args[0][Set item #1]', names: /function \(named\)/ },
   'unsendable inside a registered class': { args: () => [new echo.shapes.Vec([1]), { v: Object.assign(new echo.shapes.Vec(), { items: [Symbol('x')] }) }], path: 'args[1].v.items[0]', names: /symbol/ },

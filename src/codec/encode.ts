@@ -116,6 +116,11 @@ class Encoder {
       }
       return this.props(obj, this.remember(obj, {}) as Record<string, unknown>);
     }
+    if (proto !== arrayPrototype && proto !== mapPrototype && proto !== setPrototype && (Array.isArray(obj) || obj instanceof Map || obj instanceof Set)) {
+      // Copying its entries would hand back a bare Array, Map or Set: the type would change without a word.
+      const base = Array.isArray(obj) ? 'Array' : obj instanceof Map ? 'Map' : 'Set';
+      return this.fail(obj, `it is a ${String((classOf(proto) as Function | undefined)?.name ?? 'subclass')}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for it with registerCustom()`);
+    }
     if (Array.isArray(obj)) {
       const out: unknown[] = this.remember(obj, new Array(obj.length)) as unknown[];
       for (let i = 0; i < obj.length; i++) if (i in obj) out[i] = this.at(i, obj[i]);
