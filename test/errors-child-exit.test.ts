@@ -65,6 +65,15 @@ describe('the child dies before replying', () => {
     expect(error.message).toContain('was killed by SIGKILL');
   });
 
+  it('a native crash (abort) gives ChildExitedError with the signal', async () => {
+    const { Crashes } = await crashes();
+    const error = await caught(new Crashes().abortNatively());
+    expect(error).toBeInstanceOf(ChildExitedError);
+    expect(error).not.toBeInstanceOf(ChildOutOfMemoryError);
+    expect(error.code).toBe('ERR_ISOLATED_CHILD_EXITED');
+    expect(error.signal).toBe('SIGABRT');
+  });
+
   it('running past maxOldSpaceSize gives ChildOutOfMemoryError', async () => {
     const { Crashes } = await crashes();
     const error = await caught(new Crashes().allocate());

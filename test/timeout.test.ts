@@ -33,6 +33,19 @@ describe('the timeout option', () => {
     expect(await waitForExit(error.pid, 3000)).toBe(true);
   });
 
+  it('counts time waiting in the queue: a call queued behind a slow one times out', async () => {
+    const { Crashes } = await crashes();
+    const running = caught(new Crashes().sleepOneAtATime(20_000));
+    const queued = caught(new Crashes().sleepOneAtATime(1));
+    const [first, second] = await Promise.all([running, queued]);
+    expect(first).toBeInstanceOf(CallTimeoutError);
+    expect(first.pid).toEqual(expect.any(Number));
+    // It would take 1 ms once started, but it waited ~500 ms for the only slot.
+    expect(second).toBeInstanceOf(CallTimeoutError);
+    expect(second.timeout).toBe(500);
+    expect(await waitForExit(first.pid, 3000)).toBe(true);
+  });
+
   it('kills a child stuck in synchronous code', async () => {
     const { Crashes } = await crashes();
     const error = await caught(new Crashes().spin(join(mkdtempSync(join(tmpdir(), 'ic-timeout-')), 'pid')));
