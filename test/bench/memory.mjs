@@ -1,0 +1,58 @@
+// Scenario "memory": the parent's RSS and open handles over many isolated
+// calls that each load typescript in their (fresh) child. The heavy module
+// must never reach the parent, and nothing may pile up call after call.
+import { MB, envInt, gc, heading, now, table, verdict } from './lib.mjs';
+
+const CALLS = envInt('BENCH_MEMORY_CALLS', 40);
+
+function snapshot(label, t0) {
+  gc();
+  return {
+    name: label,
+    rss: process.memoryUsage.rss() / MB,
+    heap: process.memoryUsage().heapUsed / MB,
+    handles: process._getActiveHandles().length,
+    listeners: process.eventNames().reduce((sum, name) => sum + process.listenerCount(name), 0),
+    elapsed: (now() - t0) / 1000,
+  };
+}
+
+async function main() {
+  heading('memory: parent RSS over isolated calls that load typescript', [
+    `${CALLS} sequential calls of transpile(source) in default mode (fresh child each; the child imports typescript); set BENCH_MEMORY_CALLS=500 for the full target`,
+    'after each snapshot point: wait until the child has closed, gc() twice, then read process.memoryUsage.rss(), process._getActiveHandles().length and the number of listeners on process',
+    'the target compares the RSS after the last call with the RSS after the first',
+  ]);
+  const sdk = await import('isolated-call');
+  const { transpile } = await import('./fixtures/isolated.mjs');
+  const settle = async () => {
+    while (sdk.stats().some((s) => s.alive > 0)) await new Promise((r) => setTimeout(r, 5));
+  };
+  const t0 = now();
+  const rows = [snapshot('before the first call (SDK imported)', t0)];
+  const checkpoints = new Set([1, Math.ceil(CALLS / 4), Math.ceil(CALLS / 2), CALLS]);
+  for (let i = 1; i <= CALLS; i++) {
+    const out = await transpile(`const value${i}: number = ${i};`);
+    if (out.trim() !== `const value${i} = ${i};`) throw new Error(`memory: wrong result ${JSON.stringify(out)}`);
+    if (checkpoints.has(i)) {
+      await settle();
+      rows.push(snapshot(`after call ${i}`, t0));
+    }
+    process.stderr.write(i % 10 === 0 ? String(i) : '.');
+  }
+  process.stderr.write('\n');
+  const typescriptInParent = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) => k.includes('/typescript/'));
+  table(
+    'memory: parent after N calls',
+    [['point', 'name'], ['RSS MB', 'rss', 1], ['heap used MB', 'heap', 1], ['active handles', 'handles', 0], ['process listeners', 'listeners', 0], ['elapsed s', 'elapsed', 1]],
+    rows,
+  );
+  console.log(`typescript loaded in the parent: ${typescriptInParent ? 'YES' : 'no'}`);
+  const first = rows[1];
+  const last = rows.at(-1);
+  verdict(`RSS after call ${CALLS} − after call 1 ≤ 5 MB`, last.rss - first.rss, 5);
+  verdict('active handles: growth after call 1 ≤ 0', last.handles - first.handles, 0);
+  verdict('process listeners: growth after call 1 ≤ 0', last.listeners - first.listeners, 0);
+}
+
+await main();
