@@ -116,10 +116,11 @@ class Encoder {
       }
       return this.props(obj, this.remember(obj, {}) as Record<string, unknown>);
     }
-    if (proto !== arrayPrototype && proto !== mapPrototype && proto !== setPrototype && (Array.isArray(obj) || obj instanceof Map || obj instanceof Set)) {
-      // Copying its entries would hand back a bare Array, Map or Set: the type would change without a word.
-      const base = Array.isArray(obj) ? 'Array' : obj instanceof Map ? 'Map' : 'Set';
-      return this.fail(obj, `it is a ${String((classOf(proto) as Function | undefined)?.name ?? 'subclass')}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for it with registerCustom()`);
+    const base = subclassedBuiltin(obj, proto);
+    if (base !== undefined) {
+      // Copying it as its base would hand back a plain Map (or Date...): the type would change without a word.
+      const name = String((classOf(proto) as Function | undefined)?.name || 'an anonymous class');
+      return this.fail(obj, `it is a ${name}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for ${name} with registerCustom()`);
     }
     if (Array.isArray(obj)) {
       const out: unknown[] = this.remember(obj, new Array(obj.length)) as unknown[];
@@ -215,6 +216,29 @@ class Encoder {
     this.memo.set(obj, out);
     return out;
   }
+}
+
+/**
+ * The built-in an object extends, when it is an instance of a subclass of a
+ * built-in whose contents live in internal slots (entries, time, bytes): the
+ * codec can copy the slots but not the subclass. Errors are left out: their
+ * tag rebuilds subclasses.
+ */
+function subclassedBuiltin(obj: object, proto: object | null): string | undefined {
+  if (proto === arrayPrototype || proto === mapPrototype || proto === setPrototype || isNativeLeaf(proto)) return undefined;
+  if (Array.isArray(obj)) return 'Array';
+  if (obj instanceof Map) return 'Map';
+  if (obj instanceof Set) return 'Set';
+  if (obj instanceof Date) return 'Date';
+  if (obj instanceof RegExp) return 'RegExp';
+  if (obj instanceof ArrayBuffer) return 'ArrayBuffer';
+  if (ArrayBuffer.isView(obj)) {
+    let base = proto;
+    while (base !== null && !isNativeLeaf(base)) base = Object.getPrototypeOf(base) as object | null;
+    return String((classOf(base) as Function | undefined)?.name ?? 'ArrayBufferView');
+  }
+  if (obj instanceof URL && proto !== URL.prototype) return 'URL';
+  return undefined;
 }
 
 /**
