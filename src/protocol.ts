@@ -10,6 +10,9 @@
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
 export const PROTOCOL_VERSION = 1;
 
+/** Child entry argument: load the SDK's builds while idle (standby children). */
+export const PRELOAD_FLAG = '--isolated-call-preload';
+
 /** Marker field present on every message of ours; anything else on the channel is ignored. */
 export const MARKER = '__isolatedCall';
 
@@ -40,8 +43,12 @@ export interface CallMessage extends Base {
   readonly signals: number;
   /** Leave the process after replying (the default, fresh-child mode). */
   readonly exitAfter: boolean;
-  /** Reset the peak-RSS counter first, so a warm child reports this call's peak. */
-  readonly resetPeak: boolean;
+  /**
+   * Report the call's peak RSS. Reading it costs more than a whole warm
+   * round trip, so it is asked for only when `onCallEnd` or `maxChildRss`
+   * needs it; a warm child then resets the counter first.
+   */
+  readonly measure: boolean;
 }
 
 /** Parent -> child: an AbortSignal passed in the arguments fired. */

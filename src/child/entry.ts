@@ -9,8 +9,10 @@ import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
-import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type FailurePhase } from '../protocol.js';
+import { MARKER, PRELOAD_FLAG, PROTOCOL_VERSION, isProtocolMessage, type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type FailurePhase } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadTarget } from './load-target.js';
 
 // Before any user module loads: decorated methods now run inline.
@@ -18,6 +20,7 @@ globalState().inChild = true;
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, AbortController[]>();
+let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
   process.send!(message, (error: Error | null) => {
@@ -39,11 +42,12 @@ async function handleCall(message: CallMessage): Promise<void> {
   const { id, target } = message;
   const signals = Array.from({ length: message.signals }, () => new AbortController());
   controllers.set(id, signals);
-  if (message.resetPeak) resetPeakRss();
+  if (message.measure && callsRun > 0) resetPeakRss();
+  callsRun++;
   let phase: FailurePhase = 'load';
   let loadMs = 0;
   let runMs = 0;
-  const stats = () => ({ loadMs, runMs, peakRss: readRss().peak });
+  const stats = () => ({ loadMs, runMs, peakRss: message.measure ? readRss().peak : 0 });
   try {
     const t0 = performance.now();
     const { fn, cls } = await loadTarget(target);
@@ -148,3 +152,23 @@ process.on('message', (message: unknown) => {
 process.on('disconnect', () => process.exit(0));
 
 process.send!({ [MARKER]: PROTOCOL_VERSION, type: 'ready' } satisfies ChildMessage);
+
+if (process.argv.includes(PRELOAD_FLAG)) preloadBuilds();
+
+/**
+ * A standby child has time to spare before its call: most of a fresh child's
+ * time after start-up goes to the user's module importing this package (and,
+ * for ESM, to starting Node's ESM loader). Doing both now leaves the call
+ * only the user's own module to load. Failures are ignored: the call will
+ * load whatever it needs anyway.
+ */
+function preloadBuilds(): void {
+  setImmediate(() => {
+    try {
+      require(join(__dirname, 'index.cjs'));
+    } catch {
+      // not there (a custom build); nothing lost
+    }
+    import(pathToFileURL(join(__dirname, 'index.js')).href).catch(() => {});
+  });
+}

@@ -88,7 +88,7 @@ function explainImportFailure(module: string, error: unknown): Error {
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(module)) {
     return new Error(
       `${module} is TypeScript and the child has no TypeScript loader. Install tsx (npm i -D tsx; isolated-call then uses it for the child), ` +
-        "or pass execArgv: ['--import', 'tsx'], or point the module option at compiled JavaScript.",
+        'or give the child another loader through the execArgv option, or point the module option at compiled JavaScript.',
       { cause: error },
     );
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
+import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
@@ -49,12 +50,17 @@ export class ChildHandle {
   private readonly exitWaiters: (() => void)[] = [];
   private referenced = true;
 
+  /**
+   * @param preload Let the child load this package's builds while it waits
+   *   (a standby child): the user's module then finds them loaded.
+   */
   constructor(
     command: ChildCommand,
     private readonly heapLimitMb: number | undefined,
+    preload = false,
   ) {
     const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
-    this.process = fork(childEntry, [], {
+    this.process = fork(childEntry, preload ? [PRELOAD_FLAG] : [], {
       execPath: command.execPath,
       execArgv: [...command.execArgv],
       env: command.env,
@@ -62,7 +68,7 @@ export class ChildHandle {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     this.pid = this.process.pid;
-    debug('started child pid %d: %s %o', this.pid, command.execPath, command.execArgv);
+    debug('started child pid %d%s: %s %s', this.pid, preload ? ' (standby)' : '', command.execPath, command.execArgv.join(' '));
     liveChildren.add(this);
     installExitHook();
 
@@ -125,17 +131,18 @@ export class ChildHandle {
     pending.reject(reason);
   }
 
-  /** Ends the child now. */
-  kill(): void {
+  /** Ends the child now; `why` goes to the debug log. */
+  kill(why = 'ended by the parent'): void {
     this.ending = true;
     if (this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null) {
-      debug('killing child pid %d', this.pid);
+      debug('killing child pid %d: %s', this.pid, why);
       this.process.kill('SIGKILL');
     }
   }
 
   /** Lets the child leave on its own (it exits when its channel closes), killing it after `grace` ms. */
   retire(grace: number): void {
+    debug('retiring child pid %d (idle, recycled or shut down); killed in %d ms if still there', this.pid, grace);
     this.ending = true;
     if (this.process.connected) this.process.disconnect();
     this.killAfter(grace);
@@ -146,7 +153,7 @@ export class ChildHandle {
     this.ending = true;
     this.setReferenced(false);
     if (this.exit) return;
-    setTimeout(() => this.kill(), ms).unref();
+    setTimeout(() => this.kill(`still alive ${ms} ms after its call ended`), ms).unref();
   }
 
   /** Resolves once the child is gone (immediately if it is). */

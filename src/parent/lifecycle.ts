@@ -58,7 +58,15 @@ export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
   for (const child of endStandbys()) waits.push(child.exited());
   // Pools are rebuilt on the next call of each method.
   globalState().defaultsVersion++;
-  await Promise.all(waits);
+  // The children being waited for are unreferenced (idle children never keep
+  // the parent alive), so without this an `await shutdown()` at a script's
+  // top level would see the event loop empty and Node exit with code 13.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  try {
+    await Promise.all(waits);
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /**

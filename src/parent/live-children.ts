@@ -26,7 +26,7 @@ export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of liveChildren) child.kill();
+    for (const child of liveChildren) child.kill('the parent is exiting');
   });
 }
 

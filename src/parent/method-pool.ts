@@ -1,3 +1,4 @@
+import { debuglog } from 'node:util';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
@@ -14,6 +15,7 @@ import { hasRoom, markBusy, markIdle, mayStartChild } from './live-children.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
 
+const debug = debuglog('isolated-call');
 const MB = 1024 * 1024;
 let nextMessageId = 1;
 
@@ -71,6 +73,11 @@ export class MethodPool {
     public command: ChildCommand,
   ) {}
 
+  /** Whether children must report each call's peak RSS (it costs more than a warm round trip). */
+  private get measuresRss(): boolean {
+    return this.options.onCallEnd !== undefined || this.options.maxChildRss !== Infinity;
+  }
+
   /** False once `shutdown()` closed the pool; the method's next call makes a new one. */
   get open(): boolean {
     return !this.closed;
@@ -124,7 +131,7 @@ export class MethodPool {
     for (const child of this.idle.splice(0)) this.retire(child);
     const waits: Promise<void>[] = [];
     for (const child of this.children) {
-      if (force) child.kill();
+      if (force) child.kill('shutdown({ force: true })');
       waits.push(child.exited());
     }
     return waits;
@@ -179,6 +186,7 @@ export class MethodPool {
     call.messageId = nextMessageId++;
     if (call.attempts === 1) call.queueMs = performance.now() - call.job.startedAt;
     const { job } = call;
+    debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, call.messageId, call.attempts, child.pid, job.target.module);
     child
       .request({
         [MARKER]: PROTOCOL_VERSION,
@@ -189,7 +197,7 @@ export class MethodPool {
         args: job.args,
         signals: job.signals.length,
         exitAfter: this.options.keepAlive === 0,
-        resetPeak: child.calls > 0,
+        measure: this.measuresRss,
       })
       .then(
         (reply) => this.onReply(call, child, reply, startup),
@@ -229,7 +237,7 @@ export class MethodPool {
     if (call.settled) return;
     const child = call.child;
     if (child) {
-      if (killNow) child.kill();
+      if (killNow) child.kill(`${call.job.label}: ${error.message}`);
       else child.killAfter(this.options.grace);
       child.forget(call.messageId, error);
     } else {

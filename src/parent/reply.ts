@@ -46,16 +46,25 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
 /** The child's stack (the throw site in the user's code), then the caller's frames. */
 function stitchStack(thrown: unknown, callSite: Error): unknown {
   if (!(thrown instanceof Error) || typeof thrown.stack !== 'string') return thrown;
-  const callerFrames = (callSite.stack ?? '').split('\n').slice(1).join('\n');
-  if (callerFrames) {
+  const callerFrames = withoutOwnFrames((callSite.stack ?? '').split('\n').slice(1));
+  if (callerFrames.length > 0) {
+    const childStack = thrown.stack.split('\n');
     Object.defineProperty(thrown, 'stack', {
-      value: `${thrown.stack}\n    at <isolated-call: rethrown in the parent, called from>\n${callerFrames}`,
+      value: [...withoutOwnFrames(childStack), '    at <isolated-call: rethrown in the parent, called from>', ...callerFrames].join('\n'),
       writable: true,
       configurable: true,
       enumerable: false,
     });
   }
   return thrown;
+}
+
+/** This build's folder, as a path and as a URL: frames there are the SDK's plumbing, not the user's code. */
+const ownDir = fileURLToPath(new URL('.', import.meta.url));
+const ownDirUrl = new URL('.', import.meta.url).href;
+
+function withoutOwnFrames(lines: string[]): string[] {
+  return lines.filter((line) => !(line.startsWith('    at ') && (line.includes(ownDir) || line.includes(ownDirUrl))));
 }
 
 const exportsCache = new Map<string, Record<string, unknown> | undefined>();

@@ -27,12 +27,12 @@ export function ensureStandby(command: ChildCommand, heapLimitMb: number | undef
   const current = standbys.get(command.key);
   if (current && current.alive && !current.ending) return;
   if (!hasRoom(globalState().maxChildren)) return;
-  const child = new ChildHandle(command, heapLimitMb);
+  const child = new ChildHandle(command, heapLimitMb, true);
   child.setReferenced(false);
   standbys.set(command.key, child);
   markIdle(child, () => {
     if (standbys.get(command.key) === child) standbys.delete(command.key);
-    child.kill();
+    child.kill('a standby gives way to a call under maxChildren');
   });
 }
 
@@ -40,6 +40,6 @@ export function ensureStandby(command: ChildCommand, heapLimitMb: number | undef
 export function endStandbys(): ChildHandle[] {
   const ended = [...standbys.values()];
   standbys.clear();
-  for (const child of ended) child.kill();
+  for (const child of ended) child.kill('shutdown() ends standby children');
   return ended;
 }
