@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CallAbortedError, IsolatedCallError, shutdown, stats } from 'isolated-call';
+import { CallAbortedError, IsolatedCallError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { waitForExit } from './helpers/processes.js';
+import { readWhenWritten, waitForExit } from './helpers/processes.js';
+import { statsOf } from './helpers/sdk-state.js';
 
 afterAll(() => shutdown());
 
@@ -13,20 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'ic-abort-'));
 let n = 0;
 const tempFile = () => join(dir, `report-${n++}.json`);
 
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
-
-/** Waits for the child to write `file` (generous: start-up on a busy machine). */
-async function readReport(file: string): Promise<any> {
-  for (let i = 0; i < 500 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
+/** What the child wrote to `file`, once it has (a JSON report, or its pid). */
+const readReport = async (file: string): Promise<any> => JSON.parse(await readWhenWritten(file));
 
 describe('AbortSignal arguments', () => {
   it('rejects at once with CallAbortedError, the child gets a live signal with the reason, and is killed after the grace period', async () => {
@@ -72,7 +62,7 @@ describe('AbortSignal arguments', () => {
     expect(error.cause).toBe('too late');
     expect(error.pid).toBeUndefined();
     expect(error.message).toContain('before a child was started');
-    expect(stats().find((s) => s.target === 'Signals.neverRuns')?.alive ?? 0).toBe(0);
+    expect(statsOf('Signals.neverRuns')?.alive ?? 0).toBe(0);
   });
 
   it('a signal that aborts while the child starts reaches the method already aborted', async () => {

@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configure, shutdown, stats, type MethodStats } from 'isolated-call';
+import { configure, shutdown } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
 import { childrenOf } from './helpers/processes.js';
+import { shutdownAndReset, statsOf } from './helpers/sdk-state.js';
 
 interface Visit {
   pid: number;
@@ -11,12 +11,7 @@ interface Visit {
   tag: unknown;
 }
 
-const defaultMaxChildren = Math.max(4, availableParallelism() * 2);
-
-afterEach(async () => {
-  await shutdown();
-  configure({ maxChildren: defaultMaxChildren });
-});
+afterEach(shutdownAndReset);
 
 /** The most calls whose run times overlap at any moment. */
 function mostAtOnce(visits: Visit[]): number {
@@ -43,10 +38,6 @@ async function mostChildrenDuring<T>(work: Promise<T>): Promise<{ result: T; mos
     done = true;
     await sampling;
   }
-}
-
-function statsOf(target: string): MethodStats | undefined {
-  return stats().find((s) => s.target === target);
 }
 
 describe('concurrency', () => {

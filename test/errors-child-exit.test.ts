@@ -1,29 +1,16 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChildExitedError, ChildOutOfMemoryError, IsolatedCallError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { waitForExit } from './helpers/processes.js';
+import { readWhenWritten, waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
 
 const crashes = () => loadFixture('tc39', 'crashes');
 const dir = mkdtempSync(join(tmpdir(), 'ic-exit-'));
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
-
-async function readPid(file: string): Promise<number> {
-  for (let i = 0; i < 500 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-  return Number(readFileSync(file, 'utf8'));
-}
 
 describe('the child dies before replying', () => {
   it('process.exit() in the method gives ChildExitedError with the exit code and stderr tail', async () => {
@@ -54,7 +41,7 @@ describe('the child dies before replying', () => {
     const { Crashes } = await crashes();
     const pidFile = join(dir, 'spin.pid');
     const call = caught(new Crashes().spinForever(pidFile));
-    const pid = await readPid(pidFile);
+    const pid = Number(await readWhenWritten(pidFile));
     process.kill(pid, 'SIGKILL');
     const error = await call;
     expect(error).toBeInstanceOf(ChildExitedError);

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
-import { fixturePath, loadFixture, type Flavor } from './helpers/fixtures.js';
+import { caught } from './helpers/caught.js';
+import { fixtureFile, fixturePath, loadFixture, type Flavor } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
 
 afterAll(() => shutdown());
 
 const flavor: Flavor = 'tc39';
 const failures = () => loadFixture(flavor, 'failures');
-
-/** Awaits a promise that must reject and returns what it rejected with. */
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 describe('errors thrown by the method are rethrown in the parent', () => {
   it('keeps a registered error class with its own properties', async () => {
@@ -126,10 +116,9 @@ describe('errors thrown by the method are rethrown in the parent', () => {
 describe('classes exported by the decorated module (plain Node parent)', () => {
   // Under vitest the fixture is evaluated by vite's runner, which the SDK
   // can't see (see src/parent/reply.ts), so this runs in a real Node parent.
-  it.each(['tc39', 'cjs'] as Flavor[])('rebuilds an exported error class with a Date prop, also inside a cause (%s build)', async (flavor) => {
-    const script = new URL('./fixtures/parents/throw-exported.mjs', import.meta.url);
-    const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, fixturePath(flavor, 'failures')]);
-    expect(JSON.parse(stdout)).toEqual({
+  it.each(['tc39', 'cjs'] as Flavor[])('rebuilds an exported error class with a Date prop, also inside a cause (%s build)', (flavor) => {
+    const { json } = runNodeJson([fixtureFile('parents/throw-exported.mjs'), fixturePath(flavor, 'failures')]);
+    expect(json).toEqual({
       instance: true,
       name: 'QuotaError',
       message: 'over quota',
@@ -140,9 +129,8 @@ describe('classes exported by the decorated module (plain Node parent)', () => {
     });
   });
 
-  it('never evaluates a module the parent has not loaded just to rebuild its error (module option)', async () => {
-    const script = new URL('./fixtures/parents/heavy-facade.mjs', import.meta.url);
-    const { stdout } = await promisify(execFile)(process.execPath, [script.pathname, fixturePath('tc39', 'heavy-facade')]);
-    expect(JSON.parse(stdout)).toEqual({ name: 'HeavyError', message: 'thrown by the heavy implementation', evaluated: false });
+  it('never evaluates a module the parent has not loaded just to rebuild its error (module option)', () => {
+    const { json } = runNodeJson([fixtureFile('parents/heavy-facade.mjs'), fixturePath('tc39', 'heavy-facade')]);
+    expect(json).toEqual({ name: 'HeavyError', message: 'thrown by the heavy implementation', evaluated: false });
   });
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureFile } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
 
 interface ScriptRun {
@@ -13,7 +13,7 @@ interface ScriptRun {
 
 /** Runs a parent script with plain node; kills it (and fails) if it hasn't ended within `limit` ms. */
 function runScript(name: string, limit: number): Promise<ScriptRun> {
-  const script = fileURLToPath(new URL(`./fixtures/scripts/${name}`, import.meta.url));
+  const script = fixtureFile(`scripts/${name}`);
   const started = Date.now();
   const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

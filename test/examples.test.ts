@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode } from './helpers/scripts.js';
 
 // Every example runs as users run it, in its own process, so none rots.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -9,13 +9,7 @@ const require = createRequire(import.meta.url);
 const tsxCli = require.resolve('tsx/cli');
 const tsc = require.resolve('typescript/bin/tsc');
 
-function run(args: string[]): string {
-  const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 90_000 });
-  if (result.status !== 0) {
-    throw new Error(`node ${args.join(' ')} failed (status ${result.status}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
+const run = (args: string[]) => runNode(args, { cwd: root, timeout: 90_000 }).stdout;
 
 const tsx = (file: string) => run([tsxCli, file]);
 

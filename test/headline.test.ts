@@ -1,14 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureFile } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
 
 const MB = 1024 * 1024;
 
-function runScript(name: string): Record<string, any> {
-  const script = fileURLToPath(new URL(`./fixtures/scripts/${name}`, import.meta.url));
-  const out = execFileSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8', timeout: 120_000 });
-  return JSON.parse(out.trim().split('\n').pop()!);
-}
+const runScript = (name: string) => runNodeJson(['--expose-gc', fixtureFile(`scripts/${name}`)], { timeout: 120_000 }).json;
 
 describe('the headline: a heavy dependency stays out of the parent', () => {
   it('keeps typescript out of the parent while a direct import keeps it in memory', () => {

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallTimeoutError, configure, InvalidOptionError, Isolated, isolate, shutdown, type CallInfo } from 'isolated-call';
+import { CallTimeoutError, configure, InvalidOptionError, Isolated, isolate, type CallInfo } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
+import { shutdownAndReset } from './helpers/sdk-state.js';
 
-afterEach(async () => {
-  await shutdown();
-  configure({});
-});
+afterEach(shutdownAndReset);
 
 function expectInvalid(action: () => unknown, option: string): void {
   let thrown: unknown;
@@ -83,7 +82,7 @@ describe('configure() defaults and decorator options', () => {
   it('applies timeout to every method; a decorator option wins', async () => {
     const { Configured, ConfiguredOwn } = await loadFixture('tc39', 'lifecycle');
     configure({ timeout: 1000 });
-    const error = await new Configured().sleep(5000).catch((e: unknown) => e);
+    const error = await caught(new Configured().sleep(5000));
     expect(error).toBeInstanceOf(CallTimeoutError);
     expect((error as CallTimeoutError).timeout).toBe(1000);
     expect(await new ConfiguredOwn().sleep(1500)).toBe(1500); // its own timeout is 20 s

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerializationError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { flavors, loadFixture, type Flavor } from './helpers/fixtures.js';
 import { expectSameValue } from './helpers/same-value.js';
 
@@ -141,7 +142,7 @@ describe.each(flavors)('round trip (%s build)', (flavor) => {
   } else {
     it('without decorator metadata, a parameter class must be registered (fails before forking)', async () => {
       const { Tagged } = fx.shapes;
-      const error = await new fx.echo.Echo().relabel(new Tagged('hi')).catch((e: unknown) => e);
+      const error = await caught(new fx.echo.Echo().relabel(new Tagged('hi')));
       expect(error).toBeInstanceOf(SerializationError);
       expect(error.path).toBe('args[0]');
       expect(error.message).toMatch(/class Tagged/);

@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerializationError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { flavors, loadFixture } from './helpers/fixtures.js';
 
 afterAll(() => shutdown());
@@ -42,7 +43,7 @@ describe.each(flavors)('`this` (%s build)', (flavor) => {
     ['socket', () => new Socket(), /Socket/],
   ])('a field that can\'t cross (%s) fails before forking, naming this.<field>', async (field, make, names) => {
     const account = Object.assign(new fx.Account(), { [field]: make() });
-    const error = await account.inspect().catch((e: unknown) => e);
+    const error = await caught(account.inspect());
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe(`this.${field}`);
     expect(error.reason).toMatch(names);
@@ -58,7 +59,7 @@ describe.each(flavors)('`this` (%s build)', (flavor) => {
     ['#private', 'Counter'],
     ['accessor', 'Gauge'],
   ])('%s fields: SerializationError at path `this` explaining why', async (_kind, className) => {
-    const error = await new fx[className]().read().catch((e: unknown) => e);
+    const error = await caught(new fx[className]().read());
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe('this');
     expect(error.reason).toMatch(/#private or accessor fields, which can't be read or restored from outside the class/);

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SerializationError, registerClass, shutdown, stats } from 'isolated-call';
+import { SerializationError, registerClass, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
+import { statsOf } from './helpers/sdk-state.js';
 
 // Every child that loads the echo fixture appends its pid here (see echo.ts).
 const dir = mkdtempSync(join(tmpdir(), 'marshal-unsendable-'));
@@ -53,21 +55,21 @@ const argumentCases: Record<string, { args: () => unknown[]; path: string; names
 
 describe('arguments that can\'t cross fail before any child is forked', () => {
   it.each(Object.entries(argumentCases))('%s', async (_name, { args, path, names }) => {
-    const error = await echo.echoFn(...args()).catch((e: unknown) => e);
+    const error = await caught(echo.echoFn(...args()));
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.code).toBe('ERR_ISOLATED_SERIALIZE');
     expect(error.path).toBe(path);
     expect(error.message).toContain(`Cannot send ${path} to the other process`);
     expect(error.reason).toMatch(names);
     expect(error.pid).toBeUndefined(); // no child was involved
-    expect(stats().find((s) => s.target === 'echoFn')?.calls ?? 0).toBe(0);
+    expect(statsOf('echoFn')?.calls ?? 0).toBe(0);
     expect(forks()).toEqual([]);
   });
 
   it('(control) a call that can cross does fork, and the fork log sees it', async () => {
     expect(await echo.echoFn({ fine: true })).toEqual({ fine: true });
     expect(forks()).toHaveLength(1);
-    expect(stats().find((s) => s.target === 'echoFn')?.calls).toBe(1);
+    expect(statsOf('echoFn')?.calls).toBe(1);
   });
 });
 
@@ -80,7 +82,7 @@ describe('results that can\'t cross: the child reports the path', () => {
     ['signal', /AbortSignal.*only.*argument/],
     ['instance', /class Unregistered.*registerClass\(Unregistered\)/],
   ])('%s', async (what, names) => {
-    const error = await new echo.Echo().unsendable(what).catch((e: unknown) => e);
+    const error = await caught(new echo.Echo().unsendable(what));
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe('result.handle');
     expect(error.reason).toMatch(names);
@@ -94,7 +96,7 @@ describe('a class registered only in the parent', () => {
       constructor(public n = 1) {}
     }
     registerClass(ParentOnly); // in the test file only, which the child never loads
-    const error = await echo.echoFn({ nested: [new ParentOnly(2)] }).catch((e: unknown) => e);
+    const error = await caught(echo.echoFn({ nested: [new ParentOnly(2)] }));
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe('args[0].nested[0]');
     expect(error.message).toMatch(/class "ParentOnly" is not registered in the child/);

@@ -1,20 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { IsolatedCallError, ModuleLoadError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
 
 const fixture = () => loadFixture('tc39', 'module-load');
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 describe('the child cannot load the method', () => {
   it('a class that is not exported gives ModuleLoadError saying to export or register it', async () => {

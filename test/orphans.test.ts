@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
-import { fixturePath, loadFixture } from './helpers/fixtures.js';
+import { caught } from './helpers/caught.js';
+import { fixtureFile, fixturePath, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
@@ -16,18 +17,9 @@ const unsendable = () => loadFixture(flavor, 'unsendable');
 /** The default grace period is 1 s; allow generously more on a busy machine. */
 const GONE_WITHIN = 5000;
 
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
-
 /** Runs test/fixtures/parents/orphan-parent.mjs and resolves with it and its child's pid once printed. */
 async function startParent(mode: 'exit' | 'spin') {
-  const script = new URL('./fixtures/parents/orphan-parent.mjs', import.meta.url).pathname;
+  const script = fixtureFile('parents/orphan-parent.mjs');
   const parent = spawn(process.execPath, [script, fixturePath(flavor, 'orphans'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   parent.stdout.setEncoding('utf8');

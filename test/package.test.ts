@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lastJsonLine } from './helpers/scripts.js';
 
 /*
  * The package as users get it: `npm pack`, install the tarball into scratch
@@ -56,8 +57,7 @@ async function ok(command: string, args: string[], cwd: string): Promise<Run> {
 
 /** Runs a script that prints one JSON line and returns it parsed. */
 async function runJson(command: string, args: string[], cwd: string): Promise<any> {
-  const { stdout } = await ok(command, args, cwd);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
+  return lastJsonLine((await ok(command, args, cwd)).stdout);
 }
 
 let work: string;

@@ -1,20 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { IsolatedCallError, ProtocolError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
 
 const fixture = () => loadFixture('tc39', 'protocol-misuse');
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 describe('a child that breaks the protocol', () => {
   it('a message of another protocol version gives ProtocolError naming both versions, and the child is killed', async () => {

@@ -1,14 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { configure, shutdown, type CallInfo } from 'isolated-call';
+import { configure, type CallInfo } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
+import { shutdownAndReset } from './helpers/sdk-state.js';
 
 const MB = 1024 * 1024;
 
-afterEach(async () => {
-  await shutdown();
-  configure({});
-});
+afterEach(shutdownAndReset);
 
 describe('recycling warm children', () => {
   it('maxCallsPerChild retires a warm child after that many calls', async () => {

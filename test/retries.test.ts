@@ -2,16 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CallTimeoutError, ChildExitedError, configure, shutdown, type CallInfo } from 'isolated-call';
+import { CallTimeoutError, ChildExitedError, configure, type CallInfo } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
+import { shutdownAndReset } from './helpers/sdk-state.js';
 
 const markers = mkdtempSync(join(tmpdir(), 'isolated-call-retries-'));
 let infos: CallInfo[] = [];
 
-afterEach(async () => {
-  await shutdown();
-  configure({});
-});
+afterEach(shutdownAndReset);
 afterAll(() => rmSync(markers, { recursive: true, force: true }));
 
 function track(): void {
@@ -58,7 +57,7 @@ describe('retries', () => {
   it('gives up after `retries` more attempts with the last ChildExitedError', async () => {
     const { Retried } = await loadFixture('tc39', 'lifecycle');
     track();
-    const error = await new Retried().crashAlways().catch((e: unknown) => e);
+    const error = await caught(new Retried().crashAlways());
     expect(error).toBeInstanceOf(ChildExitedError);
     expect((error as ChildExitedError).exitCode).toBe(4);
     expect(infos[0]).toMatchObject({ ok: false, attempts: 2 });
@@ -69,7 +68,7 @@ describe('retries', () => {
     track();
     // Each attempt crashes after 300 ms, well within the 3 s timeout on its own;
     // 21 attempts together can't fit, so the call ends with a timeout, not a crash.
-    const error = await new Retried().crashSlowly(300).catch((e: unknown) => e);
+    const error = await caught(new Retried().crashSlowly(300));
     expect(error).toBeInstanceOf(CallTimeoutError);
     expect((error as CallTimeoutError).code).toBe('ERR_ISOLATED_TIMEOUT');
     expect(infos[0]!.attempts).toBeGreaterThanOrEqual(2);

@@ -1,15 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureFile } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
 
-const scripts = fileURLToPath(new URL('./fixtures/scripts/', import.meta.url));
-
-function run(args: string[]) {
-  const result = spawnSync(process.execPath, args, { cwd: scripts, encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`exit ${result.status}: ${result.stderr}`);
-  const last = result.stdout.trim().split('\n').pop()!;
-  return { json: JSON.parse(last), stdout: result.stdout, stderr: result.stderr };
-}
+/** Runs node in test/fixtures/scripts, so a script is named by its file name. */
+const run = (args: string[]) => runNodeJson(args, { cwd: fixtureFile('scripts') });
 
 describe('every way people run code', () => {
   it('passes loader flags on and drops the ones that would break a child', () => {

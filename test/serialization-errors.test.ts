@@ -1,22 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { IsolatedCallError, SerializationError, shutdown, stats } from 'isolated-call';
+import { IsolatedCallError, SerializationError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
+import { statsOf } from './helpers/sdk-state.js';
 
 afterAll(() => shutdown());
 
 const fixture = () => loadFixture('tc39', 'unsendable');
 
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
-
-const alive = (target: string) => stats().find((s) => s.target === target)?.alive ?? 0;
+const alive = (target: string) => statsOf(target)?.alive ?? 0;
 
 describe('SerializationError: where a value could not cross', () => {
   it('an argument fails before any child is forked, with its path', async () => {

@@ -1,18 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildExitedError, configure, shutdown, ShutdownError, stats } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
-import { childrenOf, isRunning, waitForExit } from './helpers/processes.js';
+import { childrenOf, isRunning, waitForChildren, waitForExit } from './helpers/processes.js';
+import { shutdownAndReset, statsOf } from './helpers/sdk-state.js';
 
-afterEach(async () => {
-  await shutdown();
-  configure({});
-});
-
-async function waitForChildren(count: number, ms = 10_000): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  while (childrenOf(process.pid).length !== count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return childrenOf(process.pid);
-}
+afterEach(shutdownAndReset);
 
 describe('shutdown()', () => {
   it('rejects queued calls with ShutdownError and lets calls in flight finish', async () => {
@@ -23,7 +16,7 @@ describe('shutdown()', () => {
     await waitForChildren(1);
     const done = shutdown();
     for (const call of queued) {
-      const error = await call.catch((e: unknown) => e);
+      const error = await caught(call);
       expect(error).toBeInstanceOf(ShutdownError);
       expect((error as ShutdownError).code).toBe('ERR_ISOLATED_SHUTDOWN');
     }
@@ -37,7 +30,7 @@ describe('shutdown()', () => {
     const running = new Serial().visit(20_000, 'running');
     const [pid] = await waitForChildren(1);
     await shutdown({ force: true });
-    const error = await running.catch((e: unknown) => e);
+    const error = await caught(running);
     expect(error).toBeInstanceOf(ChildExitedError);
     expect((error as ChildExitedError).signal).toBe('SIGKILL');
     expect(isRunning(pid!)).toBe(false);
@@ -74,7 +67,7 @@ describe('shutdown()', () => {
     expect(second.pid).not.toBe(first.pid);
     expect(isRunning(second.pid)).toBe(true);
     expect((await new Fresh().visit(0, 'again')).tag).toBe('again');
-    expect(stats().find((s) => s.target === 'Warm.visit')).toMatchObject({ calls: 1, alive: 1 });
+    expect(statsOf('Warm.visit')).toMatchObject({ calls: 1, alive: 1 });
   });
 
   it('resolves at once when there is nothing to end', async () => {

@@ -1,25 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
-import { configure, InvalidOptionError, shutdown, stats, warmUp } from 'isolated-call';
+import { configure, InvalidOptionError, stats, warmUp } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
-import { childrenOf, waitForExit } from './helpers/processes.js';
+import { childrenOf, waitForChildren, waitForExit } from './helpers/processes.js';
+import { shutdownAndReset } from './helpers/sdk-state.js';
 
-afterEach(async () => {
-  await shutdown();
-  configure({ maxChildren: Math.max(4, availableParallelism() * 2) });
-});
-
-/** Waits until this process has exactly the children `accept` wants, and returns them. */
-async function waitForChildren(accept: (pids: number[]) => boolean, ms = 10_000): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let pids = childrenOf(process.pid);
-  while (!accept(pids)) {
-    if (Date.now() > deadline) throw new Error(`children of the test process are ${JSON.stringify(pids)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-    pids = childrenOf(process.pid);
-  }
-  return pids;
-}
+afterEach(shutdownAndReset);
 
 describe('standby', () => {
   it('starts no child before the first call', async () => {
@@ -32,7 +17,7 @@ describe('standby', () => {
     const { Standby } = await loadFixture('tc39', 'lifecycle');
     const first = await new Standby().visit();
     expect(await waitForExit(first.pid, 3000)).toBe(true); // fresh-child mode: the call's child exits
-    const [standbyPid] = await waitForChildren((pids) => pids.length === 1);
+    const [standbyPid] = await waitForChildren(1);
 
     // Idle a while, so a child that had imported the module before the call would show it.
     await new Promise((r) => setTimeout(r, 300));
@@ -49,7 +34,7 @@ describe('standby', () => {
   it('is started explicitly by warmUp()', async () => {
     const { Standby } = await loadFixture('tc39', 'lifecycle');
     warmUp(Standby.prototype.visit);
-    const [standbyPid] = await waitForChildren((pids) => pids.length === 1);
+    const [standbyPid] = await waitForChildren(1);
     warmUp(Standby.prototype.visit); // once is enough: still one
     await new Promise((r) => setTimeout(r, 200));
     expect(childrenOf(process.pid)).toEqual([standbyPid]);
@@ -60,7 +45,7 @@ describe('standby', () => {
   it('warmUp() also starts the warm child of a keepAlive method', async () => {
     const { Warm } = await loadFixture('tc39', 'lifecycle');
     warmUp(Warm.prototype.visit);
-    const [warmPid] = await waitForChildren((pids) => pids.length === 1);
+    const [warmPid] = await waitForChildren(1);
     expect((await new Warm().visit()).pid).toBe(warmPid);
   });
 
@@ -72,7 +57,7 @@ describe('standby', () => {
     const { Standby, StandbyOtherEnv } = await loadFixture('tc39', 'lifecycle');
     configure({ maxChildren: 1 });
     warmUp(Standby.prototype.visit);
-    const [standbyPid] = await waitForChildren((pids) => pids.length === 1);
+    const [standbyPid] = await waitForChildren(1);
     // Another child command can't use it; waiting for it would wait forever.
     const other = await new StandbyOtherEnv().visit();
     expect(other.pid).not.toBe(standbyPid);
@@ -82,10 +67,10 @@ describe('standby', () => {
   it('is shared by methods with the same child options and separate for different ones', async () => {
     const { Standby, StandbyTwin, StandbyOtherEnv } = await loadFixture('tc39', 'lifecycle');
     warmUp(Standby.prototype.visit);
-    const [shared] = await waitForChildren((pids) => pids.length === 1);
+    const [shared] = await waitForChildren(1);
     warmUp(StandbyTwin.prototype.visit); // same options: no second standby
     warmUp(StandbyOtherEnv.prototype.visit);
-    const both = await waitForChildren((pids) => pids.length === 2);
+    const both = await waitForChildren(2);
     const other = both.find((pid) => pid !== shared)!;
 
     expect((await new StandbyTwin().visit()).pid).toBe(shared);

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, IsolatedCallError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
 import { mkdtempSync } from 'node:fs';
@@ -9,15 +10,6 @@ import { join } from 'node:path';
 afterAll(() => shutdown());
 
 const crashes = () => loadFixture('tc39', 'crashes');
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 describe('the timeout option', () => {
   it('rejects with CallTimeoutError carrying the timeout, and kills the child', async () => {

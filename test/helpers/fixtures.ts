@@ -12,3 +12,8 @@ export function fixturePath(flavor: Flavor, name: string): string {
 export async function loadFixture<T = Record<string, any>>(flavor: Flavor, name: string): Promise<T> {
   return (await import(fixturePath(flavor, name))) as T;
 }
+
+/** Absolute path of a file under test/fixtures, such as `scripts/runtime-info.mjs`. */
+export function fixtureFile(relative: string): string {
+  return fileURLToPath(new URL(`../fixtures/${relative}`, import.meta.url));
+}

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Is the process really there? Reads /proc/PID/stat, because a zombie (exited,
@@ -19,7 +20,7 @@ export async function waitForExit(pid: number, ms = 3000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!isRunning(pid)) return true;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
   return !isRunning(pid);
 }
@@ -33,4 +34,26 @@ export function childrenOf(ppid: number): number[] {
     return [];
   }
   return list.split(/\s+/).filter(Boolean).map(Number).filter(isRunning);
+}
+
+/**
+ * Waits until this process has the children `accept` wants (a number: exactly
+ * that many) and returns them; throws naming the children it has after `ms`.
+ */
+export async function waitForChildren(accept: number | ((pids: number[]) => boolean), ms = 10_000): Promise<number[]> {
+  const accepts = typeof accept === 'number' ? (pids: number[]) => pids.length === accept : accept;
+  const deadline = Date.now() + ms;
+  let pids = childrenOf(process.pid);
+  while (!accepts(pids)) {
+    if (Date.now() > deadline) throw new Error(`children of the test process are ${JSON.stringify(pids)} after ${ms} ms`);
+    await sleep(20);
+    pids = childrenOf(process.pid);
+  }
+  return pids;
+}
+
+/** Waits for a child to write `file` (generous: start-up on a busy machine) and returns its text. */
+export async function readWhenWritten(file: string): Promise<string> {
+  for (let i = 0; i < 500 && !existsSync(file); i++) await sleep(20);
+  return readFileSync(file, 'utf8');
 }
