@@ -39,6 +39,8 @@ export interface CallMessage extends Base {
   /** Encoded `this` state, or undefined when the method is declared not to need it. */
   readonly self: unknown;
   readonly args: unknown;
+  /** Folder for a large result (see codec/side-channel.ts); the parent deletes what lands there. */
+  readonly blobDir: string;
   /** How many AbortSignals the arguments hold; the child makes one live signal for each. */
   readonly signals: number;
   /** Leave the process after replying (the default, fresh-child mode). */

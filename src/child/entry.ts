@@ -72,7 +72,7 @@ async function handleCall(message: CallMessage): Promise<void> {
     }
 
     phase = 'encode';
-    const encoded = encode(value, 'result');
+    const encoded = encode(value, 'result', { blobDir: message.blobDir });
     send({ [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: encoded, stats: stats() }, () => finish(message));
   } catch (thrown) {
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));

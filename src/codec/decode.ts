@@ -1,7 +1,8 @@
 import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
 import { defineOwn } from './encode.js';
-import { builtinErrors } from './native-types.js';
+import { binaryViews, builtinErrors } from './native-types.js';
+import { readBlob, readStringBlob } from './side-channel.js';
 import { TAG, Tag, isTag, type Encoded, type TagObject } from './tags.js';
 import { formatPath, type PathKey } from './value-path.js';
 
@@ -98,10 +99,31 @@ class Decoder {
         for (const [key, value] of tag.v as [string, unknown][]) defineOwn(out, key, this.at(key, value));
         return out;
       }
+      case Tag.Blob:
+        return this.remember(tag, this.blob(tag));
       case Tag.NullProto:
         return this.fill(this.remember(tag, Object.create(null) as object), tag.p);
       default:
         return this.fail(`it carries an unknown tag "${String(tag[TAG])}" (two versions of isolated-call?)`);
+    }
+  }
+
+  private blob(tag: TagObject): unknown {
+    const file = tag.f as string;
+    const kind = tag.k as string;
+    try {
+      if (kind === 'string') return readStringBlob(file);
+      const bytes = readBlob(file);
+      if (kind === 'Buffer') return bytes;
+      // A large read gets an ArrayBuffer of its own, so views start aligned at 0.
+      const buffer = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+      if (kind === 'ArrayBuffer') return buffer;
+      const View = binaryViews[kind];
+      if (!View) return this.fail(`it is binary data of an unknown kind "${kind}" (two versions of isolated-call?)`);
+      return View === DataView ? new DataView(buffer) : new (View as Uint8ArrayConstructor)(buffer, 0, buffer.byteLength / (View as Uint8ArrayConstructor).BYTES_PER_ELEMENT);
+    } catch (error) {
+      if (error instanceof SerializationError) throw error;
+      return this.fail(`its ${kind} was sent beside the message in ${file}, which could not be read: ${(error as Error).message}`);
     }
   }
 

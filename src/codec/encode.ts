@@ -2,6 +2,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
 import { describeUnsendable } from './describe-unsendable.js';
 import { arrayPrototype, builtinErrors, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
+import { SIDE_CHANNEL_MIN_BYTES, writeBlob } from './side-channel.js';
 import { TAG, Tag, type Encoded, type TagObject } from './tags.js';
 import { formatPath, type PathKey } from './value-path.js';
 
@@ -17,13 +18,31 @@ import { formatPath, type PathKey } from './value-path.js';
  * @param signals Collects AbortSignals found (parent-side arguments only); without it a signal is unsendable.
  * @throws SerializationError naming the path of the first value that can't cross.
  */
-export function encode(value: unknown, root: string, signals?: AbortSignal[]): Encoded {
-  if (isPlainData(value)) return { v: value, t: false };
-  return { v: new Encoder(root, signals).encode(value), t: true };
+export function encode(value: unknown, root: string, options: EncodeOptions = {}): Encoded {
+  const offload = options.blobDir !== undefined;
+  if (isPlainData(value, offload)) return { v: value, t: false };
+  const encoder = new Encoder(root, options.signals, options.blobDir);
+  const v = encoder.encode(value);
+  return encoder.files.length > 0 ? { v, t: true, f: encoder.files } : { v, t: true };
 }
 
-function isPlainData(root: unknown): boolean {
-  if (typeof root !== 'object' || root === null) return typeof root !== 'symbol' && typeof root !== 'function';
+export interface EncodeOptions {
+  /** Collects AbortSignals found (parent-side arguments only); without it a signal is unsendable. */
+  readonly signals?: AbortSignal[];
+  /** Where to write large binary data and strings instead of sending them inline (side-channel.ts). */
+  readonly blobDir?: string;
+}
+
+/** Is this big enough to go beside the message rather than through the IPC channel? */
+function isLarge(value: object | string): boolean {
+  if (typeof value === 'string') return value.length * 2 >= SIDE_CHANNEL_MIN_BYTES;
+  return (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) && value.byteLength >= SIDE_CHANNEL_MIN_BYTES;
+}
+
+function isPlainData(root: unknown, offload: boolean): boolean {
+  if (typeof root !== 'object' || root === null) {
+    return typeof root !== 'symbol' && typeof root !== 'function' && !(offload && typeof root === 'string' && isLarge(root));
+  }
   const state = globalState();
   const custom = state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined;
   const seen = new Set<object>();
@@ -49,6 +68,7 @@ function isPlainData(root: unknown): boolean {
     } else if (proto === setPrototype) {
       values = obj as Set<unknown>;
     } else if (isNativeLeaf(proto)) {
+      if (offload && isLarge(obj)) return false;
       continue;
     } else {
       return false;
@@ -58,6 +78,8 @@ function isPlainData(root: unknown): boolean {
       if (type === 'object') {
         if (v !== null) pending.push(v as object);
       } else if (type === 'function' || type === 'symbol') {
+        return false;
+      } else if (offload && type === 'string' && isLarge(v as string)) {
         return false;
       }
     }
@@ -70,9 +92,13 @@ class Encoder {
   private readonly memo = new Map<object, unknown>();
   private readonly state = globalState();
 
+  /** Payload files written for this value. */
+  readonly files: string[] = [];
+
   constructor(
     private readonly root: string,
     private readonly signals: AbortSignal[] | undefined,
+    private readonly blobDir: string | undefined,
   ) {}
 
   encode(value: unknown): unknown {
@@ -84,6 +110,8 @@ class Encoder {
       case 'object':
         if (value === null) return null;
         return this.memo.has(value) ? this.memo.get(value) : this.object(value);
+      case 'string':
+        return this.blobDir !== undefined && isLarge(value) ? this.blob(value, 'string') : value;
       default:
         return value;
     }
@@ -143,7 +171,12 @@ class Encoder {
       for (const v of obj) out.add(this.at({ label: `Set item #${i++}` }, v));
       return out;
     }
-    if (isNativeLeaf(proto)) return this.remember(obj, obj);
+    if (isNativeLeaf(proto)) {
+      if (this.blobDir !== undefined && isLarge(obj)) {
+        return this.remember(obj, this.blob(obj as ArrayBufferView | ArrayBuffer, proto === Buffer.prototype ? 'Buffer' : (classOf(proto) as Function).name));
+      }
+      return this.remember(obj, obj);
+    }
     if (obj instanceof Error) return this.error(obj);
     if (obj instanceof URL) return this.tag(obj, Tag.Url, { h: obj.href });
     if (obj instanceof AbortSignal && this.signals) {
@@ -197,6 +230,14 @@ class Encoder {
       }
     }
     return tag;
+  }
+
+  /** Writes the bytes beside the message; the other side reads them back as the same type. */
+  private blob(data: ArrayBufferView | ArrayBuffer | string, kind: string): TagObject {
+    const bytes = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const file = writeBlob(this.blobDir!, bytes);
+    this.files.push(file);
+    return { [TAG]: Tag.Blob, f: file, k: kind } as TagObject;
   }
 
   private symbol(sym: symbol): unknown {

@@ -10,6 +10,12 @@ const typedArrayPrototypes: ReadonlySet<object> = new Set(
   ].map((c) => c.prototype),
 );
 
+/** Binary view classes by name, for data sent beside the message. */
+export const binaryViews: Readonly<Record<string, Function>> = Object.assign(Object.create(null) as Record<string, Function>, {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+});
+
 export const objectPrototype = Object.prototype;
 export const arrayPrototype = Array.prototype;
 export const mapPrototype = Map.prototype;

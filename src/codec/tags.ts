@@ -25,6 +25,11 @@ export const Tag = {
   Signal: 'a',
   /** A plain object that itself has the TAG key: `{ v: [key, value][] }`. */
   Escaped: 'o',
+  /**
+   * Large binary data or a large string sent beside the message (side-channel.ts):
+   * `{ f: file, k: Buffer | ArrayBuffer | DataView | typed array name | 'string' }`.
+   */
+  Blob: 'b',
   /** An object with a null prototype: `{ p: props }`. */
   NullProto: 'n',
 } as const;
@@ -34,6 +39,8 @@ export type Tag = (typeof Tag)[keyof typeof Tag];
 export interface Encoded {
   readonly v: unknown;
   readonly t: boolean;
+  /** Files holding large payloads (Tag.Blob), for the sender to delete once the call is over. */
+  readonly f?: readonly string[];
 }
 
 export type TagObject = { [TAG]: Tag } & Record<string, unknown>;

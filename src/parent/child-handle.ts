@@ -6,6 +6,7 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { ProtocolError } from '../errors/protocol-error.js';
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
+import { discardReplyBlobs } from '../codec/side-channel.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { childGone, installExitHook, liveChildren } from './live-children.js';
@@ -212,7 +213,10 @@ export class ChildHandle {
       return this.protocolFailure(`The child (pid ${this.pid}) sent a malformed message (type ${JSON.stringify(type)}).`);
     }
     const pending = this.pending.get(id);
-    if (!pending) return; // a late reply to a call that timed out or was aborted
+    if (!pending) {
+      // A late reply to a call that timed out or was aborted: only its files need handling.
+      return discardReplyBlobs(message as unknown as ChildReply);
+    }
     this.settle(id);
     pending.resolve(message as unknown as ChildReply);
   }

@@ -1,5 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encode } from '../codec/encode.js';
+import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
+import type { Encoded } from '../codec/tags.js';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
@@ -38,10 +40,17 @@ export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promis
     const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
 
     const signals: AbortSignal[] = [];
-    const encodedArgs = encode(args, 'args', signals);
-    const aborted = signals.find((s) => s.aborted);
-    if (aborted) throw new CallAbortedError(label, aborted.reason, undefined);
-    const encodedSelf = meta.kind === 'instance' && options.sendThis ? encode(self, 'this') : undefined;
+    const blobDir = blobDirectory();
+    const encodedArgs = encode(args, 'args', { signals, blobDir });
+    let encodedSelf: Encoded | undefined;
+    try {
+      const aborted = signals.find((s) => s.aborted);
+      if (aborted) throw new CallAbortedError(label, aborted.reason, undefined);
+      encodedSelf = meta.kind === 'instance' && options.sendThis ? encode(self, 'this', { blobDir }) : undefined;
+    } catch (error) {
+      discardBlobs(encodedArgs.f);
+      throw error;
+    }
 
     const target: TargetRef = {
       module: runtime.module,

@@ -1,5 +1,6 @@
 import { debuglog } from 'node:util';
 import { encode } from '../codec/encode.js';
+import { blobDirectory, discardBlobs, discardReplyBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
@@ -195,6 +196,7 @@ export class MethodPool {
         target: job.target,
         self: job.self,
         args: job.args,
+        blobDir: blobDirectory(),
         signals: job.signals.length,
         exitAfter: this.options.keepAlive === 0,
         measure: this.measuresRss,
@@ -210,12 +212,14 @@ export class MethodPool {
     call.stats = reply.stats;
     if (startup && child.readyAt !== undefined) call.startupMs = child.readyAt - child.spawnedAt;
     this.release(child, true);
-    if (call.settled) return;
     try {
+      if (call.settled) return;
       const value = await interpretReply(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {
       this.settle(call, error);
+    } finally {
+      discardReplyBlobs(reply);
     }
   }
 
@@ -311,6 +315,9 @@ export class MethodPool {
     if (call.settled) return;
     call.settled = true;
     call.cleanup?.();
+    // Large arguments sent beside the message: no attempt will read them again.
+    discardBlobs(call.job.args.f);
+    discardBlobs(call.job.self?.f);
     if (error !== undefined) {
       this.failures++;
       call.reject(error);
