@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { builtin } from '../shared/builtin.js';
 
 /**
  * Binary data and strings of at least this many bytes don't go through the
@@ -26,6 +26,7 @@ let counter = 0;
 export function blobDirectory(): string {
   if (directory === undefined) {
     const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    const { randomBytes } = builtin<typeof import('node:crypto')>('node:crypto');
     const chosen = join(base, `isolated-call-${process.pid}-${randomBytes(8).toString('hex')}`);
     directory = chosen;
     process.once('exit', () => rmSync(chosen, { recursive: true, force: true }));
