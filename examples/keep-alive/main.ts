@@ -1,7 +1,7 @@
 // npx tsx examples/keep-alive/main.ts
 //
 // A keep-alive worker: children load typescript once and serve many calls.
-import { configure, stats, warmUp } from 'isolated-call';
+import { configure, shutdown, stats, warmUp } from 'isolated-call';
 import { Tokenizer } from './tokenizer.js';
 
 const pids = new Set<number>();
@@ -16,4 +16,6 @@ const counts = await Promise.all(sources.map((s) => tokenizer.count(s)));
 console.log(`${counts.length} calls, ${counts.reduce((a, b) => a + b)} tokens, in ${(performance.now() - t0).toFixed(0)} ms`);
 const { calls, alive } = stats()[0]!;
 console.log(`served by ${pids.size} child process(es); stats: ${calls} calls, ${alive} children alive`);
-// Idle children never keep this process alive: it can end now, and they follow.
+// Idle children never keep this process alive, so this is optional: it lets
+// them leave now, rather than be killed when this process exits.
+await shutdown();
