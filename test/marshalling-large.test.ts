@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureRss, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 afterAll(() => shutdown());
@@ -89,3 +90,13 @@ function jsHeld(): number {
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.external;
 }
+
+describe('files of large payloads', () => {
+  it('are deleted when the value fails to encode after a large part was written', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024, 1);
+    const error = await caught(new fx.Bulk().digest([big, () => 'not sendable']));
+    expect((error as { code?: string }).code).toBe('ERR_ISOLATED_SERIALIZE');
+    const left = existsSync('/dev/shm') ? readdirSync('/dev/shm').filter((name) => name.startsWith(`isolated-call-${process.pid}-`)) : [];
+    for (const dir of left) expect(readdirSync(`/dev/shm/${dir}`)).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
  * error. Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
+import { discardReplyBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
@@ -24,7 +25,10 @@ let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
   process.send!(message, (error: Error | null) => {
-    if (error && message.type === 'result') return sendUnserializable(message.id, error);
+    if (error && message.type === 'result') {
+      discardReplyBlobs(message);
+      return sendUnserializable(message.id, error);
+    }
     then?.();
   });
 }

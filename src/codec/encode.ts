@@ -2,7 +2,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
 import { describeUnsendable } from './describe-unsendable.js';
 import { arrayPrototype, builtinErrors, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
-import { SIDE_CHANNEL_MIN_BYTES, writeBlob } from './side-channel.js';
+import { SIDE_CHANNEL_MIN_BYTES, discardBlobs, writeBlob } from './side-channel.js';
 import { TAG, Tag, type Encoded, type TagObject } from './tags.js';
 import { formatPath, type PathKey } from './value-path.js';
 
@@ -22,7 +22,14 @@ export function encode(value: unknown, root: string, options: EncodeOptions = {}
   const offload = options.blobDir !== undefined;
   if (isPlainData(value, offload)) return { v: value, t: false };
   const encoder = new Encoder(root, options.signals, options.blobDir);
-  const v = encoder.encode(value);
+  let v: unknown;
+  try {
+    v = encoder.encode(value);
+  } catch (error) {
+    // Large parts already written beside the message belong to no message now.
+    discardBlobs(encoder.files);
+    throw error;
+  }
   return encoder.files.length > 0 ? { v, t: true, f: encoder.files } : { v, t: true };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { builtin } from '../shared/builtin.js';
@@ -32,6 +32,22 @@ export function blobDirectory(): string {
     process.once('exit', () => rmSync(chosen, { recursive: true, force: true }));
   }
   return directory;
+}
+
+/**
+ * Deletes what a child that has ended left in the parent's folder: a file it
+ * was writing when it was killed, or a result it never got to announce.
+ * Called at the child's exit, when any reply it sent has been read already.
+ */
+export function discardFilesOf(pid: number | undefined): void {
+  if (directory === undefined || pid === undefined) return;
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return; // never created: nothing was written
+  }
+  discardBlobs(names.filter((name) => name.startsWith(`${pid}-`)).map((name) => join(directory!, name)));
 }
 
 /** Writes bytes (or a string, as UTF-16 so any string round-trips) and returns the file's path. */

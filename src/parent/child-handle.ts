@@ -6,7 +6,7 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { ProtocolError } from '../errors/protocol-error.js';
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
-import { discardReplyBlobs } from '../codec/side-channel.js';
+import { discardFilesOf, discardReplyBlobs } from '../codec/side-channel.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { childGone, installExitHook, liveChildren } from './live-children.js';
@@ -248,6 +248,7 @@ export class ChildHandle {
     this.exit = { pid: this.pid, exitCode, signal, stderr: this.stderrTail };
     debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
     this.rejectAll(this.exitError(this.exit));
+    discardFilesOf(this.pid);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     childGone(this);
   }
