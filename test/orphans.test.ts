@@ -5,6 +5,7 @@ import { shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
 import { fixtureFile, fixturePath, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
+import { statsOf } from './helpers/sdk-state.js';
 
 afterAll(() => shutdown());
 
@@ -91,9 +92,20 @@ describe('leftovers in the child after its reply', () => {
     const { Orphans } = await orphans();
     const first = await new Orphans().leaveMessWarm();
     expect(await waitForExit(first, GONE_WITHIN)).toBe(true); // the late rejection ended it
+    // The process is gone a moment before the parent has read its exit; a call
+    // made in that moment would still be sent to it. Wait until the SDK knows.
+    await waitUntil(() => statsOf('Orphans.leaveMessWarm')?.alive === 0, GONE_WITHIN);
     const second = await new Orphans().leaveMessWarm();
     expect(second).not.toBe(first);
     await shutdown();
     expect(await waitForExit(second, GONE_WITHIN)).toBe(true);
   });
 });
+
+async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

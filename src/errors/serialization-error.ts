@@ -14,7 +14,8 @@ export class SerializationError extends IsolatedCallError {
   readonly reason: string;
 
   constructor(path: string, reason: string, init?: IsolatedCallErrorInit) {
-    super('ERR_ISOLATED_SERIALIZE', `Cannot send ${path} to the other process: ${reason}`, init);
+    const where = init?.pid === undefined ? '' : ` (reported by the child, pid ${init.pid})`;
+    super('ERR_ISOLATED_SERIALIZE', `Cannot send ${path} to the other process${where}: ${reason}`, init);
     this.path = path;
     this.reason = reason;
   }
