@@ -25,6 +25,7 @@ export default defineConfig([
     format: ['cjs'],
     dts: false,
     clean: false,
+    shims: true,
     target: 'node20',
     platform: 'node',
     noExternal,

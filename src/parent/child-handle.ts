@@ -92,8 +92,9 @@ export class ChildHandle {
   }
 
   get alive(): boolean {
-    // 'exit' comes before `this.exit` is set (stderr still drains): such a child can't take a call.
-    return this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null;
+    // 'exit' comes before `this.exit` is set (stderr still drains), and a
+    // closed channel often before 'exit': either way it can't take a call.
+    return this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null && this.process.connected;
   }
 
   get busy(): boolean {
