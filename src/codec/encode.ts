@@ -51,47 +51,75 @@ function isPlainData(root: unknown, offload: boolean): boolean {
     return typeof root !== 'symbol' && typeof root !== 'function' && !(offload && typeof root === 'string' && isLarge(root));
   }
   const state = globalState();
-  const custom = state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined;
-  const seen = new Set<object>();
-  const pending: object[] = [root];
-  let obj: object | undefined;
-  while ((obj = pending.pop()) !== undefined) {
-    if (seen.has(obj)) continue;
-    seen.add(obj);
-    if (custom?.findApplicable(obj)) return false;
-    const proto = Object.getPrototypeOf(obj) as object | null;
-    let values: Iterable<unknown>;
-    if (proto === objectPrototype) {
-      const record = obj as Record<string, unknown>;
-      const keys = Object.keys(record);
-      if (Object.prototype.hasOwnProperty.call(record, TAG)) return false;
-      values = keys.map((k) => record[k]);
-    } else if (proto === arrayPrototype) {
-      values = obj as unknown[];
-    } else if (proto === mapPrototype) {
-      const entries: unknown[] = [];
-      for (const [k, v] of obj as Map<unknown, unknown>) entries.push(k, v);
-      values = entries;
-    } else if (proto === setPrototype) {
-      values = obj as Set<unknown>;
-    } else if (isNativeLeaf(proto)) {
-      if (offload && isLarge(obj)) return false;
-      continue;
-    } else {
-      return false;
-    }
-    for (const v of values) {
-      const type = typeof v;
-      if (type === 'object') {
-        if (v !== null) pending.push(v as object);
-      } else if (type === 'function' || type === 'symbol') {
-        return false;
-      } else if (offload && type === 'string' && isLarge(v as string)) {
-        return false;
-      }
-    }
+  const scan: Scan = {
+    custom: state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined,
+    offload,
+    budget: SCAN_BUDGET,
+  };
+  return scanObject(root, scan, 0);
+}
+
+/**
+ * The scan keeps no set of visited objects: on the tree-shaped data most
+ * calls carry, that set costs as much as the walk. A cycle or a very deep
+ * value runs into MAX_DEPTH, and a value whose shared references would make
+ * the walk revisit too much runs out of budget; either way the answer is "not
+ * plain", and the copying encoder, which tracks identity, takes over.
+ */
+interface Scan {
+  readonly custom: { findApplicable(v: unknown): unknown } | undefined;
+  readonly offload: boolean;
+  budget: number;
+}
+
+const MAX_DEPTH = 512;
+/** Objects plus entries a scan may visit before it hands over to the encoder. */
+const SCAN_BUDGET = 20_000_000;
+
+function scanObject(obj: object, scan: Scan, depth: number): boolean {
+  if (--scan.budget < 0 || depth > MAX_DEPTH) return false;
+  if (scan.custom?.findApplicable(obj)) return false;
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto === objectPrototype) {
+    const record = obj as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(record, TAG)) return false;
+    const keys = Object.keys(record);
+    if ((scan.budget -= keys.length) < 0) return false;
+    for (let i = 0; i < keys.length; i++) if (!scanValue(record[keys[i]!], scan, depth)) return false;
+    return true;
   }
-  return true;
+  if (proto === arrayPrototype) {
+    const array = obj as unknown[];
+    // Charged by length, holes included: a sparse array of length 2**32 must not be walked.
+    if ((scan.budget -= array.length) < 0) return false;
+    for (let i = 0; i < array.length; i++) if (!scanValue(array[i], scan, depth)) return false;
+    return true;
+  }
+  if (proto === mapPrototype) {
+    if ((scan.budget -= (obj as Map<unknown, unknown>).size) < 0) return false;
+    for (const [k, v] of obj as Map<unknown, unknown>) if (!scanValue(k, scan, depth) || !scanValue(v, scan, depth)) return false;
+    return true;
+  }
+  if (proto === setPrototype) {
+    if ((scan.budget -= (obj as Set<unknown>).size) < 0) return false;
+    for (const v of obj as Set<unknown>) if (!scanValue(v, scan, depth)) return false;
+    return true;
+  }
+  return isNativeLeaf(proto) && !(scan.offload && isLarge(obj));
+}
+
+function scanValue(value: unknown, scan: Scan, depth: number): boolean {
+  switch (typeof value) {
+    case 'object':
+      return value === null || scanObject(value, scan, depth + 1);
+    case 'function':
+    case 'symbol':
+      return false;
+    case 'string':
+      return !(scan.offload && isLarge(value));
+    default:
+      return true;
+  }
 }
 
 class Encoder {
