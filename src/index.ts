@@ -3,7 +3,7 @@ export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
 export type { IsolatedOptions, CallInfo, Class } from './options.js';
 export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
-export type { MethodStats } from './parent/method-pool.js';
+export type { MethodStats } from './parent/method-stats.js';
 export { registerClass, registerSymbol, registerCustom, type RegisterClassOptions, type CustomTransformer } from './codec/register.js';
 export { measureRss, type RssMeasurement, type RssSnapshot } from './measure/measure-rss.js';
 export { isModuleLoaded } from './measure/is-module-loaded.js';

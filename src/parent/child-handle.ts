@@ -8,8 +8,8 @@ import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
 import { discardFilesOf, discardReplyBlobs } from '../codec/side-channel.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
+import { SerializationError } from '../errors/serialization-error.js';
 import type { ChildCommand } from './child-command.js';
-import { childGone, installExitHook, liveChildren } from './live-children.js';
 
 const debug = debuglog('isolated-call');
 
@@ -23,7 +23,8 @@ const CLOSE_WAIT_MS = 200;
 
 export type ChildReply = ResultMessage | ErrorMessage;
 
-interface Pending {
+/** Where a call's outcome goes: exactly one of the two is called, unless the call is forgotten. */
+export interface Pending {
   resolve(reply: ChildReply): void;
   reject(error: Error): void;
 }
@@ -50,15 +51,18 @@ export class ChildHandle {
   private stderrTail = '';
   private readonly exitWaiters: (() => void)[] = [];
   private referenced = true;
+  private killed = false;
 
   /**
    * @param preload Let the child load this package's builds while it waits
    *   (a standby child): the user's module then finds them loaded.
+   * @param onExit Called once the child is gone and its stderr drained (the registry frees its place).
    */
   constructor(
     command: ChildCommand,
     private readonly heapLimitMb: number | undefined,
-    preload = false,
+    preload: boolean,
+    private readonly onExit: (child: ChildHandle) => void,
   ) {
     const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
     this.process = fork(childEntry, preload ? [PRELOAD_FLAG] : [], {
@@ -67,11 +71,12 @@ export class ChildHandle {
       env: command.env,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The child leads its own process group, so a kill reaches whatever it
+      // started too (a grandchild must not outlive the call).
+      detached: true,
     });
     this.pid = this.process.pid;
     debug('started child pid %d%s: %s %s', this.pid, preload ? ' (standby)' : '', command.execPath, command.execArgv.join(' '));
-    liveChildren.add(this);
-    installExitHook();
 
     const stderr = this.process.stderr!;
     stderr.setEncoding('utf8');
@@ -101,45 +106,55 @@ export class ChildHandle {
     return this.pending.size > 0;
   }
 
-  /** Sends a call and resolves with the child's reply; rejects if the child ends first. */
-  request(message: ParentMessage & { type: 'call' }): Promise<ChildReply> {
-    if (this.exit) return Promise.reject(this.exitError(this.exit));
+  /**
+   * Sends a call; `pending` hears the child's reply, or why there will be
+   * none. Every way the message can fail to go out means the child is gone or
+   * going (a warm child killed a moment ago gives EPIPE), so it is ended and
+   * its exit fails the call as a ChildExitedError, which retries understand.
+   * Only a value Node can't serialize at all fails here, typed.
+   */
+  request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
+    if (this.exit) return pending.reject(this.exitError(this.exit));
     this.calls++;
-    return new Promise<ChildReply>((resolve, reject) => {
-      this.pending.set(message.id, { resolve, reject });
-      this.setReferenced(true);
-      this.send(message, (error) => {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        // The channel broke because the child died or is dying: its exit rejects
-        // the call with a ChildExitedError (which retries understand), not 'Channel closed'.
-        if (!this.process.connected || this.process.exitCode !== null || this.process.signalCode !== null) return this.kill();
-        this.settle(message.id);
-        pending.reject(error);
+    this.pending.set(message.id, pending);
+    this.setReferenced(true);
+    try {
+      this.process.send(message, (error) => {
+        if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`);
       });
-    });
+    } catch (error) {
+      this.settle(message.id);
+      if (isCloneError(error)) {
+        pending.reject(new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }));
+      } else {
+        this.pending.set(message.id, pending);
+        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Fire-and-forget message (abort); losing it to a dead child is fine. */
   notify(message: ParentMessage): void {
-    this.send(message, () => {});
+    try {
+      this.process.send(message, () => {});
+    } catch {
+      // the child is gone; nothing to tell it
+    }
   }
 
   /** Stops waiting for a call (timeout, abort): its reply, if any, is dropped. */
-  forget(id: number, reason: Error): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
+  forget(id: number): void {
     this.settle(id);
-    pending.reject(reason);
   }
 
-  /** Ends the child now; `why` goes to the debug log. */
+  /** Ends the child and everything it started (its process group) now; `why` goes to the debug log. */
   kill(why = 'ended by the parent'): void {
     this.ending = true;
-    if (this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null) {
-      debug('killing child pid %d: %s', this.pid, why);
-      this.process.kill('SIGKILL');
-    }
+    if (this.killed) return;
+    this.killed = true;
+    debug('killing child pid %d and its process group: %s', this.pid, why);
+    killGroup(this.pid);
+    if (this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
   }
 
   /** Lets the child leave on its own (it exits when its channel closes), killing it after `grace` ms. */
@@ -179,16 +194,6 @@ export class ChildHandle {
       this.process.unref();
       channel?.unref?.();
       (this.process.stderr as unknown as Socket | null)?.unref();
-    }
-  }
-
-  private send(message: ParentMessage, onError: (error: Error) => void): void {
-    try {
-      this.process.send(message, (error) => {
-        if (error) onError(error);
-      });
-    } catch (error) {
-      onError(error as Error);
     }
   }
 
@@ -250,11 +255,30 @@ export class ChildHandle {
     debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
     this.rejectAll(this.exitError(this.exit));
     discardFilesOf(this.pid);
+    // The child is gone, but what it started may not be: a grandchild in its
+    // group outlives no call (a fresh child exits after its reply, and its
+    // group goes with it after the grace period at most).
+    if (!this.killed) killGroup(this.pid);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
-    childGone(this);
+    this.onExit(this);
   }
 
   private exitError(exit: ChildExit): ChildExitedError {
     return OOM_PATTERN.test(exit.stderr) ? new ChildOutOfMemoryError(exit, this.heapLimitMb) : new ChildExitedError(exit);
   }
+}
+
+/** SIGKILLs a child's process group (the child leads one: `detached`). Gone already is fine. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined || process.platform === 'win32') return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // no such group any more
+  }
+}
+
+/** Node's own serializer refused the value (a Proxy, a host object): the call's data, not the child, is at fault. */
+function isCloneError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'DataCloneError' || /could not be cloned/.test(error.message));
 }

@@ -12,7 +12,6 @@ import { globalState } from '../shared/global-state.js';
 import type { CallJob } from './call-job.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
-import { pools } from './pools.js';
 
 interface MethodRuntime {
   readonly defaultsVersion: number;
@@ -90,7 +89,6 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
   const command = childCommand(options, module);
   // After configure() the pool carries on with the new options; after shutdown() it starts afresh.
   const pool = cached?.pool.open ? cached.pool.reconfigure(label, options, command) : new MethodPool(label, options, command);
-  pools.add(pool);
   const runtime: MethodRuntime = { defaultsVersion: state.defaultsVersion, module, pool, owned: ownerName !== undefined };
   runtimes.set(meta, runtime);
   return runtime;

@@ -3,8 +3,8 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
 import { globalState } from '../shared/global-state.js';
 import { poolOf } from './invoke.js';
-import type { MethodStats } from './method-pool.js';
-import { pools } from './pools.js';
+import { registry } from './child-registry.js';
+import type { MethodStats } from './method-stats.js';
 import { endStandbys } from './standby.js';
 
 /** Options for the whole process, besides per-method defaults. */
@@ -35,9 +35,9 @@ export function configure(options: ProcessOptions): void {
   state.defaultsVersion++;
 }
 
-/** Per-method counters: calls, failures, queue length, running calls and children alive. */
+/** Per-method counters: calls, failures, queue length, running calls and children alive; every method of the process. */
 export function stats(): MethodStats[] {
-  return [...pools].map((pool) => pool.stats());
+  return [...registry().pools].map((pool) => pool.stats());
 }
 
 /** Options of {@link shutdown}. */
@@ -52,10 +52,12 @@ export interface ShutdownOptions {
  * Resolves once every child of this SDK is gone. Later calls start afresh.
  */
 export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
+  // Every pool and standby of the process, whichever build (CommonJS or ESM) made it.
+  const { pools } = registry();
   const waits: Promise<void>[] = [];
-  for (const pool of pools) waits.push(...pool.close(options.force === true));
+  for (const pool of [...pools]) waits.push(...pool.close(options.force === true));
   pools.clear();
-  for (const child of endStandbys()) waits.push(child.exited());
+  waits.push(...endStandbys());
   // Pools are rebuilt on the next call of each method.
   globalState().defaultsVersion++;
   // The children being waited for are unreferenced (idle children never keep

@@ -1,20 +1,20 @@
-import { globalState } from '../shared/global-state.js';
-import { ChildHandle } from './child-handle.js';
 import type { ChildCommand } from './child-command.js';
-import { hasRoom, markBusy, markIdle } from './live-children.js';
+import type { ChildHandle } from './child-handle.js';
+import { claimIdle, hasRoom, offerIdle, registry, startChild } from './child-registry.js';
 
 /**
  * One child started ahead of time per distinct child command, idle before it
  * has loaded any user module (like Python's forkserver): a call takes it and
- * skips Node's start-up. It never keeps the parent alive.
+ * skips Node's start-up. It never keeps the parent alive. The standbys live
+ * in the process-wide registry, so `shutdown()` from either build ends them.
  */
-const standbys = new Map<string, ChildHandle>();
-
 export function takeStandby(command: ChildCommand): ChildHandle | undefined {
-  const child = standbys.get(command.key);
+  const { standbys } = registry();
+  // Possibly the other build's handle: the same class in another copy, same shape.
+  const child = standbys.get(command.key) as ChildHandle | undefined;
   if (!child) return undefined;
   standbys.delete(command.key);
-  markBusy(child);
+  claimIdle(child);
   return child.alive && !child.ending ? child : undefined;
 }
 
@@ -24,22 +24,26 @@ export function takeStandby(command: ChildCommand): ChildHandle | undefined {
  * call needs its place.
  */
 export function ensureStandby(command: ChildCommand, heapLimitMb: number | undefined): void {
+  const { standbys } = registry();
   const current = standbys.get(command.key);
-  if (current && current.alive && !current.ending) return;
-  if (!hasRoom(globalState().maxChildren)) return;
-  const child = new ChildHandle(command, heapLimitMb, true);
+  if ((current && current.alive && !current.ending) || !hasRoom()) return;
+  const child = startChild(command, heapLimitMb, true);
   child.setReferenced(false);
   standbys.set(command.key, child);
-  markIdle(child, () => {
+  offerIdle(child, () => {
     if (standbys.get(command.key) === child) standbys.delete(command.key);
     child.kill('a standby gives way to a call under maxChildren');
   });
 }
 
-/** Ends every standby child (shutdown). */
-export function endStandbys(): ChildHandle[] {
+/** Ends every standby child (shutdown); resolves when they are gone. */
+export function endStandbys(): Promise<void>[] {
+  const { standbys } = registry();
   const ended = [...standbys.values()];
   standbys.clear();
-  for (const child of ended) child.kill('shutdown() ends standby children');
-  return ended;
+  for (const child of ended) {
+    claimIdle(child);
+    child.kill('shutdown() ends standby children');
+  }
+  return ended.map((child) => child.exited());
 }

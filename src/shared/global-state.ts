@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type SuperJSON from 'superjson';
 import type { MethodMeta } from '../decorator/method-meta.js';
+import type { ChildRegistry } from '../parent/child-registry.js';
 import type { IsolatedOptions } from '../options.js';
 
 /**
@@ -33,9 +34,12 @@ export interface GlobalState {
   defaultsVersion: number;
   /** Process-wide cap on live children, across all methods. */
   maxChildren: number;
+  /** Every child and pool of this process, whichever SDK copy started it (parent/child-registry.ts). */
+  readonly children: ChildRegistry;
 }
 
-const STATE_KEY = Symbol.for('isolated-call.state.v1');
+// v2: the children registry joined the state; a v1 copy in the same process keeps its own.
+const STATE_KEY = Symbol.for('isolated-call.state.v2');
 
 type StateHolder = { [STATE_KEY]?: GlobalState };
 
@@ -56,6 +60,15 @@ export function globalState(): GlobalState {
     defaults: {},
     defaultsVersion: 0,
     maxChildren: Math.max(4, availableParallelism() * 2),
+    children: {
+      live: new Set(),
+      idle: new Map(),
+      makingRoom: new Set(),
+      waiting: new Set(),
+      pools: new Set(),
+      standbys: new Map(),
+      exitHookInstalled: false,
+    },
   });
 }
 

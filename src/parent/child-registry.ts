@@ -1,0 +1,132 @@
+import { globalState } from '../shared/global-state.js';
+import type { ChildCommand } from './child-command.js';
+import { ChildHandle } from './child-handle.js';
+import type { MethodStats } from './method-stats.js';
+
+/**
+ * The one owner of every child this process started, whichever copy of the
+ * SDK started it. A process can hold the CommonJS and the ESM build at once;
+ * the cap on live children and `shutdown()` must see all of them, so the
+ * state lives in the process-wide state (src/shared/global-state.ts) and
+ * this module only holds the functions that work on it.
+ *
+ * Entries are kept through the small interfaces below, never a class: the
+ * other build's ChildHandle is another class with the same shape.
+ */
+export interface OwnedChild {
+  readonly pid: number | undefined;
+  /** False once it can't take a call (exiting, channel closed). */
+  readonly alive: boolean;
+  /** Set when the parent decided to end it. */
+  readonly ending: boolean;
+  /** Ends the child (and its process group) now. */
+  kill(why?: string): void;
+  /** Resolves once the child is gone. */
+  exited(): Promise<void>;
+}
+
+/** What `stats()` and `shutdown()` need of a method's pool. */
+export interface OwnedPool {
+  stats(): MethodStats;
+  /** Rejects queued calls and ends idle children; running calls finish unless `force`. */
+  close(force: boolean): Promise<void>[];
+}
+
+export interface ChildRegistry {
+  /** Every child started and not ended yet. */
+  readonly live: Set<OwnedChild>;
+  /**
+   * Children with no call to run (warm and idle, or standby), oldest first,
+   * each with how to end it: at the cap they give way to a waiting call, or
+   * one method's warm children would hold the cap for their whole keepAlive.
+   */
+  readonly idle: Map<OwnedChild, () => void>;
+  /** Idle children ended to make room and not gone yet: each frees a place soon. */
+  readonly makingRoom: Set<OwnedChild>;
+  /** Pools that have a call waiting for a place under the cap. */
+  readonly waiting: Set<() => void>;
+  /** Every method pool in use, for `stats()` and `shutdown()`. */
+  readonly pools: Set<OwnedPool>;
+  /** The standby child of each distinct child command (see standby.ts). */
+  readonly standbys: Map<string, OwnedChild>;
+  exitHookInstalled: boolean;
+}
+
+export function registry(): ChildRegistry {
+  return globalState().children;
+}
+
+/** Starts a child that the registry owns until it ends. */
+export function startChild(command: ChildCommand, heapLimitMb: number | undefined, preload = false): ChildHandle {
+  const children = registry();
+  const child = new ChildHandle(command, heapLimitMb, preload, childEnded);
+  children.live.add(child);
+  if (!children.exitHookInstalled) {
+    children.exitHookInstalled = true;
+    // A child must never outlive its parent, not even for the moment its IPC
+    // channel takes to close: whatever is left is killed synchronously.
+    process.on('exit', () => {
+      for (const live of children.live) live.kill('the parent is exiting');
+    });
+  }
+  return child;
+}
+
+/**
+ * Is there room for a child that is only a head start (standby, warm-up)?
+ * Not while a call waits for a place: the call comes first.
+ */
+export function hasRoom(): boolean {
+  const { live, waiting } = registry();
+  return waiting.size === 0 && live.size < globalState().maxChildren;
+}
+
+/**
+ * May one more child start under the process-wide cap? If not, `wake` runs
+ * when a child ends, and an idle child is ended to make room for it.
+ */
+export function mayStartChild(wake: () => void): boolean {
+  if (registry().live.size < globalState().maxChildren) return true;
+  registry().waiting.add(wake);
+  makeRoom();
+  return false;
+}
+
+/**
+ * The child waits for work; `end` retires it. If a call elsewhere is waiting
+ * for a place, the child gives way to it, though not before the pool that
+ * offered it has had the chance to take it back for its own queue.
+ */
+export function offerIdle(child: OwnedChild, end: () => void): void {
+  registry().idle.set(child, end);
+  queueMicrotask(makeRoom);
+}
+
+/** The child took a call, or is being retired anyway. */
+export function claimIdle(child: OwnedChild): void {
+  registry().idle.delete(child);
+}
+
+/** Ends idle children, oldest first, until every waiting pool has a place on its way. */
+function makeRoom(): void {
+  const { idle, makingRoom, waiting } = registry();
+  while (makingRoom.size < waiting.size) {
+    const oldest = idle.entries().next().value;
+    if (!oldest) return;
+    const [child, end] = oldest;
+    idle.delete(child);
+    makingRoom.add(child);
+    end();
+  }
+}
+
+/** Called by a child's handle once it is gone: its place goes to whoever waits. */
+function childEnded(child: OwnedChild): void {
+  const { live, idle, makingRoom, waiting } = registry();
+  live.delete(child);
+  idle.delete(child);
+  makingRoom.delete(child);
+  const wakers = [...waiting];
+  waiting.clear();
+  for (const wake of wakers) wake();
+}

@@ -1,0 +1,104 @@
+import { encode } from '../codec/encode.js';
+import { discardBlobs } from '../codec/side-channel.js';
+import type { Encoded } from '../codec/tags.js';
+import { CallAbortedError } from '../errors/call-aborted-error.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
+import type { CallInfo } from '../options.js';
+import { MARKER, PROTOCOL_VERSION, type ChildCallStats } from '../protocol.js';
+import type { CallJob } from './call-job.js';
+import type { ChildHandle } from './child-handle.js';
+
+/** How a call ends before its child replies: the pool takes the child back. */
+export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => void;
+
+/**
+ * One call from the moment it is queued until it settles: its deadline and
+ * abort signals, the attempt it is on, and its one settlement, reported to
+ * `onCallEnd`.
+ */
+export class PendingCall {
+  attempts = 0;
+  settled = false;
+  /** The child running the current attempt; cleared when the attempt ends, as the child may move on. */
+  child: ChildHandle | undefined;
+  /** The pid of the last child the call ran on, for errors and `onCallEnd`. */
+  pid: number | undefined;
+  /** The id of the current attempt's message. */
+  messageId = 0;
+  queueMs = 0;
+  startupMs = 0;
+  stats: ChildCallStats | undefined;
+  private unwatch: (() => void) | undefined;
+
+  constructor(
+    readonly job: CallJob,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Timeout and abort apply from the call on, whether it is queued or running. */
+  watch(timeout: number, end: EarlyEnd): void {
+    const { label, signals, startedAt } = this.job;
+    const timer =
+      timeout > 0
+        ? setTimeout(() => end(this, new CallTimeoutError(label, timeout, this.child?.pid), true), timeout - (performance.now() - startedAt))
+        : undefined;
+    const listeners = signals.map((signal, index) => {
+      const onAbort = () => {
+        // The child's own signal fires too, so its abort listeners can clean up in the grace period.
+        this.child?.notify({ [MARKER]: PROTOCOL_VERSION, type: 'abort', id: this.messageId, signal: index, reason: encodeReason(signal.reason) });
+        end(this, new CallAbortedError(label, signal.reason, this.child?.pid), false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      return () => signal.removeEventListener('abort', onAbort);
+    });
+    this.unwatch = () => {
+      if (timer) clearTimeout(timer);
+      for (const remove of listeners) remove();
+    };
+  }
+
+  /** Settles the call once; later results of the same call are ignored. */
+  settle(error: unknown, value: unknown, onCallEnd: ((info: CallInfo) => void) | undefined): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.unwatch?.();
+    // Large arguments sent beside the message: no attempt will read them again.
+    discardBlobs(this.job.args.f);
+    discardBlobs(this.job.self?.f);
+    if (error !== undefined) this.reject(error);
+    else this.resolve(value);
+    if (onCallEnd) this.report(onCallEnd, error);
+    return true;
+  }
+
+  private report(hook: (info: CallInfo) => void, error: unknown): void {
+    const info: CallInfo = {
+      target: this.job.label,
+      pid: this.pid,
+      ok: error === undefined,
+      ...(error === undefined ? {} : { error }),
+      totalMs: performance.now() - this.job.startedAt,
+      queueMs: this.queueMs,
+      startupMs: this.startupMs,
+      loadMs: this.stats?.loadMs ?? 0,
+      runMs: this.stats?.runMs ?? 0,
+      peakRss: this.stats?.peakRss ?? 0,
+      attempts: this.attempts,
+    };
+    try {
+      hook(info);
+    } catch (hookError) {
+      process.emitWarning(`isolated-call: the onCallEnd hook threw: ${String(hookError)}`);
+    }
+  }
+}
+
+/** The abort reason crosses like any value; one that can't is sent as its text, never failing the abort. */
+function encodeReason(reason: unknown): Encoded {
+  try {
+    return encode(reason, 'reason');
+  } catch {
+    return { v: String(reason), t: false };
+  }
+}

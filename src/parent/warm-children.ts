@@ -1,0 +1,96 @@
+import type { ResolvedOptions } from '../options.js';
+import type { ChildCommand } from './child-command.js';
+import type { ChildHandle } from './child-handle.js';
+import { claimIdle, offerIdle } from './child-registry.js';
+
+const MB = 1024 * 1024;
+
+/**
+ * The idle children one method keeps for its next calls (`keepAlive`): which
+ * child may stay, how long, and which is handed out next. An idle child never
+ * keeps the parent alive, and gives way when another method's call waits for
+ * a place under `maxChildren`.
+ */
+export class WarmChildren {
+  private readonly idle: ChildHandle[] = [];
+  private readonly timers = new Map<ChildHandle, NodeJS.Timeout>();
+  /** The command each child was started with: one started before configure() changed it isn't kept. */
+  private readonly commandKeys = new WeakMap<ChildHandle, string>();
+
+  constructor(
+    private options: ResolvedOptions,
+    private command: ChildCommand,
+  ) {}
+
+  /** Remembers which command started a child of this method. */
+  adopt(child: ChildHandle): void {
+    this.commandKeys.set(child, this.command.key);
+  }
+
+  /** Takes `configure()`'s new options; idle children that no longer fit are retired. */
+  reconfigure(options: ResolvedOptions, command: ChildCommand): void {
+    this.options = options;
+    this.command = command;
+    for (const child of [...this.idle]) {
+      if (options.keepAlive === 0 || this.commandKeys.get(child) !== command.key) this.drop(child);
+    }
+  }
+
+  /** Whether a child whose call just ended may wait for the next one. */
+  mayKeep(child: ChildHandle): boolean {
+    const { keepAlive, maxCallsPerChild, maxChildRss } = this.options;
+    return (
+      keepAlive > 0 &&
+      child.alive &&
+      !child.ending &&
+      this.commandKeys.get(child) === this.command.key &&
+      child.calls < maxCallsPerChild &&
+      child.lastPeakRss <= maxChildRss * MB
+    );
+  }
+
+  /** Parks a child until the next call or until its keepAlive runs out. */
+  keep(child: ChildHandle): void {
+    child.setReferenced(false);
+    this.idle.push(child);
+    this.timers.set(
+      child,
+      setTimeout(() => this.drop(child), this.options.keepAlive).unref(),
+    );
+    offerIdle(child, () => this.drop(child));
+  }
+
+  /** The most recently used idle child that can still take a call. */
+  take(): ChildHandle | undefined {
+    let child: ChildHandle | undefined;
+    while ((child = this.idle.pop()) !== undefined) {
+      this.forget(child);
+      if (child.alive && !child.ending) return child;
+    }
+    return undefined;
+  }
+
+  /** Lets a child leave: it exits when its channel closes, or is killed after the grace period. */
+  retire(child: ChildHandle): void {
+    this.forget(child);
+    child.retire(this.options.grace);
+  }
+
+  /** Retires every idle child (shutdown). */
+  retireAll(): void {
+    for (const child of this.idle.splice(0)) this.retire(child);
+  }
+
+  /** Ends an idle child: its keepAlive ran out, or a call elsewhere needs its place. */
+  private drop(child: ChildHandle): void {
+    const index = this.idle.indexOf(child);
+    if (index !== -1) this.idle.splice(index, 1);
+    this.retire(child);
+  }
+
+  private forget(child: ChildHandle): void {
+    clearTimeout(this.timers.get(child));
+    this.timers.delete(child);
+    claimIdle(child);
+  }
+}
