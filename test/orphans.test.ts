@@ -19,9 +19,9 @@ const unsendable = () => loadFixture(flavor, 'unsendable');
 const GONE_WITHIN = 5000;
 
 /** Runs test/fixtures/parents/orphan-parent.mjs and resolves with it and its child's pid once printed. */
-async function startParent(mode: 'exit' | 'spin') {
+async function startParent(mode: 'exit' | 'spin', env: NodeJS.ProcessEnv = process.env) {
   const script = fixtureFile('parents/orphan-parent.mjs');
-  const parent = spawn(process.execPath, [script, fixturePath(flavor, 'orphans'), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const parent = spawn(process.execPath, [script, fixturePath(flavor, 'orphans'), mode], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let out = '';
   parent.stdout.setEncoding('utf8');
   const childPid = await new Promise<number>((resolve, reject) => {
@@ -66,8 +66,11 @@ describe('no child outlives its parent', () => {
     expect(await waitForExit(childPid, GONE_WITHIN)).toBe(true);
   });
 
-  it('a child busy in a synchronous CPU loop is gone after the parent is SIGKILLed', async () => {
-    const { parent, childPid } = await startParent('spin');
+  it.each([
+    ['under setpriv (the kernel kills it)', process.env],
+    ['without setpriv (its watchdog thread kills it)', { ...process.env, ISOLATED_CALL_NO_SETPRIV: '1' }],
+  ])('a child busy in a synchronous CPU loop is gone after the parent is SIGKILLed: %s', async (_, env) => {
+    const { parent, childPid } = await startParent('spin', env);
     try {
       expect(isRunning(childPid)).toBe(true);
       parent.kill('SIGKILL');

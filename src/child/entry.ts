@@ -15,6 +15,8 @@ import { globalState } from '../shared/global-state.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadTarget } from './load-target.js';
+import { startParentWatchdog } from './parent-watchdog.js';
+import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 
 // Before any user module loads: decorated methods now run inline.
 globalState().inChild = true;
@@ -158,6 +160,7 @@ process.on('disconnect', () => process.exit(0));
 process.send!({ [MARKER]: PROTOCOL_VERSION, type: 'ready' } satisfies ChildMessage);
 
 if (process.argv.includes(PRELOAD_FLAG)) preloadBuilds();
+if (process.argv.includes(WATCHDOG_FLAG)) startParentWatchdog();
 
 /**
  * A standby child has time to spare before its call: most of a fresh child's

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
+import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 
 /** Parent flags that would break or block a child, or fight the parent for a port or a file. */
 const DROPPED = /^--(inspect|debug|watch|test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|input-type|run|experimental-test|experimental-default-type|interactive)(?:-[\w-]+)?(?:=|$)|^-(e|p|i)$/;
@@ -36,6 +37,8 @@ export interface ChildCommand {
   /** Everything before the child entry on the command line. */
   readonly execArgv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
+  /** Arguments after the child entry (child-flags.ts). */
+  readonly args: readonly string[];
   /** The options that decide the command, as one string: children with equal keys are interchangeable. */
   readonly key: string;
 }
@@ -72,9 +75,10 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
   const setpriv = findSetpriv();
   const key = JSON.stringify([flags, options.env]);
+  // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
-    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, key }
-    : { execPath: process.execPath, execArgv: flags, env, key };
+    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], key }
+    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], key };
 }
 
 /**

@@ -65,7 +65,7 @@ export class ChildHandle {
     private readonly onExit: (child: ChildHandle) => void,
   ) {
     const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
-    this.process = fork(childEntry, preload ? [PRELOAD_FLAG] : [], {
+    this.process = fork(childEntry, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
       execPath: command.execPath,
       execArgv: [...command.execArgv],
       env: command.env,

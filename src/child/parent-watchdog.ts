@@ -1,0 +1,25 @@
+import { Worker } from 'node:worker_threads';
+
+/** How often the watchdog asks who the parent is; the bound on how long an orphan lives. */
+export const WATCHDOG_INTERVAL_MS = 250;
+
+/**
+ * Without `setpriv --pdeathsig`, a child learns of its parent's death when
+ * its IPC channel closes, which it notices only when its event loop runs: a
+ * child busy in a long synchronous loop would live on. A worker thread has an
+ * event loop of its own, so it notices the re-parenting (the parent pid
+ * changes) within one interval and kills the child's whole process group,
+ * grandchildren included. It is unreferenced: it never keeps the child alive.
+ */
+export function startParentWatchdog(): void {
+  const source = `
+    const { workerData } = require('node:worker_threads');
+    setInterval(() => {
+      if (process.ppid === workerData.parent) return;
+      try { process.kill(-process.pid, 'SIGKILL'); } catch {}
+      process.kill(process.pid, 'SIGKILL');
+    }, workerData.interval);
+  `;
+  const worker = new Worker(source, { eval: true, workerData: { parent: process.ppid, interval: WATCHDOG_INTERVAL_MS } });
+  worker.unref();
+}
