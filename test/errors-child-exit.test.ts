@@ -73,3 +73,33 @@ describe('the child dies before replying', () => {
     expect(await waitForExit(error.pid)).toBe(true);
   });
 });
+
+describe("the SDK's errors point at the caller", () => {
+  /** A named function of this file, so its frame can be looked for in the stack. */
+  async function callerOfTheTest<T>(run: () => Promise<T>): Promise<T> {
+    return run();
+  }
+
+  it.each([
+    ['ChildExitedError', 'Crashes.exitWith', (c: any) => c.exitWith(3)],
+    ['ChildOutOfMemoryError', 'Crashes.allocate', (c: any) => c.allocate()],
+    ['CallTimeoutError', 'Crashes.sleep', (c: any) => c.sleep(20_000)],
+  ])('%s names the method and the pid, and its stack ends with the caller frames', async (name, target, call) => {
+    const { Crashes } = await crashes();
+    const error = await caught(callerOfTheTest(() => call(new Crashes())));
+    expect(error.name).toBe(name);
+    expect(error.message).toContain(target);
+    expect(error.message).toContain(`pid ${error.pid}`);
+    const stack: string = error.stack;
+    const marker = stack.indexOf('at <isolated-call: rethrown in the parent, called from>');
+    expect(marker).toBeGreaterThan(0);
+    expect(stack.slice(marker)).toContain('errors-child-exit.test.ts');
+    expect(stack).not.toMatch(/dist[\\/]index\.(c?js)/);
+  });
+
+  it("ChildOutOfMemoryError quotes V8's fatal report", async () => {
+    const { Crashes } = await crashes();
+    const error = await caught(new Crashes().allocate());
+    expect(error.message).toMatch(/V8 reported:\n[\s\S]*(heap limit|out of memory)/i);
+  });
+});

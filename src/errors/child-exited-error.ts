@@ -27,12 +27,15 @@ export class ChildExitedError extends IsolatedCallError {
   /** The last ~8 KB of the child's stderr: usually the reason. */
   readonly stderr: string;
 
-  constructor(exit: ChildExit, message?: string, code: IsolatedCallErrorCode = 'ERR_ISOLATED_CHILD_EXITED') {
+  /**
+   * @param target The call whose child it was (`Class.method`), named in the message.
+   */
+  constructor(exit: ChildExit, target?: string, message?: string, code: IsolatedCallErrorCode = 'ERR_ISOLATED_CHILD_EXITED') {
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
     super(
       code,
       message ??
-        `The isolated child (pid ${exit.pid}) ${how} before it replied. ` +
+        `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid}) ${how} before it replied. ` +
           (exit.stderr ? `Its stderr ended with:\n${lastLines(exit.stderr, 12)}` : 'It wrote nothing to stderr.'),
       { pid: exit.pid },
     );
@@ -49,15 +52,27 @@ export class ChildExitedError extends IsolatedCallError {
 export class ChildOutOfMemoryError extends ChildExitedError {
   declare readonly code: 'ERR_ISOLATED_CHILD_OOM';
 
-  constructor(exit: ChildExit, heapLimitMb: number | undefined) {
+  /** The child's V8 fatal-error report is kept in `stderr`; the message quotes its first lines. */
+  constructor(exit: ChildExit, heapLimitMb: number | undefined, target?: string) {
     const limit = heapLimitMb === undefined ? "Node's default heap limit" : `maxOldSpaceSize ${heapLimitMb} MB`;
     super(
       exit,
-      `The isolated child (pid ${exit.pid}) ran out of memory (${limit}) and was ended by V8. ` +
-        'Raise the maxOldSpaceSize option or make the call work on less data at once.',
+      target,
+      `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid}) ran out of memory (${limit}) and was ended by V8. ` +
+        'Raise the maxOldSpaceSize option or make the call work on less data at once.' +
+        (exit.stderr ? ` V8 reported:\n${fatalReport(exit.stderr)}` : ''),
       'ERR_ISOLATED_CHILD_OOM',
     );
   }
+}
+
+/** V8's FATAL ERROR line, then its last few GCs: the native stack below them says little to a user. */
+function fatalReport(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim());
+  const fatal = lines.filter((line) => line.startsWith('FATAL ERROR'));
+  const gcs = lines.filter((line) => /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: /.test(line)).slice(-3);
+  const report = [...fatal, ...gcs];
+  return report.length > 0 ? report.join('\n') : lastLines(stderr, 8);
 }
 
 function lastLines(text: string, count: number): string {

@@ -25,6 +25,8 @@ export type ChildReply = ResultMessage | ErrorMessage;
 
 /** Where a call's outcome goes: exactly one of the two is called, unless the call is forgotten. */
 export interface Pending {
+  /** The call's `Class.method`, for the errors about this child. */
+  readonly label?: string;
   resolve(reply: ChildReply): void;
   reject(error: Error): void;
 }
@@ -114,7 +116,7 @@ export class ChildHandle {
    * Only a value Node can't serialize at all fails here, typed.
    */
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
-    if (this.exit) return pending.reject(this.exitError(this.exit));
+    if (this.exit) return pending.reject(this.exitError(this.exit, pending.label));
     this.calls++;
     this.pending.set(message.id, pending);
     this.setReferenced(true);
@@ -243,17 +245,19 @@ export class ChildHandle {
     }
   }
 
-  private rejectAll(error: Error): void {
+  /** Fails every pending call, with one error or one made for each call. */
+  private rejectAll(error: Error | ((pending: Pending) => Error)): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(error);
+    for (const p of pending) p.reject(typeof error === 'function' ? error(p) : error);
   }
 
   private finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
     if (this.exit) return;
     this.exit = { pid: this.pid, exitCode, signal, stderr: this.stderrTail };
     debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
-    this.rejectAll(this.exitError(this.exit));
+    const exit = this.exit;
+    this.rejectAll((pending) => this.exitError(exit, pending.label));
     discardFilesOf(this.pid);
     // The child is gone, but what it started may not be: a grandchild in its
     // group outlives no call (a fresh child exits after its reply, and its
@@ -263,8 +267,8 @@ export class ChildHandle {
     this.onExit(this);
   }
 
-  private exitError(exit: ChildExit): ChildExitedError {
-    return OOM_PATTERN.test(exit.stderr) ? new ChildOutOfMemoryError(exit, this.heapLimitMb) : new ChildExitedError(exit);
+  private exitError(exit: ChildExit, label: string | undefined): ChildExitedError {
+    return OOM_PATTERN.test(exit.stderr) ? new ChildOutOfMemoryError(exit, this.heapLimitMb, label) : new ChildExitedError(exit, label);
   }
 }
 

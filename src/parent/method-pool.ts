@@ -140,6 +140,7 @@ export class MethodPool implements OwnedPool {
       measure: this.measuresRss,
     } as const;
     child.request(message, {
+      label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
       reject: (error) => this.onChildFailure(call, child, error),
     });

@@ -3,9 +3,11 @@ import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import type { CallInfo } from '../options.js';
 import { MARKER, PROTOCOL_VERSION, type ChildCallStats } from '../protocol.js';
 import type { CallJob } from './call-job.js';
+import { appendCallerFrames } from './caller-frames.js';
 import type { ChildHandle } from './child-handle.js';
 
 /** How a call ends before its child replies: the pool takes the child back. */
@@ -66,8 +68,13 @@ export class PendingCall {
     // Large arguments sent beside the message: no attempt will read them again.
     discardBlobs(this.job.args.f);
     discardBlobs(this.job.self?.f);
-    if (error !== undefined) this.reject(error);
-    else this.resolve(value);
+    if (error !== undefined) {
+      // The SDK's own errors arise in timers and exit handlers: make them point at the caller.
+      if (error instanceof IsolatedCallError) appendCallerFrames(error, this.job.callSite);
+      this.reject(error);
+    } else {
+      this.resolve(value);
+    }
     if (onCallEnd) this.report(onCallEnd, error);
     return true;
   }
