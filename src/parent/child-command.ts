@@ -39,9 +39,14 @@ export interface ChildCommand {
   readonly env: NodeJS.ProcessEnv;
   /** Arguments after the child entry (child-flags.ts). */
   readonly args: readonly string[];
+  /** The largest message the child may send (message-size-guard.ts). */
+  readonly maxMessageBytes: number;
   /** The options that decide the command, as one string: children with equal keys are interchangeable. */
   readonly key: string;
 }
+
+/** Until the option lands: 256 MiB. */
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 let setprivPath: string | null | undefined;
 
@@ -74,11 +79,12 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
 
   const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
   const setpriv = findSetpriv();
-  const key = JSON.stringify([flags, options.env]);
+  const maxMessageBytes = MAX_MESSAGE_BYTES;
+  const key = JSON.stringify([flags, options.env, maxMessageBytes]);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
-    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], key }
-    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], key };
+    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, key }
+    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, key };
 }
 
 /**

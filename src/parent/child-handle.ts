@@ -10,6 +10,7 @@ import { discardFilesOf, discardReplyBlobs } from '../codec/side-channel.js';
 import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { ChildCommand } from './child-command.js';
+import { guardMessageSize } from './message-size-guard.js';
 
 const debug = debuglog('isolated-call');
 
@@ -87,6 +88,13 @@ export class ChildHandle {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
     this.process.on('message', (message) => this.onMessage(message));
+    const { maxMessageBytes } = command;
+    guardMessageSize(this.process, maxMessageBytes, (bytes) =>
+      this.protocolFailure(
+        `The child (pid ${this.pid}) sent a message of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxMessageBytes)}; it was dropped unread. ` +
+          'Return less data at once, or raise the maxMessageBytes option if such results are expected.',
+      ),
+    );
     this.process.on('error', (error) => this.onSpawnError(error));
     let exitCode: number | null = null;
     let signal: NodeJS.Signals | null = null;
@@ -285,4 +293,8 @@ function killGroup(pid: number | undefined): void {
 /** Node's own serializer refused the value (a Proxy, a host object): the call's data, not the child, is at fault. */
 function isCloneError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'DataCloneError' || /could not be cloned/.test(error.message));
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
 }

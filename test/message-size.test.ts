@@ -1,0 +1,23 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdown } from 'isolated-call';
+import { fixtureFile, loadFixture } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
+
+afterAll(() => shutdown());
+
+describe('the size of a message from a child', () => {
+  it('a message over the limit fails the call with ProtocolError, unread: the parent never buffers it', () => {
+    const { json } = runNodeJson([fixtureFile('scripts/message-flood.mjs'), '400'], { timeout: 60_000 });
+    expect(json.code).toBe('ERR_ISOLATED_PROTOCOL');
+    expect(json.message).toContain('over the limit of 256.0 MB');
+    // Before: the whole 400 MB message was buffered and deserialized (+1.2 GB of RSS).
+    expect(json.peakGrowthMb).toBeLessThan(100);
+  });
+
+  it('a large legitimate result still arrives', async () => {
+    const { Oversized } = await loadFixture('tc39', 'oversized');
+    const items = await new Oversized().manySmall(200_000);
+    expect(items).toHaveLength(200_000);
+    expect(items[199_999]).toBe('item 199999');
+  });
+});
