@@ -1,57 +1,14 @@
 import { globalState } from '../shared/global-state.js';
+export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
-import type { MethodStats } from './method-stats.js';
+import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
 
 /**
  * The one owner of every child this process started, whichever copy of the
- * SDK started it. A process can hold the CommonJS and the ESM build at once;
- * the cap on live children and `shutdown()` must see all of them, so the
- * state lives in the process-wide state (src/shared/global-state.ts) and
- * this module only holds the functions that work on it.
- *
- * Entries are kept through the small interfaces below, never a class: the
- * other build's ChildHandle is another class with the same shape.
+ * SDK started it: the functions that work on the registry's state, which
+ * lives in the process-wide state (see shared/registry-state.ts for why).
  */
-export interface OwnedChild {
-  readonly pid: number | undefined;
-  /** False once it can't take a call (exiting, channel closed). */
-  readonly alive: boolean;
-  /** Set when the parent decided to end it. */
-  readonly ending: boolean;
-  /** Ends the child (and its process group) now. */
-  kill(why?: string): void;
-  /** Resolves once the child is gone. */
-  exited(): Promise<void>;
-}
-
-/** What `stats()` and `shutdown()` need of a method's pool. */
-export interface OwnedPool {
-  stats(): MethodStats;
-  /** Rejects queued calls and ends idle children; running calls finish unless `force`. */
-  close(force: boolean): Promise<void>[];
-}
-
-export interface ChildRegistry {
-  /** Every child started and not ended yet. */
-  readonly live: Set<OwnedChild>;
-  /**
-   * Children with no call to run (warm and idle, or standby), oldest first,
-   * each with how to end it: at the cap they give way to a waiting call, or
-   * one method's warm children would hold the cap for their whole keepAlive.
-   */
-  readonly idle: Map<OwnedChild, () => void>;
-  /** Idle children ended to make room and not gone yet: each frees a place soon. */
-  readonly makingRoom: Set<OwnedChild>;
-  /** Pools that have a call waiting for a place under the cap. */
-  readonly waiting: Set<() => void>;
-  /** Every method pool in use, for `stats()` and `shutdown()`. */
-  readonly pools: Set<OwnedPool>;
-  /** The standby child of each distinct child command (see standby.ts). */
-  readonly standbys: Map<string, OwnedChild>;
-  exitHookInstalled: boolean;
-}
-
 export function registry(): ChildRegistry {
   return globalState().children;
 }

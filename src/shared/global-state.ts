@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type SuperJSON from 'superjson';
 import type { MethodMeta } from '../decorator/method-meta.js';
-import type { ChildRegistry } from '../parent/child-registry.js';
+import { createRegistryState, type ChildRegistry } from './registry-state.js';
 import type { IsolatedOptions } from '../options.js';
 
 /**
@@ -34,7 +34,7 @@ export interface GlobalState {
   defaultsVersion: number;
   /** Process-wide cap on live children, across all methods. */
   maxChildren: number;
-  /** Every child and pool of this process, whichever SDK copy started it (parent/child-registry.ts). */
+  /** Every child and pool of this process, whichever SDK copy started it (shared/registry-state.ts). */
   readonly children: ChildRegistry;
 }
 
@@ -60,15 +60,7 @@ export function globalState(): GlobalState {
     defaults: {},
     defaultsVersion: 0,
     maxChildren: Math.max(4, availableParallelism() * 2),
-    children: {
-      live: new Set(),
-      idle: new Map(),
-      makingRoom: new Set(),
-      waiting: new Set(),
-      pools: new Set(),
-      standbys: new Map(),
-      exitHookInstalled: false,
-    },
+    children: createRegistryState(),
   });
 }
 
