@@ -9,6 +9,7 @@ import type { ChildCommand } from './child-command.js';
 import type { ChildHandle, ChildReply } from './child-handle.js';
 import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './child-registry.js';
 import type { MethodStats } from './method-stats.js';
+import { CallQueue } from './call-queue.js';
 import { PendingCall } from './pending-call.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
@@ -24,7 +25,7 @@ let nextMessageId = 1;
  * warm-children.ts, the process-wide cap in child-registry.ts.
  */
 export class MethodPool implements OwnedPool {
-  private readonly queue: PendingCall[] = [];
+  private readonly queue = new CallQueue();
   private readonly warm: WarmChildren;
   /** This method's children alive now, busy, idle or exiting. */
   private readonly children = new Set<ChildHandle>();
@@ -32,8 +33,6 @@ export class MethodPool implements OwnedPool {
   private calls = 0;
   private failures = 0;
   private closed = false;
-  /** A queued call keeps the process alive even when no child or timer does. */
-  private queueHold: NodeJS.Timeout | undefined;
   private readonly pumpBound = () => this.pump();
   private readonly endEarlyBound = (call: PendingCall, error: Error, killNow: boolean) => this.endEarly(call, error, killNow);
 
@@ -90,8 +89,7 @@ export class MethodPool implements OwnedPool {
   close(force: boolean): Promise<void>[] {
     this.closed = true;
     registry().pools.delete(this);
-    for (const call of this.queue.splice(0)) this.settle(call, new ShutdownError(call.job.label));
-    this.holdWhileQueued();
+    for (const call of this.queue.drain()) this.settle(call, new ShutdownError(call.job.label));
     this.warm.retireAll();
     return [...this.children].map((child) => {
       if (force) child.kill('shutdown({ force: true })');
@@ -102,7 +100,7 @@ export class MethodPool implements OwnedPool {
   private pump(): void {
     while (this.queue.length > 0 && this.running < this.options.concurrency) {
       // A retry runs on a fresh child: a warm one may hold the state that made the last attempt crash.
-      let child = this.queue[0]!.attempts === 0 ? this.warm.take() : undefined;
+      let child = this.queue.peek()!.attempts === 0 ? this.warm.take() : undefined;
       let startup = false;
       if (!child) {
         child = takeStandby(this.command);
@@ -115,7 +113,6 @@ export class MethodPool implements OwnedPool {
       }
       this.start(this.queue.shift()!, child, startup);
     }
-    this.holdWhileQueued();
   }
 
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
@@ -165,7 +162,7 @@ export class MethodPool implements OwnedPool {
     this.endAttempt(call, child, false);
     const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
     if (crashed && call.attempts <= this.options.retries && !this.closed && !call.settled) {
-      this.queue.unshift(call);
+      this.queue.pushFront(call);
       this.pump();
       return;
     }
@@ -182,9 +179,7 @@ export class MethodPool implements OwnedPool {
       else child.killAfter(this.options.grace);
       this.endAttempt(call, child, false);
     } else {
-      const index = this.queue.indexOf(call);
-      if (index !== -1) this.queue.splice(index, 1);
-      this.holdWhileQueued();
+      this.queue.remove(call);
     }
     this.settle(call, error);
   }
@@ -209,14 +204,5 @@ export class MethodPool implements OwnedPool {
 
   private settle(call: PendingCall, error: unknown, value?: unknown): void {
     if (call.settle(error, value, this.options.onCallEnd) && error !== undefined) this.failures++;
-  }
-
-  /** A pending call must keep the parent alive, even while it waits with no child of its own. */
-  private holdWhileQueued(): void {
-    if (this.queue.length > 0 && this.queueHold === undefined) this.queueHold = setInterval(() => {}, 1 << 30);
-    else if (this.queue.length === 0 && this.queueHold !== undefined) {
-      clearInterval(this.queueHold);
-      this.queueHold = undefined;
-    }
   }
 }
