@@ -3,10 +3,27 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 
-/** Parent flags that would break or block a child, or fight the parent for a port or a file. */
-const DROPPED = /^--(inspect|debug|watch|test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|input-type|run|experimental-test|experimental-default-type|interactive)(?:-[\w-]+)?(?:=|$)|^-(e|p|i)$/;
-/** Dropped flags whose value comes as the next argument rather than after `=`. */
-const TAKES_VALUE = /^(--(eval|print|input-type|inspect-port|debug-port|watch-path|test-name-pattern|test-skip-pattern|test-reporter|test-reporter-destination|test-concurrency|test-shard|test-timeout|cpu-prof-dir|cpu-prof-name|cpu-prof-interval|heap-prof-dir|heap-prof-name|heap-prof-interval|diagnostic-dir|heapsnapshot-signal|heapsnapshot-near-heap-limit|run)|-e|-p)$/;
+/**
+ * Parent flags that would break or block a child, or fight the parent for a
+ * port or a file: debuggers, watch mode, the test runner, profilers and
+ * heap snapshots, code given on the command line, snapshots and syntax checks.
+ * Matched on the flag's name with `_` read as `-` (Node accepts both).
+ */
+const DROPPED = new RegExp(
+  '^--(?:inspect|debug|watch|test|experimental-test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|' +
+    'input-type|run|experimental-default-type|interactive|check|build-snapshot|snapshot-blob)(?:-[\\w-]+)?$|^-(?:e|p|pe|i|c)$',
+);
+/** Dropped flags whose value may come as the next argument rather than after `=`. */
+const DROPPED_WITH_VALUE = new RegExp(
+  '^--(?:eval|print|input-type|inspect-port|debug-port|watch-path|test-name-pattern|test-skip-pattern|test-reporter|' +
+    'test-reporter-destination|test-concurrency|test-shard|test-timeout|test-coverage-include|test-coverage-exclude|' +
+    'cpu-prof-dir|cpu-prof-name|cpu-prof-interval|heap-prof-dir|heap-prof-name|heap-prof-interval|diagnostic-dir|' +
+    'heapsnapshot-signal|heapsnapshot-near-heap-limit|run|snapshot-blob|build-snapshot-config)$|^-(?:e|p|pe)$',
+);
+/** Kept flags whose value may come as the next argument: that value is kept as it is, never read as a flag. */
+const KEPT_WITH_VALUE = /^(?:-r|-C|--require|--import|--loader|--experimental-loader|--conditions|--title|--env-file)$/;
+/** A parent heap limit, replaced by the `maxOldSpaceSize` option when that is set. */
+const HEAP_LIMIT = /^--max-old-space-size$/;
 
 /** Parent flags that mean TypeScript can already be loaded. */
 const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-strip-types|--experimental-transform-types/;
@@ -14,20 +31,38 @@ const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-st
 /**
  * The parent's Node flags that a child should share: loaders (`--import tsx`,
  * `--require`, `--loader`), conditions, heap and feature flags; without the
- * ones that would break or block it (`--inspect*`, `--watch`, `--test`,
- * profilers, `--eval`).
+ * ones that would break or block it (`--inspect*`, `--watch`, `--test*`,
+ * profilers, `--eval`/`-e`/`--print`/`-p` and their code). With
+ * `maxOldSpaceSize`, the parent's `--max-old-space-size` gives way to it.
+ * Pure: reads nothing but its arguments.
+ *
+ * `process.execArgv` never holds the script or its arguments, so an element
+ * that doesn't start with `-` is always the value of the flag before it.
  */
-export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv): string[] {
+export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv, maxOldSpaceSize?: number): string[] {
   const kept: string[] = [];
   for (let i = 0; i < parentArgv.length; i++) {
     const flag = parentArgv[i]!;
-    if (DROPPED.test(flag)) {
-      if (TAKES_VALUE.test(flag)) i++;
+    const name = flagName(flag);
+    const next = parentArgv[i + 1];
+    if (DROPPED.test(name)) {
+      const valueFollows = !flag.includes('=') && next !== undefined && (DROPPED_WITH_VALUE.test(name) || !next.startsWith('-'));
+      if (valueFollows) i++;
       continue;
     }
+    if (maxOldSpaceSize !== undefined && HEAP_LIMIT.test(name)) continue;
     kept.push(flag);
+    if (KEPT_WITH_VALUE.test(name) && !flag.includes('=') && next !== undefined) kept.push(parentArgv[++i]!);
   }
+  if (maxOldSpaceSize !== undefined) kept.push(`--max-old-space-size=${maxOldSpaceSize}`);
   return kept;
+}
+
+/** A flag's name, without any `=value`, with `_` read as `-` the way Node reads it. */
+function flagName(flag: string): string {
+  const eq = flag.indexOf('=');
+  const name = eq === -1 ? flag : flag.slice(0, eq);
+  return name.startsWith('--') ? name.replace(/_/g, '-') : name;
 }
 
 export interface ChildCommand {
@@ -59,11 +94,7 @@ function findSetpriv(): string | null {
 
 /** Builds the command that starts a child for a method with these options and this module. */
 export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
-  const flags = inheritedExecArgv();
-  if (options.maxOldSpaceSize !== undefined) {
-    for (let i = flags.length - 1; i >= 0; i--) if (flags[i]!.startsWith('--max-old-space-size')) flags.splice(i, 1);
-    flags.push(`--max-old-space-size=${options.maxOldSpaceSize}`);
-  }
+  const flags = inheritedExecArgv(process.execArgv, options.maxOldSpaceSize);
   const tsLoader = module !== undefined ? typeScriptLoaderFor(module, flags) : undefined;
   if (tsLoader) flags.push('--import', tsLoader);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
