@@ -81,7 +81,8 @@ describe('defaults', () => {
 
 describe('layers', () => {
   it('a later layer wins option by option; undefined leaves the earlier value', () => {
-    const resolved = resolveOptions({ timeout: 1, grace: 5, env: { A: '1' } }, undefined, { timeout: 2, grace: undefined, env: { B: '2' } });
+    const first = { timeout: 1, grace: 5, env: { A: '1' } };
+    const resolved = resolveOptions(first, undefined, { timeout: 2, grace: undefined, env: { B: '2' } });
     expect(resolved.timeout).toBe(2);
     expect(resolved.grace).toBe(5);
     expect({ ...resolved.env }).toEqual({ B: '2' }); // replaced as a whole, not merged
@@ -112,7 +113,8 @@ describe('layers', () => {
   });
 
   it('accepts the edge values', () => {
-    const resolved = resolveOptions({ maxQueue: 0, retries: 0, inspect: 0, grace: 0, concurrency: Infinity, maxOldSpaceSize: 1, attemptTimeout: 1 });
+    const edges = { maxQueue: 0, retries: 0, inspect: 0, grace: 0, concurrency: Infinity, maxOldSpaceSize: 1, attemptTimeout: 1 };
+    const resolved = resolveOptions(edges);
     expect(resolved).toMatchObject({ maxQueue: 0, inspect: 0, concurrency: Infinity, maxOldSpaceSize: 1, attemptTimeout: 1 });
   });
 });

@@ -82,7 +82,8 @@ describe('inheritedExecArgv', () => {
   });
 
   it('keeps flags that only start like a dropped one', () => {
-    expect(inheritedExecArgv(['--testing-flag', '--debugger-x', '--profile-thing'])).toEqual(['--testing-flag', '--debugger-x', '--profile-thing']);
+    const lookalikes = ['--testing-flag', '--debugger-x', '--profile-thing'];
+    expect(inheritedExecArgv(lookalikes)).toEqual(lookalikes);
   });
 
   it('keeps the parent’s --max-old-space-size without the option', () => {
