@@ -11,11 +11,11 @@ export class QueueFullError extends IsolatedCallError {
   readonly maxQueue: number;
 
   constructor(target: string, maxQueue: number) {
-    super(
-      'ERR_ISOLATED_CALL_QUEUE_FULL',
-      `${target} was rejected without running: ${maxQueue} ${maxQueue === 1 ? 'call is' : 'calls are'} already waiting for a child ` +
-        `(maxQueue: ${maxQueue}). Raise maxQueue or concurrency, or slow down the callers.`,
-    );
+    const why =
+      maxQueue === 0
+        ? 'no child was free, and with maxQueue: 0 calls never wait for one'
+        : `${maxQueue} ${maxQueue === 1 ? 'call was' : 'calls were'} already waiting for a child (maxQueue: ${maxQueue})`;
+    super('ERR_ISOLATED_CALL_QUEUE_FULL', `${target} was rejected without running: ${why}. Raise maxQueue or concurrency, or slow down the callers.`);
     this.maxQueue = maxQueue;
   }
 }

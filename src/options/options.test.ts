@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import {
@@ -315,6 +316,27 @@ describe('QueueFullError', () => {
     expect(error.message).toContain('Report.render');
     expect(error.message).toContain('maxQueue: 10');
     expect(error.message).toContain('Raise maxQueue');
-    expect(new QueueFullError('f', 0).message).toContain('0 calls are already waiting');
+    expect(error.message).toBe(
+      'Report.render was rejected without running: 10 calls were already waiting for a child (maxQueue: 10). ' +
+        'Raise maxQueue or concurrency, or slow down the callers.',
+    );
+    expect(new QueueFullError('f', 1).message).toContain('1 call was already waiting');
+    expect(new QueueFullError('f', 0).message).toContain('with maxQueue: 0 calls never wait');
+  });
+});
+
+describe('CallTimeoutError', () => {
+  it('names the limit that ran out', () => {
+    expect(new CallTimeoutError('Report.render', 1000, 42).message).toBe(
+      'Report.render did not finish within its timeout of 1000 ms; its child (pid 42) was killed. ' +
+        'Raise the timeout option if the work needs longer.',
+    );
+    const attempt = new CallTimeoutError('Report.render', 500, 42, 'attemptTimeout');
+    expect(attempt.timeout).toBe(500);
+    expect(attempt.code).toBe('ERR_ISOLATED_TIMEOUT');
+    expect(attempt.message).toBe(
+      'An attempt of Report.render ran longer than its attemptTimeout of 500 ms and was not retried; its child (pid 42) was killed. ' +
+        'Raise the attemptTimeout option if the work needs longer.',
+    );
   });
 });

@@ -3,9 +3,7 @@ import {
   isOptionName,
   kDefaultOptions,
   kOptionTable,
-  type MethodOptionName,
   type OptionName,
-  type ProcessOptionName,
   type ResolvedOptions,
   type ResolvedProcessOptions,
 } from './table.js';
@@ -87,7 +85,7 @@ function readLayer(options: unknown, where: 'method' | 'process'): Layer {
  * one layer only: across layers the later one wins, so a `configure()`
  * default can never make a decorated method fail at call time.
  */
-function checkConflicts(layer: Partial<Record<MethodOptionName | ProcessOptionName, unknown>>): void {
+function checkConflicts(layer: Layer): void {
   const { inspect, concurrency, standby, timeout, attemptTimeout } = layer as Partial<ResolvedOptions>;
   if (typeof inspect === 'number' && inspect !== 0) {
     if (concurrency !== undefined && concurrency > 1) {

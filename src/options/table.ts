@@ -47,7 +47,7 @@ export const kOptionTable = Object.freeze({
   module: methodOption<string | undefined>(undefined, v.moduleLocation),
   id: methodOption<string | undefined>(undefined, v.nonEmptyString),
   execArgv: methodOption<readonly string[]>(Object.freeze([]), v.stringArray),
-  env: methodOption<Readonly<Record<string, string | undefined>>>(Object.freeze({}), v.env),
+  env: methodOption<Readonly<Record<string, string | undefined>>>(Object.freeze(Object.create(null)), v.env),
   timeout: methodOption(0, v.number(0)),
   attemptTimeout: methodOption(0, v.number(0)),
   maxOldSpaceSize: methodOption<number | undefined>(undefined, v.integer(1, true)),

@@ -27,13 +27,14 @@ export interface CallInfo {
   readonly attempts: number;
 }
 
+// Every option below (and in ProcessOptions) has a row in the option table,
+// src/options/table.ts, which holds its scope, default and validator; the
+// compiler checks that the two list the same options with the same types.
+// Change a default in both places, and in docs/api.md.
+
 /**
  * Options of `@Isolated()`, `isolate()` and `configure()`. All optional; each
  * default is given below. Options on a decorator override `configure()`'s.
- *
- * Every option here has an entry in the option table (src/options/table.ts),
- * which holds its default and its validator; the compiler checks that both
- * list the same options.
  */
 export interface IsolatedOptions {
   /**
