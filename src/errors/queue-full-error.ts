@@ -15,7 +15,10 @@ export class QueueFullError extends IsolatedCallError {
       maxQueue === 0
         ? 'no child was free, and with maxQueue: 0 calls never wait for one'
         : `${maxQueue} ${maxQueue === 1 ? 'call was' : 'calls were'} already waiting for a child (maxQueue: ${maxQueue})`;
-    super('ERR_ISOLATED_CALL_QUEUE_FULL', `${target} was rejected without running: ${why}. Raise maxQueue or concurrency, or slow down the callers.`);
+    super(
+      'ERR_ISOLATED_CALL_QUEUE_FULL',
+      `${target} was rejected without running: ${why}. Raise maxQueue or concurrency, or slow down the callers.`,
+    );
     this.maxQueue = maxQueue;
   }
 }

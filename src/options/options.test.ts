@@ -174,7 +174,12 @@ describe('validation messages', () => {
   });
 
   it('the options themselves must be an object', () => {
-    for (const [value, came] of [[null, 'null'], ['fast', '"fast"'], [[], 'an array'], [5, '5']] as const) {
+    for (const [value, came] of [
+      [null, 'null'],
+      ['fast', '"fast"'],
+      [[], 'an array'],
+      [5, '5'],
+    ] as const) {
       const error = invalid(() => resolveOptions(value as never));
       expect(error.option).toBe('options');
       expect(error.message).toContain(`expected an object of options, got ${came}`);

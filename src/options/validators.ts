@@ -39,7 +39,7 @@ export const nonEmptyString: Validator<string> = (value, name) => {
   return value;
 };
 
-export function func<T extends Function>(): Validator<T> {
+export function func<T extends (...args: never[]) => unknown>(): Validator<T> {
   return (value, name) => {
     if (typeof value !== 'function') throw new InvalidOptionError(name, `expected a function, got ${describe(value)}`);
     return value as T;

@@ -3,6 +3,7 @@ import { inheritedExecArgv } from './child-command.js';
 
 describe('inheritedExecArgv', () => {
   it('keeps loaders, conditions, heap and feature flags, with their values', () => {
+    // biome-ignore format: one flag and its value a line
     const argv = [
       '--import', 'tsx',
       '--require', './setup.cjs',

@@ -42,17 +42,19 @@ const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-st
 export function inheritedExecArgv(parentArgv: readonly string[] = process.execArgv, maxOldSpaceSize?: number): string[] {
   const kept: string[] = [];
   for (let i = 0; i < parentArgv.length; i++) {
-    const flag = parentArgv[i]!;
+    const flag = parentArgv[i] ?? '';
     const name = flagName(flag);
-    const next = parentArgv[i + 1];
+    const next = flag.includes('=') ? undefined : parentArgv[i + 1];
     if (DROPPED.test(name)) {
-      const valueFollows = !flag.includes('=') && next !== undefined && (DROPPED_WITH_VALUE.test(name) || !next.startsWith('-'));
-      if (valueFollows) i++;
+      if (next !== undefined && (DROPPED_WITH_VALUE.test(name) || !next.startsWith('-'))) i++; // its value goes too
       continue;
     }
     if (maxOldSpaceSize !== undefined && HEAP_LIMIT.test(name)) continue;
     kept.push(flag);
-    if (KEPT_WITH_VALUE.test(name) && !flag.includes('=') && next !== undefined) kept.push(parentArgv[++i]!);
+    if (next !== undefined && KEPT_WITH_VALUE.test(name)) {
+      kept.push(next);
+      i++;
+    }
   }
   if (maxOldSpaceSize !== undefined) kept.push(`--max-old-space-size=${maxOldSpaceSize}`);
   return kept;
