@@ -61,11 +61,12 @@ export interface IsolatedOptions {
    */
   timeout?: number;
   /**
-   * Milliseconds one attempt may run in a child, from the moment it is handed
-   * to the child (queueing and waiting for a child not included). Then the
-   * attempt's child is killed and the call rejects with `CallTimeoutError`; a
-   * timed-out attempt is not retried, whatever `retries` says. The overall
-   * `timeout` still applies. Default: `0`, no limit.
+   * Milliseconds one attempt may take once it has a child: a new child's
+   * start-up and the module's import count, time waiting in the queue (or for
+   * `maxChildren`) doesn't. Then the attempt's child is killed and the call
+   * rejects with `CallTimeoutError`; a timed-out attempt is not retried,
+   * whatever `retries` says. The overall `timeout` still applies.
+   * Default: `0`, no limit.
    */
   attemptTimeout?: number;
   /** The child's V8 heap limit in MB (`--max-old-space-size`), a whole number. Default: Node's own limit. */
