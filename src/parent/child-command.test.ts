@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedExecArgv } from './child-command.js';
+import { inheritedExecArgv, inheritedNodeOptions } from './child-command.js';
 
 describe('inheritedExecArgv', () => {
   it('keeps loaders, conditions, heap and feature flags, with their values', () => {
@@ -104,5 +104,28 @@ describe('inheritedExecArgv', () => {
     const argv = Object.freeze(['--inspect', '--no-warnings']);
     expect(inheritedExecArgv(argv)).toEqual(['--no-warnings']);
     expect(Array.isArray(inheritedExecArgv())).toBe(true);
+  });
+});
+
+describe('inheritedNodeOptions', () => {
+  it('leaves NODE_OPTIONS as it is, byte for byte, when nothing is dropped', () => {
+    for (const value of ['', '--require ./a.js  --no-warnings', '--import "/tmp/a b.mjs" --max-old-space-size=512']) {
+      expect(inheritedNodeOptions(value)).toBe(value);
+    }
+  });
+
+  it('drops the same flags as the command line', () => {
+    expect(inheritedNodeOptions('--inspect --require ./setup.cjs')).toBe('--require ./setup.cjs');
+    expect(inheritedNodeOptions('--cpu-prof --cpu-prof-dir /tmp/p --enable-source-maps')).toBe('--enable-source-maps');
+    expect(inheritedNodeOptions('--inspect-brk=0')).toBe('');
+  });
+
+  it('quotes what it writes back the way Node reads it', () => {
+    expect(inheritedNodeOptions('--inspect --require "/tmp/a b.cjs"')).toBe('--require "/tmp/a b.cjs"');
+    expect(inheritedNodeOptions('--inspect --title "say \\"hi\\" \\\\ bye"')).toBe('--title "say \\"hi\\" \\\\ bye"');
+  });
+
+  it('leaves what Node would refuse alone', () => {
+    expect(inheritedNodeOptions('--inspect --title "unterminated')).toBe('--inspect --title "unterminated');
   });
 });

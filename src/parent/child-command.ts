@@ -67,6 +67,50 @@ function flagName(flag: string): string {
   return name.startsWith('--') ? name.replace(/_/g, '-') : name;
 }
 
+/**
+ * `NODE_OPTIONS` as a child should inherit it: the same flags dropped as from
+ * the command line (`NODE_OPTIONS=--inspect` would make every child fight the
+ * parent for port 9229). Returned unchanged, byte for byte, when nothing is
+ * dropped or when it can't be parsed; otherwise the kept flags are written
+ * back, quoted where needed. Pure.
+ */
+export function inheritedNodeOptions(nodeOptions: string): string {
+  const tokens = splitNodeOptions(nodeOptions);
+  if (tokens === undefined) return nodeOptions;
+  const kept = inheritedExecArgv(tokens);
+  if (kept.length === tokens.length) return nodeOptions;
+  return kept.map((token) => (/^[^\s"\\]+$/.test(token) ? token : `"${token.replace(/["\\]/g, '\\$&')}"`)).join(' ');
+}
+
+/**
+ * Splits `NODE_OPTIONS` the way Node does: on spaces, with double quotes
+ * grouping, and backslash escaping the next character inside quotes.
+ * `undefined` where Node would refuse it (an unterminated quote or escape).
+ */
+function splitNodeOptions(value: string): string[] | undefined {
+  const tokens: string[] = [];
+  let current: string | undefined;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    let c = value[i] as string;
+    if (c === '\\' && quoted) {
+      if (i + 1 === value.length) return undefined;
+      c = value[++i] as string;
+    } else if (c === ' ' && !quoted) {
+      if (current !== undefined) tokens.push(current);
+      current = undefined;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    current = (current ?? '') + c;
+  }
+  if (quoted) return undefined;
+  if (current !== undefined) tokens.push(current);
+  return tokens;
+}
+
 export interface ChildCommand {
   /** What to exec: node itself, or `setpriv` wrapping node. */
   readonly execPath: string;
@@ -102,7 +146,10 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
   flags.push(...options.execArgv);
 
-  const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
+  const nodeOptions = process.env.NODE_OPTIONS;
+  const inherited = nodeOptions === undefined ? undefined : inheritedNodeOptions(nodeOptions);
+  const parentEnv = inherited === nodeOptions ? process.env : { ...process.env, NODE_OPTIONS: inherited };
+  const env = Object.keys(options.env).length === 0 ? parentEnv : { ...parentEnv, ...options.env };
   const setpriv = findSetpriv();
   const key = JSON.stringify([flags, options.env]);
   return setpriv
