@@ -15,4 +15,5 @@ export { SerializationError } from './errors/serialization-error.js';
 export { ModuleLoadError } from './errors/module-load-error.js';
 export { ProtocolError } from './errors/protocol-error.js';
 export { ShutdownError } from './errors/shutdown-error.js';
+export { QueueFullError } from './errors/queue-full-error.js';
 export { InvalidOptionError } from './errors/invalid-option-error.js';

@@ -125,6 +125,11 @@ describe('invalid options', () => {
     ['env', { env: { A: 1 } }],
     ['onCallEnd', { onCallEnd: 'log' }],
     ['keepalive', { keepalive: 1000 }],
+    ['attemptTimeout', { attemptTimeout: -1 }],
+    ['attemptTimeout', { timeout: 1000, attemptTimeout: 5000 }],
+    ['maxQueue', { maxQueue: 1.5 }],
+    ['maxOldSpaceSize', { maxOldSpaceSize: 100.5 }],
+    ['inspect', { inspect: 9230, concurrency: 2 }],
   ];
 
   it.each(cases)('%s: throws at decoration time', (option, options) => {
@@ -142,5 +147,11 @@ describe('invalid options', () => {
   it('maxChildren: throws in configure()', () => {
     expectInvalid(() => configure({ maxChildren: 0 }), 'maxChildren');
     expectInvalid(() => configure({ maxChildren: Number.NaN }), 'maxChildren');
+    expectInvalid(() => configure({ maxChildren: 2.5 }), 'maxChildren');
+  });
+
+  it('maxChildren: only configure() takes it', () => {
+    expectInvalid(() => Isolated({ maxChildren: 2 } as never), 'maxChildren');
+    expectInvalid(() => isolate(async function f() {}, { maxChildren: 2 } as never), 'maxChildren');
   });
 });

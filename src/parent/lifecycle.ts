@@ -1,20 +1,14 @@
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { resolveOptions, type IsolatedOptions } from '../options.js';
+import { resolveProcessOptions, type ProcessOptions } from '../options.js';
 import { globalState } from '../shared/global-state.js';
 import { poolOf } from './invoke.js';
 import { registry } from './child-registry.js';
 import type { MethodStats } from './method-stats.js';
 import { endStandbys } from './standby.js';
 
-/** Options for the whole process, besides per-method defaults. */
-export interface ProcessOptions extends IsolatedOptions {
-  /**
-   * The most children alive at once across every isolated method, standby
-   * children included; further calls wait. Default: `max(4, 2 × os.availableParallelism())`.
-   */
-  maxChildren?: number;
-}
+/** Options of `configure()`: defined with the other options, in src/options/types.ts. */
+export type { ProcessOptions } from '../options.js';
 
 /**
  * Sets defaults for every isolated method in this process (for example
@@ -24,13 +18,9 @@ export interface ProcessOptions extends IsolatedOptions {
  * @throws InvalidOptionError naming a bad option.
  */
 export function configure(options: ProcessOptions): void {
-  const { maxChildren, ...defaults } = options;
-  resolveOptions(defaults);
+  const { maxChildren, defaults } = resolveProcessOptions(options);
   const state = globalState();
-  if (maxChildren !== undefined) {
-    if (typeof maxChildren !== 'number' || !(maxChildren >= 1)) throw new InvalidOptionError('maxChildren', `expected a number >= 1, got ${String(maxChildren)}`);
-    state.maxChildren = maxChildren;
-  }
+  if (maxChildren !== undefined) state.maxChildren = maxChildren;
   state.defaults = defaults;
   state.defaultsVersion++;
 }

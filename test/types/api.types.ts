@@ -10,6 +10,7 @@ import {
   ProtocolError,
   SerializationError,
   ShutdownError,
+  QueueFullError,
   configure,
   isIsolatedChild,
   isModuleLoaded,
@@ -53,9 +54,10 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_MODULE_LOAD'
   | 'ERR_ISOLATED_PROTOCOL'
   | 'ERR_ISOLATED_SHUTDOWN'
+  | 'ERR_ISOLATED_CALL_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
 >();
-for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, ShutdownError, InvalidOptionError]) {
+for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, ShutdownError, QueueFullError, InvalidOptionError]) {
   expectTypeOf(cls.prototype).toMatchTypeOf<IsolatedCallError>();
   expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
 }
@@ -69,6 +71,8 @@ expectTypeOf<SerializationError['code']>().toEqualTypeOf<'ERR_ISOLATED_SERIALIZE
 expectTypeOf<ModuleLoadError['code']>().toEqualTypeOf<'ERR_ISOLATED_MODULE_LOAD'>();
 expectTypeOf<ProtocolError['code']>().toEqualTypeOf<'ERR_ISOLATED_PROTOCOL'>();
 expectTypeOf<ShutdownError['code']>().toEqualTypeOf<'ERR_ISOLATED_SHUTDOWN'>();
+expectTypeOf<QueueFullError['code']>().toEqualTypeOf<'ERR_ISOLATED_CALL_QUEUE_FULL'>();
+expectTypeOf<QueueFullError['maxQueue']>().toEqualTypeOf<number>();
 expectTypeOf<InvalidOptionError['code']>().toEqualTypeOf<'ERR_ISOLATED_INVALID_OPTION'>();
 expectTypeOf<IsolatedCallError['pid']>().toEqualTypeOf<number | undefined>();
 expectTypeOf<ChildExitedError['exitCode']>().toEqualTypeOf<number | null>();
@@ -98,6 +102,9 @@ expectTypeOf(isModuleLoaded('typescript')).toEqualTypeOf<boolean>();
 expectTypeOf(stats()).toEqualTypeOf<MethodStats[]>();
 expectTypeOf(shutdown()).toEqualTypeOf<Promise<void>>();
 expectTypeOf(configure).parameter(0).toHaveProperty('timeout');
+expectTypeOf(configure).parameter(0).toHaveProperty('maxChildren');
+expectTypeOf(configure).parameter(0).toHaveProperty('maxQueue');
+expectTypeOf(configure).parameter(0).toHaveProperty('attemptTimeout');
 expectTypeOf(warmUp).returns.toEqualTypeOf<void>();
 registerClass(class Point {});
 registerCustom<URLSearchParams, string>(

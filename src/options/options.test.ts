@@ -1,0 +1,347 @@
+import { availableParallelism } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
+import { QueueFullError } from '../errors/queue-full-error.js';
+import {
+  kDefaultOptions,
+  kDefaultProcessOptions,
+  kOptionTable,
+  resolveOptions,
+  resolveProcessOptions,
+  type IsolatedOptions,
+  type ProcessOptions,
+} from '../options.js';
+import { configure } from '../parent/lifecycle.js';
+import { globalState } from '../shared/global-state.js';
+
+/** The InvalidOptionError `action` throws. */
+function invalid(action: () => unknown): InvalidOptionError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).code).toBe('ERR_ISOLATED_INVALID_OPTION');
+    return error as InvalidOptionError;
+  }
+  throw new Error('expected an InvalidOptionError, nothing was thrown');
+}
+
+const resolveBad = (options: Record<string, unknown>) => resolveOptions(options as IsolatedOptions);
+
+describe('defaults', () => {
+  it('resolveOptions() with no layer gives every documented default', () => {
+    const resolved = resolveOptions();
+    expect({ ...resolved }).toEqual({
+      module: undefined,
+      id: undefined,
+      execArgv: [],
+      env: {},
+      timeout: 0,
+      attemptTimeout: 0,
+      maxOldSpaceSize: undefined,
+      grace: 1000,
+      classes: [],
+      sendThis: true,
+      keepAlive: 0,
+      standby: false,
+      concurrency: availableParallelism(),
+      maxQueue: Infinity,
+      maxCallsPerChild: Infinity,
+      maxChildRss: Infinity,
+      retries: 0,
+      inspect: false,
+      onCallEnd: undefined,
+    });
+    expect({ ...kDefaultOptions }).toEqual({ ...resolved });
+  });
+
+  it('resolved options are frozen and have a null prototype', () => {
+    const resolved = resolveOptions({ execArgv: ['--x'], env: { A: '1' } });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.getPrototypeOf(resolved)).toBe(null);
+    expect(Object.isFrozen(resolved.execArgv)).toBe(true);
+    expect(Object.isFrozen(resolved.env)).toBe(true);
+    expect(Object.isFrozen(kDefaultOptions)).toBe(true);
+  });
+
+  it("maxChildren's default is the one the process state starts with", () => {
+    expect(kDefaultProcessOptions.maxChildren).toBe(Math.max(4, 2 * availableParallelism()));
+    expect(kDefaultProcessOptions.maxChildren).toBe(globalState().maxChildren);
+    expect('maxChildren' in kDefaultOptions).toBe(false);
+  });
+
+  it('every default passes its own validator unchanged', () => {
+    for (const [name, spec] of Object.entries(kOptionTable)) {
+      if (spec.default === undefined) continue;
+      expect((spec.check as (v: unknown, n: string) => unknown)(spec.default, name), name).toEqual(spec.default);
+    }
+  });
+});
+
+describe('layers', () => {
+  it('a later layer wins option by option; undefined leaves the earlier value', () => {
+    const first = { timeout: 1, grace: 5, env: { A: '1' } };
+    const resolved = resolveOptions(first, undefined, { timeout: 2, grace: undefined, env: { B: '2' } });
+    expect(resolved.timeout).toBe(2);
+    expect(resolved.grace).toBe(5);
+    expect({ ...resolved.env }).toEqual({ B: '2' }); // replaced as a whole, not merged
+  });
+
+  it("configure()'s defaults are layered under a decorator's", () => {
+    const { defaults } = resolveProcessOptions({ timeout: 100, keepAlive: 50, maxChildren: 3 });
+    const resolved = resolveOptions(defaults, { timeout: 200 });
+    expect(resolved.timeout).toBe(200);
+    expect(resolved.keepAlive).toBe(50);
+  });
+
+  it('values are copied: changing the caller’s arrays and objects afterwards changes nothing', () => {
+    const execArgv = ['--a'];
+    const env: Record<string, string> = { A: '1' };
+    const { defaults } = resolveProcessOptions({ execArgv, env });
+    execArgv.push('--b');
+    env.A = '2';
+    const resolved = resolveOptions(defaults);
+    expect(resolved.execArgv).toEqual(['--a']);
+    expect(resolved.env.A).toBe('1');
+  });
+
+  it('module: a file URL becomes its href; paths are kept', () => {
+    expect(resolveOptions({ module: new URL('file:///srv/app/a.js') }).module).toBe('file:///srv/app/a.js');
+    expect(resolveOptions({ module: '/srv/app/a.js' }).module).toBe('/srv/app/a.js');
+    expect(resolveOptions({ module: 'C:\\app\\a.js' }).module).toBe('C:\\app\\a.js');
+  });
+
+  it('accepts the edge values', () => {
+    const edges = { maxQueue: 0, retries: 0, inspect: 0, grace: 0, concurrency: Infinity, maxOldSpaceSize: 1, attemptTimeout: 1 };
+    const resolved = resolveOptions(edges);
+    expect(resolved).toMatchObject({ maxQueue: 0, inspect: 0, concurrency: Infinity, maxOldSpaceSize: 1, attemptTimeout: 1 });
+  });
+});
+
+describe('validation messages', () => {
+  const fn = () => {};
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ timeout: Number.NaN }, 'timeout', 'expected a number >= 0, got NaN'],
+    [{ timeout: '5' }, 'timeout', 'expected a number >= 0, got "5"'],
+    [{ attemptTimeout: -1 }, 'attemptTimeout', 'expected a number >= 0, got -1'],
+    [{ grace: -5 }, 'grace', 'expected a number >= 0, got -5'],
+    [{ keepAlive: -1 }, 'keepAlive', 'expected a number >= 0, got -1'],
+    [{ maxOldSpaceSize: 0 }, 'maxOldSpaceSize', 'expected a number >= 1, got 0'],
+    [{ maxOldSpaceSize: 100.5 }, 'maxOldSpaceSize', 'expected a whole number, got 100.5'],
+    [{ maxOldSpaceSize: Infinity }, 'maxOldSpaceSize', 'expected a whole number, got Infinity'],
+    [{ concurrency: 0 }, 'concurrency', 'expected a number >= 1, got 0'],
+    [{ concurrency: 1.5 }, 'concurrency', 'expected a whole number, got 1.5'],
+    [{ maxQueue: -1 }, 'maxQueue', 'expected a number >= 0, got -1'],
+    [{ maxQueue: 2.5 }, 'maxQueue', 'expected a whole number, got 2.5'],
+    [{ maxCallsPerChild: 0 }, 'maxCallsPerChild', 'expected a number >= 1, got 0'],
+    [{ maxChildRss: 0 }, 'maxChildRss', 'expected a number >= 1, got 0'],
+    [{ retries: -1 }, 'retries', 'expected a number >= 0, got -1'],
+    [{ retries: 0.5 }, 'retries', 'expected a whole number, got 0.5'],
+    [{ standby: 'yes' }, 'standby', 'expected true or false, got "yes"'],
+    [{ sendThis: 1 }, 'sendThis', 'expected true or false, got 1'],
+    [{ id: '' }, 'id', 'expected a non-empty string, got ""'],
+    [{ id: 5 }, 'id', 'expected a non-empty string, got 5'],
+    [{ execArgv: '--inspect' }, 'execArgv', 'expected an array of strings, got "--inspect"'],
+    [{ execArgv: ['--a', 1] }, 'execArgv', 'expected an array of strings, got an array'],
+    [{ env: 'A=1' }, 'env', 'expected an object, got "A=1"'],
+    [{ env: ['A'] }, 'env', 'expected an object, got an array'],
+    [{ env: { A: 1 } }, 'env', 'env.A must be a string, got 1'],
+    [{ classes: fn }, 'classes', 'expected an array of classes, got a value of type function'],
+    [{ classes: [class A {}, 'B'] }, 'classes', 'classes[1] is "B", not a class'],
+    [{ inspect: 'yes' }, 'inspect', 'expected true, false or a port number, got "yes"'],
+    [{ inspect: 70000 }, 'inspect', 'expected true, false or a port number, got 70000'],
+    [{ inspect: -1 }, 'inspect', 'expected true, false or a port number, got -1'],
+    [{ onCallEnd: 'log' }, 'onCallEnd', 'expected a function, got "log"'],
+    [{ module: 'relative/a.js' }, 'module', 'expected an absolute path or a file: URL, got "relative/a.js"'],
+    [{ module: '' }, 'module', 'expected a path or file URL, got ""'],
+    [{ module: 42 }, 'module', 'expected a path or file URL, got 42'],
+    [{ module: null }, 'module', 'expected a path or file URL, got null'],
+  ];
+
+  it.each(cases)('%o: names %s and says what was expected and what came', (options, option, message) => {
+    for (const action of [() => resolveBad(options), () => resolveProcessOptions(options as ProcessOptions)]) {
+      const error = invalid(action);
+      expect(error.option).toBe(option);
+      expect(error.message).toBe(`Invalid isolated-call option "${option}": ${message}`);
+    }
+  });
+
+  it('a long string is cut short in the message', () => {
+    const error = invalid(() => resolveBad({ id: 5, timeout: 'x'.repeat(500) }));
+    expect(error.message.length).toBeLessThan(200);
+  });
+
+  it('the options themselves must be an object', () => {
+    for (const [value, came] of [
+      [null, 'null'],
+      ['fast', '"fast"'],
+      [[], 'an array'],
+      [5, '5'],
+    ] as const) {
+      const error = invalid(() => resolveOptions(value as never));
+      expect(error.option).toBe('options');
+      expect(error.message).toContain(`expected an object of options, got ${came}`);
+    }
+  });
+});
+
+describe('unknown options', () => {
+  it('an unknown name throws, with a suggestion when only case or dashes differ', () => {
+    const error = invalid(() => resolveBad({ keepalive: 1000 }));
+    expect(error.option).toBe('keepalive');
+    expect(error.message).toBe('Invalid isolated-call option "keepalive": is not an option of isolated-call (did you mean "keepAlive"?)');
+    expect(invalid(() => resolveBad({ max_queue: 1 })).message).toContain('(did you mean "maxQueue"?)');
+    expect(invalid(() => resolveBad({ speed: 1 })).message).toBe('Invalid isolated-call option "speed": is not an option of isolated-call');
+  });
+
+  it("names of Object.prototype's members are not options", () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(invalid(() => resolveBad({ [name]: 1 })).option).toBe(name);
+    }
+    // An own __proto__ key, as JSON.parse makes it.
+    expect(invalid(() => resolveBad(JSON.parse('{"__proto__": {"timeout": 5}}'))).option).toBe('__proto__');
+  });
+});
+
+describe('prototype pollution', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  afterEach(() => {
+    for (const name of ['timeout', 'maxChildren', 'execArgv', 'A']) delete proto[name];
+  });
+
+  it('inherited properties are ignored, in the options and in env', () => {
+    proto.timeout = 5;
+    proto.maxChildren = 1;
+    proto.execArgv = ['--inspect'];
+    proto.A = 'polluted';
+    const resolved = resolveOptions({}, { grace: 1 });
+    expect(resolved.timeout).toBe(0);
+    expect(resolved.execArgv).toEqual([]);
+    const configured = resolveProcessOptions({ env: { B: '1' } });
+    expect('maxChildren' in configured).toBe(false);
+    expect(Object.keys(configured.defaults)).toEqual(['env']);
+    expect(Object.keys(resolveOptions(configured.defaults).env)).toEqual(['B']);
+    expect(resolveOptions(configured.defaults).env.A).toBeUndefined();
+  });
+});
+
+describe('maxChildren, a process-wide option', () => {
+  it('is rejected by @Isolated() and isolate(), with the fix', () => {
+    const error = invalid(() => resolveBad({ maxChildren: 2 }));
+    expect(error.option).toBe('maxChildren');
+    expect(error.message).toContain('pass it to configure()');
+  });
+
+  it('resolveProcessOptions() splits it from the method defaults', () => {
+    const configured = resolveProcessOptions({ maxChildren: 2, timeout: 5 });
+    expect(configured.maxChildren).toBe(2);
+    expect({ ...configured.defaults }).toEqual({ timeout: 5 });
+    expect(Object.getPrototypeOf(configured.defaults)).toBe(null);
+    expect(Object.isFrozen(configured.defaults)).toBe(true);
+    expect('maxChildren' in resolveProcessOptions({ timeout: 5 })).toBe(false);
+    expect(resolveProcessOptions({ maxChildren: Infinity }).maxChildren).toBe(Infinity);
+  });
+
+  it.each([
+    [0, 'expected a number >= 1, got 0'],
+    [Number.NaN, 'expected a number >= 1, got NaN'],
+    [2.5, 'expected a whole number, got 2.5'],
+    ['4', 'expected a number >= 1, got "4"'],
+  ])('maxChildren: %s is invalid', (value, message) => {
+    const error = invalid(() => resolveProcessOptions({ maxChildren: value as number }));
+    expect(error.option).toBe('maxChildren');
+    expect(error.message).toBe(`Invalid isolated-call option "maxChildren": ${message}`);
+  });
+
+  it('configure() sets it and the defaults, and leaves both alone when an option is bad', () => {
+    const state = globalState();
+    const before = state.maxChildren;
+    try {
+      configure({ maxChildren: 3, timeout: 7 });
+      expect(state.maxChildren).toBe(3);
+      expect({ ...state.defaults }).toEqual({ timeout: 7 });
+      const version = state.defaultsVersion;
+      expect(invalid(() => configure({ maxChildren: 9, timeout: -1 })).option).toBe('timeout');
+      expect(invalid(() => configure({ maxChildren: 0 })).option).toBe('maxChildren');
+      expect(state.maxChildren).toBe(3);
+      expect({ ...state.defaults }).toEqual({ timeout: 7 });
+      expect(state.defaultsVersion).toBe(version);
+      configure({});
+      expect(state.maxChildren).toBe(3); // stays until a configure() names it
+      expect({ ...state.defaults }).toEqual({});
+    } finally {
+      configure({ maxChildren: before });
+    }
+  });
+});
+
+describe('contradictions written together', () => {
+  it('a fixed inspector port with concurrency > 1', () => {
+    const error = invalid(() => resolveOptions({ inspect: 9230, concurrency: 2 }));
+    expect(error.option).toBe('inspect');
+    expect(error.message).toContain('concurrency is 2');
+    expect(error.message).toContain('inspect: true');
+    expect(invalid(() => resolveProcessOptions({ inspect: 9230, concurrency: 4 })).option).toBe('inspect');
+  });
+
+  it('a fixed inspector port with standby', () => {
+    const error = invalid(() => resolveOptions({ inspect: 9230, standby: true }));
+    expect(error.message).toContain('standby');
+  });
+
+  it('attemptTimeout longer than timeout', () => {
+    const error = invalid(() => resolveOptions({ timeout: 1000, attemptTimeout: 5000 }));
+    expect(error.option).toBe('attemptTimeout');
+    expect(error.message).toContain('attemptTimeout (5000 ms) is longer than timeout (1000 ms)');
+  });
+
+  it('are allowed when they make sense, or come from different layers', () => {
+    expect(() => resolveOptions({ inspect: true, concurrency: 4, standby: true })).not.toThrow();
+    expect(() => resolveOptions({ inspect: 0, concurrency: 4 })).not.toThrow();
+    expect(() => resolveOptions({ inspect: 9230, concurrency: 1 })).not.toThrow();
+    expect(() => resolveOptions({ timeout: 0, attemptTimeout: 5000 })).not.toThrow();
+    expect(() => resolveOptions({ timeout: 5000, attemptTimeout: 5000 })).not.toThrow();
+    expect(() => resolveOptions({ inspect: 9230 }, { concurrency: 4 })).not.toThrow();
+    expect(() => resolveOptions({ timeout: 1000 }, { attemptTimeout: 5000 })).not.toThrow();
+    // Pointless without keepAlive, but allowed.
+    expect(() => resolveOptions({ maxCallsPerChild: 1, maxChildRss: 100 })).not.toThrow();
+  });
+});
+
+describe('QueueFullError', () => {
+  it('has its code and limit, and names the method, the limit and the fix', () => {
+    const error = new QueueFullError('Report.render', 10);
+    expect(error).toBeInstanceOf(IsolatedCallError);
+    expect(error.code).toBe('ERR_ISOLATED_CALL_QUEUE_FULL');
+    expect(error.name).toBe('QueueFullError');
+    expect(error.maxQueue).toBe(10);
+    expect(error.pid).toBeUndefined();
+    expect(error.message).toContain('Report.render');
+    expect(error.message).toContain('maxQueue: 10');
+    expect(error.message).toContain('Raise maxQueue');
+    expect(error.message).toBe(
+      'Report.render was rejected without running: 10 calls were already waiting for a child (maxQueue: 10). ' +
+        'Raise maxQueue or concurrency, or slow down the callers.',
+    );
+    expect(new QueueFullError('f', 1).message).toContain('1 call was already waiting');
+    expect(new QueueFullError('f', 0).message).toContain('with maxQueue: 0 calls never wait');
+  });
+});
+
+describe('CallTimeoutError', () => {
+  it('names the limit that ran out', () => {
+    expect(new CallTimeoutError('Report.render', 1000, 42).message).toBe(
+      'Report.render did not finish within its timeout of 1000 ms; its child (pid 42) was killed. ' +
+        'Raise the timeout option if the work needs longer.',
+    );
+    const attempt = new CallTimeoutError('Report.render', 500, 42, 'attemptTimeout');
+    expect(attempt.timeout).toBe(500);
+    expect(attempt.code).toBe('ERR_ISOLATED_TIMEOUT');
+    expect(attempt.message).toBe(
+      'An attempt of Report.render ran longer than its attemptTimeout of 500 ms and was not retried; its child (pid 42) was killed. ' +
+        'Raise the attemptTimeout option if the work needs longer.',
+    );
+  });
+});

@@ -1,0 +1,136 @@
+/** A class the codec can rebuild on the other side. */
+export type Class = abstract new (...args: any[]) => unknown;
+
+/** What the `onCallEnd` hook receives after every call, successful or not. */
+export interface CallInfo {
+  /** `Class.method`, `Class.staticMethod` or the function's id. */
+  readonly target: string;
+  /** PID of the child that ran the call, if one was started. */
+  readonly pid: number | undefined;
+  /** Whether the call resolved (false: it rejected, see `error`). */
+  readonly ok: boolean;
+  /** The error the call rejected with, when `ok` is false. */
+  readonly error?: unknown;
+  /** Milliseconds from the call to its settlement. */
+  readonly totalMs: number;
+  /** Milliseconds the call waited for a free child (queue). */
+  readonly queueMs: number;
+  /** Milliseconds until the child was ready; 0 for a warm or standby child. */
+  readonly startupMs: number;
+  /** Milliseconds the child spent importing the module (0 when it was loaded already). */
+  readonly loadMs: number;
+  /** Milliseconds the method ran in the child. */
+  readonly runMs: number;
+  /** The child's peak resident set size during the call, in bytes (0 when unknown). */
+  readonly peakRss: number;
+  /** How many attempts it took (more than 1 only with `retries`). */
+  readonly attempts: number;
+}
+
+// Every option below (and in ProcessOptions) has a row in the option table,
+// src/options/table.ts, which holds its scope, default and validator; the
+// compiler checks that the two list the same options with the same types.
+// Change a default in both places, and in docs/api.md.
+
+/**
+ * Options of `@Isolated()`, `isolate()` and `configure()`. All optional; each
+ * default is given below. Options on a decorator override `configure()`'s.
+ */
+export interface IsolatedOptions {
+  /**
+   * The module the child imports to find the method: an absolute path or a
+   * `file:` URL. Default: found automatically where the decorator ran. Set it
+   * for bundled code, where the decorator runs inside a bundle the child
+   * shouldn't (or can't) import.
+   */
+  module?: string | URL;
+  /**
+   * Id under which the child finds the class (or the function of `isolate()`).
+   * Default: the class name, which must then be exported from `module`, or
+   * registered with `registerClass(Class, id)`.
+   */
+  id?: string;
+  /** Extra Node flags for the child, after those passed on from the parent. Default: `[]`. */
+  execArgv?: readonly string[];
+  /** Variables added to the child's environment (the parent's are inherited). Default: `{}`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Milliseconds a call may take, from the call (queueing and start-up
+   * included; with retries, all attempts together). Then the call rejects with
+   * `CallTimeoutError` and the child is killed. Default: `0`, no limit.
+   */
+  timeout?: number;
+  /**
+   * Milliseconds one attempt may take once it has a child: a new child's
+   * start-up and the module's import count, time waiting in the queue (or for
+   * `maxChildren`) doesn't. Then the attempt's child is killed and the call
+   * rejects with `CallTimeoutError`; a timed-out attempt is not retried,
+   * whatever `retries` says. The overall `timeout` still applies.
+   * Default: `0`, no limit.
+   */
+  attemptTimeout?: number;
+  /** The child's V8 heap limit in MB (`--max-old-space-size`), a whole number. Default: Node's own limit. */
+  maxOldSpaceSize?: number;
+  /**
+   * Milliseconds a child may live on after its call ended (to flush, or to
+   * run abort listeners) before it is killed. Default: `1000`.
+   */
+  grace?: number;
+  /** Classes whose instances may cross the boundary, besides the decorated class. Default: `[]`. */
+  classes?: readonly Class[];
+  /**
+   * Send the instance's own state to the child as `this`. Set `false` for a
+   * method that doesn't use `this` state (or whose instance holds something
+   * that can't cross): the child then gets a bare instance. Default: `true`.
+   */
+  sendThis?: boolean;
+  /**
+   * Milliseconds an idle child is kept for the next call. `0` ends the child
+   * after every call, which returns all its memory to the OS. Default: `0`.
+   */
+  keepAlive?: number;
+  /**
+   * Keep one fresh child started ahead of time (before it loads any user
+   * module), so a call doesn't wait for Node to start. Costs one idle Node
+   * process. Started after the first call, or by `warmUp()`. Default: `false`.
+   */
+  standby?: boolean;
+  /** The most children of this method at once; further calls queue in order. Default: `os.availableParallelism()`. */
+  concurrency?: number;
+  /**
+   * The most calls of this method waiting for a child (beyond the `concurrency`
+   * running). One more rejects at once with `QueueFullError`. `0` never
+   * queues: a call that finds no free child fails. Default: `Infinity`.
+   */
+  maxQueue?: number;
+  /** With `keepAlive`, retire a child after this many calls. Default: `Infinity`. */
+  maxCallsPerChild?: number;
+  /** With `keepAlive`, retire a child whose peak RSS went over this many MB. Default: `Infinity`. */
+  maxChildRss?: number;
+  /**
+   * How many times a call is retried on a fresh child when its child crashed
+   * (`ChildExitedError`, but not out-of-memory). Never on an error the method
+   * threw, nor on a timeout. Default: `0`.
+   */
+  retries?: number;
+  /**
+   * Open the child's inspector: `true` picks a free port, a number uses that
+   * port. The child prints the URL on stderr. It doesn't wait for a debugger;
+   * to stop until one attaches, pass `execArgv: ['--inspect-wait=127.0.0.1:0']`
+   * instead. Default: `false`.
+   */
+  inspect?: boolean | number;
+  /** Called after every call with timings and the child's peak RSS. Default: none. */
+  onCallEnd?: (info: CallInfo) => void;
+}
+
+/** Options of `configure()`: every {@link IsolatedOptions} as a default for all methods, plus process-wide settings. */
+export interface ProcessOptions extends IsolatedOptions {
+  /**
+   * The most children alive at once across every isolated method, standby
+   * children included; further calls wait. A whole number. Only `configure()`
+   * takes it, and it stays set until a `configure()` names it again.
+   * Default: `max(4, 2 × os.availableParallelism())`.
+   */
+  maxChildren?: number;
+}
