@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { shutdown } from 'isolated-call';
+import { ProtocolError, shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { fixtureFile, loadFixture } from './helpers/fixtures.js';
 import { runNodeJson } from './helpers/scripts.js';
 
@@ -12,6 +13,14 @@ describe('the size of a message from a child', () => {
     expect(json.message).toContain('over the limit of 256.0 MB');
     // Before: the whole 400 MB message was buffered and deserialized (+1.2 GB of RSS).
     expect(json.peakGrowthMb).toBeLessThan(100);
+  });
+
+  it('the limit is the maxMessageBytes option', async () => {
+    const { TightMessages } = await loadFixture('tc39', 'oversized');
+    const error = await caught(new TightMessages().manySmall(200_000));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toContain('over the limit of 1.0 MB');
+    expect(error.message).toContain('maxMessageBytes');
   });
 
   it('a large legitimate result still arrives', async () => {

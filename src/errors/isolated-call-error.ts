@@ -10,7 +10,7 @@ export type IsolatedCallErrorCode =
   | 'ERR_ISOLATED_MODULE_LOAD'
   | 'ERR_ISOLATED_PROTOCOL'
   | 'ERR_ISOLATED_SHUTDOWN'
-  | 'ERR_ISOLATED_CALL_QUEUE_FULL'
+  | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION';
 
 /** Fields every SDK error accepts besides its message. */

@@ -2,10 +2,10 @@ import { IsolatedCallError } from './isolated-call-error.js';
 
 /**
  * The method already had `maxQueue` calls waiting for a child, so this call
- * was rejected at once, without running. Code `ERR_ISOLATED_CALL_QUEUE_FULL`.
+ * was rejected at once, without running. Code `ERR_ISOLATED_QUEUE_FULL`.
  */
 export class QueueFullError extends IsolatedCallError {
-  declare readonly code: 'ERR_ISOLATED_CALL_QUEUE_FULL';
+  declare readonly code: 'ERR_ISOLATED_QUEUE_FULL';
 
   /** The `maxQueue` limit that was reached. */
   readonly maxQueue: number;
@@ -16,7 +16,7 @@ export class QueueFullError extends IsolatedCallError {
         ? 'no child was free, and with maxQueue: 0 calls never wait for one'
         : `${maxQueue} ${maxQueue === 1 ? 'call was' : 'calls were'} already waiting for a child (maxQueue: ${maxQueue})`;
     super(
-      'ERR_ISOLATED_CALL_QUEUE_FULL',
+      'ERR_ISOLATED_QUEUE_FULL',
       `${target} was rejected without running: ${why}. Raise maxQueue or concurrency, or slow down the callers.`,
     );
     this.maxQueue = maxQueue;

@@ -314,7 +314,7 @@ describe('QueueFullError', () => {
   it('has its code and limit, and names the method, the limit and the fix', () => {
     const error = new QueueFullError('Report.render', 10);
     expect(error).toBeInstanceOf(IsolatedCallError);
-    expect(error.code).toBe('ERR_ISOLATED_CALL_QUEUE_FULL');
+    expect(error.code).toBe('ERR_ISOLATED_QUEUE_FULL');
     expect(error.name).toBe('QueueFullError');
     expect(error.maxQueue).toBe(10);
     expect(error.pid).toBeUndefined();

@@ -58,6 +58,7 @@ export const kOptionTable = Object.freeze({
   standby: methodOption(false, v.boolean),
   concurrency: methodOption(availableParallelism(), v.integer(1)),
   maxQueue: methodOption(Infinity, v.integer(0)),
+  maxMessageBytes: methodOption(256 * 1024 * 1024, v.integer(1024)),
   maxCallsPerChild: methodOption(Infinity, v.integer(1)),
   maxChildRss: methodOption(Infinity, v.number(1)),
   retries: methodOption(0, v.integer(0)),

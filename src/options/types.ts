@@ -103,6 +103,15 @@ export interface IsolatedOptions {
    * queues: a call that finds no free child fails. Default: `Infinity`.
    */
   maxQueue?: number;
+  /**
+   * The largest message a child may send over its IPC channel, in bytes.
+   * Node buffers a whole message before anyone sees it, so a child gone
+   * wrong on hostile data could otherwise make the parent hold hundreds of
+   * megabytes. A bigger message is dropped unread, the call rejects with
+   * `ProtocolError` and the child is killed. Large strings and binary data
+   * don't count: they travel beside the message. Default: `268435456` (256 MiB).
+   */
+  maxMessageBytes?: number;
   /** With `keepAlive`, retire a child after this many calls. Default: `Infinity`. */
   maxCallsPerChild?: number;
   /** With `keepAlive`, retire a child whose peak RSS went over this many MB. Default: `Infinity`. */

@@ -19,6 +19,11 @@ export class CallQueue {
     return this.calls[0];
   }
 
+  /** The call that came last. */
+  last(): PendingCall | undefined {
+    return this.calls.at(-1);
+  }
+
   push(call: PendingCall): void {
     this.calls.push(call);
     this.holdWhileWaiting();

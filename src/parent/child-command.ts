@@ -126,9 +126,6 @@ export interface ChildCommand {
   readonly key: string;
 }
 
-/** Until the option lands: 256 MiB. */
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
-
 let setprivPath: string | null | undefined;
 
 /**
@@ -159,7 +156,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const parentEnv = inherited === nodeOptions ? process.env : { ...process.env, NODE_OPTIONS: inherited };
   const env = Object.keys(options.env).length === 0 ? parentEnv : { ...parentEnv, ...options.env };
   const setpriv = findSetpriv();
-  const maxMessageBytes = MAX_MESSAGE_BYTES;
+  const { maxMessageBytes } = options;
   const key = JSON.stringify([flags, options.env, maxMessageBytes]);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv

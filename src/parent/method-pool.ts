@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import { blobDirectory, discardReplyBlobs } from '../codec/side-channel.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
+import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options.js';
 import { MARKER, PROTOCOL_VERSION } from '../protocol.js';
@@ -72,6 +73,11 @@ export class MethodPool implements OwnedPool {
       call.watch(this.options.timeout, this.endEarlyBound);
       this.queue.push(call);
       this.pump();
+      // Still waiting after the pump, with the queue over its bound: refuse it now.
+      if (this.queue.length > this.options.maxQueue && this.queue.last() === call) {
+        this.queue.remove(call);
+        this.settle(call, new QueueFullError(job.label, this.options.maxQueue));
+      }
     });
   }
 
@@ -117,9 +123,7 @@ export class MethodPool implements OwnedPool {
 
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
     this.running++;
-    call.attempts++;
-    call.child = child;
-    call.pid = child.pid;
+    call.startAttempt(child, this.options.attemptTimeout, this.endEarlyBound);
     const id = (call.messageId = nextMessageId++);
     if (call.attempts === 1) call.queueMs = performance.now() - call.job.startedAt;
     const { job } = call;
@@ -186,7 +190,7 @@ export class MethodPool implements OwnedPool {
 
   /** The child's part in an attempt is over: keep it warm, or let it go; then serve the queue. */
   private endAttempt(call: PendingCall, child: ChildHandle, healthy: boolean): void {
-    call.child = undefined;
+    call.endAttempt();
     this.running--;
     if (this.options.keepAlive === 0) child.killAfter(this.options.grace); // it exits by itself right after replying
     else if (healthy && !this.closed && this.warm.mayKeep(child)) this.warm.keep(child);

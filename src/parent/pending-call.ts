@@ -31,6 +31,7 @@ export class PendingCall {
   startupMs = 0;
   stats: ChildCallStats | undefined;
   private unwatch: (() => void) | undefined;
+  private attemptTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly job: CallJob,
@@ -58,6 +59,26 @@ export class PendingCall {
       if (timer) clearTimeout(timer);
       for (const remove of listeners) remove();
     };
+  }
+
+  /** An attempt got its child: `attemptTimeout` counts from now. */
+  startAttempt(child: ChildHandle, attemptTimeout: number, end: EarlyEnd): void {
+    this.attempts++;
+    this.child = child;
+    this.pid = child.pid;
+    if (attemptTimeout > 0) {
+      this.attemptTimer = setTimeout(
+        () => end(this, new CallTimeoutError(this.job.label, attemptTimeout, child.pid, 'attemptTimeout'), true),
+        attemptTimeout,
+      );
+    }
+  }
+
+  /** The attempt's child is done with it (replied, died, or was ended): the child may move on. */
+  endAttempt(): void {
+    this.child = undefined;
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
   }
 
   /** Settles the call once; later results of the same call are ignored. */

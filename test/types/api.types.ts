@@ -54,7 +54,7 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_MODULE_LOAD'
   | 'ERR_ISOLATED_PROTOCOL'
   | 'ERR_ISOLATED_SHUTDOWN'
-  | 'ERR_ISOLATED_CALL_QUEUE_FULL'
+  | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
 >();
 for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, ShutdownError, QueueFullError, InvalidOptionError]) {
@@ -71,7 +71,7 @@ expectTypeOf<SerializationError['code']>().toEqualTypeOf<'ERR_ISOLATED_SERIALIZE
 expectTypeOf<ModuleLoadError['code']>().toEqualTypeOf<'ERR_ISOLATED_MODULE_LOAD'>();
 expectTypeOf<ProtocolError['code']>().toEqualTypeOf<'ERR_ISOLATED_PROTOCOL'>();
 expectTypeOf<ShutdownError['code']>().toEqualTypeOf<'ERR_ISOLATED_SHUTDOWN'>();
-expectTypeOf<QueueFullError['code']>().toEqualTypeOf<'ERR_ISOLATED_CALL_QUEUE_FULL'>();
+expectTypeOf<QueueFullError['code']>().toEqualTypeOf<'ERR_ISOLATED_QUEUE_FULL'>();
 expectTypeOf<QueueFullError['maxQueue']>().toEqualTypeOf<number>();
 expectTypeOf<InvalidOptionError['code']>().toEqualTypeOf<'ERR_ISOLATED_INVALID_OPTION'>();
 expectTypeOf<IsolatedCallError['pid']>().toEqualTypeOf<number | undefined>();
