@@ -7,7 +7,7 @@ import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { CallInfo, ResolvedOptions } from '../options.js';
-import { MARKER, PROTOCOL_VERSION, type ChildCallStats } from '../protocol.js';
+import { abortMessage, callMessage, type ChildCallStats } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
@@ -149,7 +149,7 @@ export class MethodPool {
     const listeners = signals.map((signal, index) => {
       const onAbort = () => {
         if (call.child && !call.settled) {
-          call.child.notify({ [MARKER]: PROTOCOL_VERSION, type: 'abort', id: call.messageId, signal: index, reason: encodeReason(signal.reason) });
+          call.child.notify(abortMessage(call.messageId, index, encodeReason(signal.reason)));
         }
         this.fail(call, new CallAbortedError(label, signal.reason, call.child?.pid), false);
       };
@@ -189,18 +189,17 @@ export class MethodPool {
     const { job } = call;
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, call.messageId, call.attempts, child.pid, job.target.module);
     child
-      .request({
-        [MARKER]: PROTOCOL_VERSION,
-        type: 'call',
-        id: call.messageId,
-        target: job.target,
-        self: job.self,
-        args: job.args,
-        blobDir: blobDirectory(),
-        signals: job.signals.length,
-        exitAfter: this.options.keepAlive === 0,
-        measure: this.measuresRss,
-      })
+      .request(
+        callMessage(
+          {
+            id: call.messageId, target: job.target, self: job.self, args: job.args, signals: job.signals.length,
+            exitAfter: this.options.keepAlive === 0, measure: this.measuresRss,
+            // No retry can follow this attempt: the child may delete the argument files once open.
+            consumeArgs: call.attempts > this.options.retries,
+          },
+          blobDirectory(),
+        ),
+      )
       .then(
         (reply) => this.onReply(call, child, reply, startup),
         (error: unknown) => this.onChildFailure(call, child, error),
