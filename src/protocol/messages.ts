@@ -118,7 +118,9 @@ export interface ErrorMessage extends Base {
   readonly stats: ChildCallStats;
 }
 
+/** What the parent sends. */
 export type ParentMessage = CallMessage | AbortMessage;
+/** What a well-behaved child sends; anything a child sends is checked by parseChildMessage first. */
 export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage;
 
 /** Longest `path` or `reason` a child may send; the child clips its own to this. */
