@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
+import { caught } from './helpers/caught.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 afterAll(() => shutdown());
@@ -100,6 +101,22 @@ describe.runIf(existsSync('/dev/shm'))('the payload folder, tampered with while 
     } finally {
       for (const link of links) rmSync(link, { force: true });
       rmSync(target, { force: true });
+    }
+  });
+
+  it('changed mid-call: the child writes no result there (SerializationError quoting the problem); the next call uses a new folder', async () => {
+    const replies = await loadFixture('tc39', 'protocol-replies');
+    const folder = currentFolder();
+    try {
+      const error = await caught(new replies.Replies().openFolderThenReturnLarge());
+      expect(error.code).toBe('ERR_ISOLATED_SERIALIZE');
+      expect(error.path).toBe('result');
+      expect(error.reason).toMatch(/has mode 0777, not 0700/);
+      expect(readdirSync(folder)).toEqual([]);
+      await bigCall();
+      expect(currentFolder()).not.toBe(folder);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -30,6 +30,16 @@ async function until(condition: () => boolean, ms: number, what: string): Promis
   }
 }
 
+describe.runIf(existsSync('/dev/shm'))('argument files and retries', () => {
+  it('a child keeps the argument files while a retry may need them; all are gone once the call settles', async () => {
+    const { Leak } = (await import(fixture)) as Record<string, any>;
+    const marker = join(mkdtempSync(join(tmpdir(), 'crash-once-')), 'attempted');
+    expect(await new Leak().crashOnce('y'.repeat(MiB), marker)).toBe(MiB);
+    for (const folder of foldersOf(process.pid)) expect(readdirSync(folder)).toEqual([]);
+    rmSync(marker, { force: true });
+  });
+});
+
 describe.runIf(existsSync('/dev/shm'))('a parent killed by a signal mid-calls with 2 MiB arguments', () => {
   it.each(['SIGKILL', 'SIGTERM', 'SIGINT'] as const)('%s: running calls left nothing; the rest is swept by the next parent', async (signal) => {
     const markers = mkdtempSync(join(tmpdir(), 'payload-leak-'));

@@ -22,6 +22,7 @@ let current: string | undefined;
 /** Every folder this process made (more than one only after one was tampered with). */
 const made = new Set<string>();
 let swept = false;
+let exitHook = false;
 
 /**
  * The parent's payload folder, made on first use. Checked every time: one
@@ -69,7 +70,10 @@ export function makeFolder(base: string, randomName: () => string = randomFolder
     // The umask may have taken bits off: the check wants exactly 0700.
     if (process.platform !== 'win32') chmodSync(path, 0o700);
     made.add(path);
-    if (made.size === 1) process.once('exit', removeMadeFolders);
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', removeMadeFolders);
+    }
     if (!swept) {
       swept = true;
       sweepDeadFolders(base, FOLDER_PREFIX);
