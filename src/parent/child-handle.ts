@@ -207,7 +207,7 @@ export class ChildHandle {
     try {
       const parsed = parseChildMessage(message);
       if (parsed.kind === 'foreign') return; // someone else's traffic on the channel
-      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id);
+      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion);
       const reply = parsed.message;
       if (reply.type === 'ready') {
         this.readyAt = performance.now();
@@ -232,8 +232,8 @@ export class ChildHandle {
    * call when it names none of them), and the child is killed, so its slot
    * is freed through the usual exit path.
    */
-  private protocolFailure(reason: string, id?: number): void {
-    const versions = /speaks isolated-call protocol/.test(reason)
+  private protocolFailure(reason: string, id?: number, otherVersion = false): void {
+    const versions = otherVersion
       ? ' Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).'
       : ' The child may have been subverted by the data it was processing, or it wrote on the IPC channel itself (process.send).';
     const error = new ProtocolError(`The child (pid ${this.pid}) sent a malformed message: ${reason}.${versions}`, { pid: this.pid });

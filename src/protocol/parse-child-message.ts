@@ -20,9 +20,10 @@ export type ParsedChildMessage =
   /**
    * Marked as ours but not valid. `id` is set when the message names a call
    * by a usable id (a reply whose other fields are wrong): only that call
-   * fails. Otherwise every call of the child does.
+   * fails. Otherwise every call of the child does. `otherVersion`: the
+   * marker carries another protocol version (two installed SDK copies).
    */
-  | { readonly kind: 'invalid'; readonly reason: string; readonly id?: number };
+  | { readonly kind: 'invalid'; readonly reason: string; readonly id?: number; readonly otherVersion?: true };
 
 /** Validates a message from a child. Never throws. */
 export function parseChildMessage(message: unknown): ParsedChildMessage {
@@ -38,7 +39,7 @@ function parse(message: unknown): ParsedChildMessage {
   if (!isRecord(message) || !Object.prototype.hasOwnProperty.call(message, MARKER)) return { kind: 'foreign' };
   const version = message[MARKER];
   if (version !== PROTOCOL_VERSION) {
-    return { kind: 'invalid', reason: `it speaks isolated-call protocol ${describe(version)}, this parent speaks ${PROTOCOL_VERSION}` };
+    return { kind: 'invalid', reason: `it speaks isolated-call protocol ${describe(version)}, this parent speaks ${PROTOCOL_VERSION}`, otherVersion: true };
   }
   if (Object.getPrototypeOf(message) !== Object.prototype) return { kind: 'invalid', reason: 'it is not a plain object' };
   const type = own(message, 'type');
