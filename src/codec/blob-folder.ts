@@ -22,23 +22,39 @@ let current: string | undefined;
 /** Every folder this process made (more than one only after one was tampered with). */
 const made = new Set<string>();
 let swept = false;
+/** When `current` last passed folderProblem. */
+let checkedAt = -Infinity;
+/**
+ * How long a passed check stands between calls. A check costs a few µs, a
+ * warm call ~100 µs; every read and write checks anyway (checkFolder), so this
+ * only bounds how soon a folder spoiled behind the parent's back (seen only by
+ * a child) is replaced.
+ */
+export const RECHECK_MS = 100;
 let exitHook = false;
 
 /**
- * The parent's payload folder, made on first use. Checked every time: one
- * that is no longer ours (gone, a link, another owner, another mode) is
- * abandoned with a warning and a new one is made under a new random name.
- * Never throws: when no folder can be made, the path is still returned and
- * whoever writes there gets a `TempFolderError`.
+ * The parent's payload folder, made on first use. Checked again when the last
+ * check is RECHECK_MS old or a read or write found it spoiled: one that is no
+ * longer ours (gone, a link, another owner, another mode) is abandoned with a
+ * warning and a new one is made under a new random name. Never throws: when
+ * no folder can be made, the path is still returned and whoever writes there
+ * gets a `TempFolderError`.
  */
 export function blobDirectory(): string {
   if (current !== undefined) {
+    const now = performance.now();
+    if (now - checkedAt < RECHECK_MS) return current;
     const problem = folderProblem(current);
-    if (problem === undefined) return current;
+    if (problem === undefined) {
+      checkedAt = now;
+      return current;
+    }
     process.emitWarning(`isolated-call: the folder for large payloads ${current} ${problem}; using a new one.`, { code: 'ISOLATED_CALL_TEMP_FOLDER' });
     made.delete(current);
   }
   current = makeFolder(baseDirectory());
+  checkedAt = performance.now();
   return current;
 }
 
@@ -111,10 +127,15 @@ export function folderProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** Throws `TempFolderError` unless `path` is a private folder of this user (see folderProblem). */
+/**
+ * Throws `TempFolderError` unless `path` is a private folder of this user (see
+ * folderProblem). Called before every read and write of a payload file.
+ */
 export function checkFolder(path: string): void {
   const problem = folderProblem(path);
-  if (problem !== undefined) throw new TempFolderError(path, problem);
+  if (problem === undefined) return;
+  if (path === current) checkedAt = -Infinity; // the next call gets a new folder
+  throw new TempFolderError(path, problem);
 }
 
 /** At exit: the folders this process made, if they are still its own (a replaced one is not ours to delete). */
