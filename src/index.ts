@@ -14,6 +14,7 @@ export { CallAbortedError } from './errors/call-aborted-error.js';
 export { SerializationError } from './errors/serialization-error.js';
 export { ModuleLoadError } from './errors/module-load-error.js';
 export { ProtocolError } from './errors/protocol-error.js';
+export { TempFolderError } from './errors/temp-folder-error.js';
 export { ShutdownError } from './errors/shutdown-error.js';
 export { QueueFullError } from './errors/queue-full-error.js';
 export { InvalidOptionError } from './errors/invalid-option-error.js';

@@ -5,12 +5,17 @@
  * error. Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { discardReplyBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { TempFolderError } from '../errors/temp-folder-error.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
-import { MARKER, PRELOAD_FLAG, PROTOCOL_VERSION, isProtocolMessage, type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type FailurePhase } from '../protocol.js';
+import {
+  PRELOAD_FLAG, errorMessage, readyMessage, resultMessage,
+  type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type ErrorMessage, type FailurePhase,
+} from '../protocol/messages.js';
+import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { globalState } from '../shared/global-state.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,16 +36,18 @@ function send(message: ChildMessage, then?: () => void): void {
       discardReplyBlobs(message);
       return sendUnserializable(message.id, error);
     }
+    // Sent: the result's files are the parent's to delete now.
+    if (message.type === 'result') handOverBlobs(message.value.f);
     then?.();
   });
 }
 
 /** The reply couldn't be serialized after all: answer anyway, the caller must never hang. */
 function sendUnserializable(id: number, error: Error): void {
-  const reply: ChildMessage = {
-    [MARKER]: PROTOCOL_VERSION, type: 'error', id, phase: 'encode', path: 'result',
-    reason: `Node could not serialize it (${error.message})`, error: { v: error.message, t: false }, stats: { loadMs: 0, runMs: 0, peakRss: 0 },
-  };
+  const reply = errorMessage({
+    id, phase: 'encode', path: 'result', reason: `Node could not serialize it (${error.message})`,
+    error: { v: error.message, t: false }, stats: { loadMs: 0, runMs: 0, peakRss: 0 },
+  });
   process.send!(reply, () => process.exit(0));
 }
 
@@ -60,12 +67,14 @@ async function handleCall(message: CallMessage): Promise<void> {
     loadMs = performance.now() - t0;
 
     phase = 'decode';
-    const hooks = { ...childSide, signals: signals.map((c) => c.signal) };
-    const args = decode(message.args as Encoded, 'args', hooks) as unknown[];
+    // Argument files are deleted as soon as they are open (when no retry needs them):
+    // a parent killed by a signal then leaves nothing of a running call behind.
+    const readBlob = argumentBlobReader(message.consumeArgs === true);
+    const args = decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) as unknown[];
     const self =
       target.kind === 'static' ? cls
       : target.kind === 'function' ? undefined
-      : message.self !== undefined ? decode(message.self as Encoded, 'this', childSide)
+      : message.self !== undefined ? decode(message.self, 'this', { ...childSide, readBlob })
       : Object.create(cls!.prototype as object);
 
     phase = 'run';
@@ -79,37 +88,40 @@ async function handleCall(message: CallMessage): Promise<void> {
 
     phase = 'encode';
     const encoded = encode(value, 'result', { blobDir: message.blobDir });
-    send({ [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: encoded, stats: stats() }, () => finish(message));
+    send(resultMessage(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
   }
 }
 
-function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ChildMessage {
-  const base = { [MARKER]: PROTOCOL_VERSION, type: 'error', id, stats } as const;
+function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
+  const base = { id, stats } as const;
   if (thrown instanceof SerializationError) {
-    return { ...base, phase: phase === 'run' ? 'encode' : phase, path: thrown.path, reason: thrown.reason, error: encodeThrown(thrown) };
+    return errorMessage({ ...base, phase: phase === 'run' ? 'encode' : phase, path: thrown.path, reason: thrown.reason, error: encodeThrown(thrown) });
+  }
+  if (thrown instanceof TempFolderError && phase === 'encode') {
+    return errorMessage({ ...base, phase, path: 'result', reason: `its large parts could not be written beside the message: ${thrown.message}`, error: encodeThrown(thrown) });
   }
   if (phase === 'run' && kind === 'instance' && isPrivateFieldError(thrown)) {
-    return {
+    return errorMessage({
       ...base, phase: 'decode', path: 'this', error: encodeThrown(thrown),
       reason:
         "the method uses #private or accessor fields, which can't be read or restored from outside the class, so they don't reach the child. " +
         'Keep the state the method needs in public fields, or pass it as an argument.',
-    };
+    });
   }
   if (phase === 'run' && !(thrown instanceof Error)) {
     // A thrown non-Error is rethrown as that very value, so no stand-in will
     // do: say what can't cross, as for a result.
     try {
-      return { ...base, phase, error: encode(thrown, 'thrown') };
+      return errorMessage({ ...base, phase, error: encode(thrown, 'thrown') });
     } catch (error) {
       if (error instanceof SerializationError) {
-        return { ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) };
+        return errorMessage({ ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) });
       }
     }
   }
-  return { ...base, phase, error: encodeThrown(thrown) };
+  return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
 }
 
 /** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
@@ -140,7 +152,7 @@ function handleAbort(message: AbortMessage): void {
   if (!controller || controller.signal.aborted) return;
   let reason: unknown;
   try {
-    reason = decode(message.reason as Encoded, 'reason', childSide);
+    reason = decode(message.reason, 'reason', childSide);
   } catch {
     reason = message.reason;
   }
@@ -148,16 +160,17 @@ function handleAbort(message: AbortMessage): void {
 }
 
 process.on('message', (message: unknown) => {
-  if (!isProtocolMessage(message) || message[MARKER] !== PROTOCOL_VERSION) return;
-  const parentMessage = message as unknown as CallMessage | AbortMessage;
-  if (parentMessage.type === 'call') void handleCall(parentMessage);
-  else if (parentMessage.type === 'abort') handleAbort(parentMessage);
+  // Anything that isn't a well-formed message of ours (the user's own
+  // traffic, another version) is left alone: never a crash of the entry.
+  const parentMessage = parseParentMessage(message);
+  if (parentMessage?.type === 'call') void handleCall(parentMessage);
+  else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
 });
 
 // The parent is gone, or retired this child: leave, whatever is still scheduled.
 process.on('disconnect', () => process.exit(0));
 
-process.send!({ [MARKER]: PROTOCOL_VERSION, type: 'ready' } satisfies ChildMessage);
+process.send!(readyMessage());
 
 if (process.argv.includes(PRELOAD_FLAG)) preloadBuilds();
 if (process.argv.includes(WATCHDOG_FLAG)) startParentWatchdog();

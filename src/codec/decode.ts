@@ -1,8 +1,8 @@
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
 import { defineOwn } from './encode.js';
 import { binaryViews, builtinErrors } from './native-types.js';
-import { readBlob, readStringBlob } from './side-channel.js';
 import { TAG, Tag, isTag, type Encoded, type TagObject } from './tags.js';
 import { formatPath, type PathKey } from './value-path.js';
 
@@ -11,6 +11,11 @@ export interface DecodeHooks {
   readonly signals?: readonly AbortSignal[];
   /** Finds an error class the registry doesn't know, e.g. among the target module's exports. */
   readonly findErrorClass?: (name: string) => Function | undefined;
+  /**
+   * Reads the file a blob tag names (side-channel.ts). Without it, blob tags
+   * are refused. What it throws as an IsolatedCallError is rethrown unchanged.
+   */
+  readonly readBlob?: (file: string, asString: boolean) => Buffer | string;
   /** Where this side is, for messages: `the child` or `the parent`. */
   readonly side: string;
 }
@@ -112,8 +117,9 @@ class Decoder {
     const file = tag.f as string;
     const kind = tag.k as string;
     try {
-      if (kind === 'string') return readStringBlob(file);
-      const bytes = readBlob(file);
+      if (!this.hooks.readBlob) return this.fail(`large payloads sent beside the message are not accepted here`);
+      if (kind === 'string') return this.hooks.readBlob(file, true);
+      const bytes = this.hooks.readBlob(file, false) as Buffer;
       if (kind === 'Buffer') return bytes;
       // A large read gets an ArrayBuffer of its own, so views start aligned at 0.
       const buffer = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
@@ -122,7 +128,7 @@ class Decoder {
       if (!View) return this.fail(`it is binary data of an unknown kind "${kind}" (two versions of isolated-call?)`);
       return View === DataView ? new DataView(buffer) : new (View as Uint8ArrayConstructor)(buffer, 0, buffer.byteLength / (View as Uint8ArrayConstructor).BYTES_PER_ELEMENT);
     } catch (error) {
-      if (error instanceof SerializationError) throw error;
+      if (error instanceof IsolatedCallError) throw error;
       return this.fail(`its ${kind} was sent beside the message in ${file}, which could not be read: ${(error as Error).message}`);
     }
   }

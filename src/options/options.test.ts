@@ -48,6 +48,7 @@ describe('defaults', () => {
       standby: false,
       concurrency: availableParallelism(),
       maxQueue: Infinity,
+      maxMessageBytes: 256 * 1024 * 1024,
       maxCallsPerChild: Infinity,
       maxChildRss: Infinity,
       retries: 0,

@@ -6,8 +6,8 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { ProtocolError } from '../errors/protocol-error.js';
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
-import { discardFilesOf, discardReplyBlobs } from '../codec/side-channel.js';
-import { MARKER, PROTOCOL_VERSION, isProtocolMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
+import { discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
+import { parseChildMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { ChildCommand } from './child-command.js';
 import { guardMessageSize } from './message-size-guard.js';
@@ -91,8 +91,10 @@ export class ChildHandle {
     const { maxMessageBytes } = command;
     guardMessageSize(this.process, maxMessageBytes, (bytes) =>
       this.protocolFailure(
-        `The child (pid ${this.pid}) sent a message of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxMessageBytes)}; it was dropped unread. ` +
-          'Return less data at once, or raise the maxMessageBytes option if such results are expected.',
+        `a message of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`,
+        undefined,
+        false,
+        'Return less data at once, or raise the maxMessageBytes option if such results are expected.',
       ),
     );
     this.process.on('error', (error) => this.onSpawnError(error));
@@ -212,35 +214,54 @@ export class ChildHandle {
     if (this.pending.size === 0) this.setReferenced(false);
   }
 
+  /**
+   * Everything a child sends is untrusted (it may run a dependency processing
+   * hostile data): it goes through parseChildMessage, and anything malformed
+   * fails the call it names (or, without a usable id, every call of the child)
+   * with a ProtocolError and kills the child. Never throws.
+   */
   private onMessage(message: unknown): void {
-    if (!isProtocolMessage(message)) return; // someone else's traffic on the channel
-    if (message[MARKER] !== PROTOCOL_VERSION) {
-      return this.protocolFailure(
-        `The child (pid ${this.pid}) speaks isolated-call protocol ${String(message[MARKER])}, this parent speaks ${PROTOCOL_VERSION}. ` +
-          'Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).',
-      );
+    try {
+      const parsed = parseChildMessage(message);
+      if (parsed.kind === 'foreign') return; // someone else's traffic on the channel
+      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion);
+      const reply = parsed.message;
+      if (reply.type === 'ready') {
+        this.readyAt = performance.now();
+        return;
+      }
+      const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
+      if (files !== undefined) return this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
+      const pending = this.pending.get(reply.id);
+      if (!pending) {
+        // A late reply to a call that timed out or was aborted: only its files need handling.
+        return discardReplyBlobs(reply, this.pid);
+      }
+      this.settle(reply.id);
+      pending.resolve(reply);
+    } catch (error) {
+      this.protocolFailure(`it could not be handled (${String(error)})`);
     }
-    const { type, id } = message as { type: unknown; id?: unknown };
-    if (type === 'ready') {
-      this.readyAt = performance.now();
-      return;
-    }
-    if ((type !== 'result' && type !== 'error') || typeof id !== 'number' || !('stats' in message)) {
-      return this.protocolFailure(`The child (pid ${this.pid}) sent a malformed message (type ${JSON.stringify(type)}).`);
-    }
-    const pending = this.pending.get(id);
-    if (!pending) {
-      // A late reply to a call that timed out or was aborted: only its files need handling.
-      return discardReplyBlobs(message as unknown as ChildReply);
-    }
-    this.settle(id);
-    pending.resolve(message as unknown as ChildReply);
   }
 
-  private protocolFailure(text: string): void {
-    const error = new ProtocolError(text, { pid: this.pid });
-    this.rejectAll(error);
-    this.kill();
+  /**
+   * The child broke the protocol: the call `id` names fails (every pending
+   * call when it names none of them), and the child is killed, so its slot
+   * is freed through the usual exit path.
+   */
+  private protocolFailure(reason: string, id?: number, otherVersion = false, advice?: string): void {
+    const versions = advice !== undefined ? ` ${advice}` : otherVersion
+      ? ' Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).'
+      : ' The child may have been subverted by the data it was processing, or it wrote on the IPC channel itself (process.send).';
+    const error = new ProtocolError(`The child (pid ${this.pid}) sent a malformed message: ${reason}.${versions}`, { pid: this.pid });
+    const pending = id === undefined ? undefined : this.pending.get(id);
+    if (pending) {
+      this.settle(id!);
+      pending.reject(error);
+    } else {
+      this.rejectAll(error);
+    }
+    this.kill(`protocol error: ${reason}`);
   }
 
   private onSpawnError(error: Error): void {

@@ -4,7 +4,7 @@ import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options.js';
-import { MARKER, PROTOCOL_VERSION } from '../protocol.js';
+import { callMessage } from '../protocol.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle, ChildReply } from './child-handle.js';
@@ -128,18 +128,15 @@ export class MethodPool implements OwnedPool {
     if (call.attempts === 1) call.queueMs = performance.now() - call.job.startedAt;
     const { job } = call;
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, id, call.attempts, child.pid, job.target.module);
-    const message = {
-      [MARKER]: PROTOCOL_VERSION,
-      type: 'call',
-      id,
-      target: job.target,
-      self: job.self,
-      args: job.args,
-      blobDir: blobDirectory(),
-      signals: job.signals.length,
-      exitAfter: this.options.keepAlive === 0,
-      measure: this.measuresRss,
-    } as const;
+    const message = callMessage(
+      {
+        id, target: job.target, self: job.self, args: job.args, signals: job.signals.length,
+        exitAfter: this.options.keepAlive === 0, measure: this.measuresRss,
+        // No retry can follow this attempt: the child may delete the argument files once open.
+        consumeArgs: call.attempts > this.options.retries,
+      },
+      blobDirectory(),
+    );
     child.request(message, {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
@@ -158,7 +155,7 @@ export class MethodPool implements OwnedPool {
     } catch (error) {
       this.settle(call, error);
     } finally {
-      discardReplyBlobs(reply);
+      discardReplyBlobs(reply, child.pid);
     }
   }
 

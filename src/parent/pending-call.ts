@@ -5,7 +5,7 @@ import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import type { CallInfo } from '../options.js';
-import { MARKER, PROTOCOL_VERSION, type ChildCallStats } from '../protocol.js';
+import { abortMessage, type ChildCallStats } from '../protocol.js';
 import type { CallJob } from './call-job.js';
 import { appendCallerFrames } from './caller-frames.js';
 import type { ChildHandle } from './child-handle.js';
@@ -49,7 +49,7 @@ export class PendingCall {
     const listeners = signals.map((signal, index) => {
       const onAbort = () => {
         // The child's own signal fires too, so its abort listeners can clean up in the grace period.
-        this.child?.notify({ [MARKER]: PROTOCOL_VERSION, type: 'abort', id: this.messageId, signal: index, reason: encodeReason(signal.reason) });
+        this.child?.notify(abortMessage(this.messageId, index, encodeReason(signal.reason)));
         end(this, new CallAbortedError(label, signal.reason, this.child?.pid), false);
       };
       signal.addEventListener('abort', onAbort, { once: true });

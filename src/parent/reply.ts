@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
-import type { Encoded } from '../codec/tags.js';
+import { replyBlobReader } from '../codec/side-channel.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
+import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import type { CallJob } from './call-job.js';
@@ -10,11 +12,22 @@ import type { ChildReply } from './child-handle.js';
 
 const parentSide = { side: 'the parent' } as const;
 
-/** Turns the child's reply into the call's value, or throws what the call should reject with. */
+/**
+ * Turns the child's reply (validated by parseChildMessage) into the call's
+ * value, or throws what the call should reject with. The tree inside it is
+ * still the child's: a large part is read only through replyBlobReader, and
+ * a tree the decoder trips over becomes a ProtocolError, never a raw TypeError.
+ */
 export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
-  if (reply.type === 'result') return decode(reply.value as Encoded, 'result', parentSide);
+  if (reply.type === 'result') {
+    try {
+      return decode(reply.value, 'result', { ...parentSide, readBlob: replyBlobReader(reply.value, pid) });
+    } catch (error) {
+      throw asCallError(error, pid);
+    }
+  }
 
-  const encoded = reply.error as Encoded;
+  const encoded = reply.error;
   // Any tagged value may hold a user error class, also below a built-in top
   // (a cause, AggregateError.errors, a thrown object's field).
   const exports = reply.phase === 'run' && encoded.t ? await loadedExports(job.target.module) : undefined;
@@ -23,7 +36,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
   try {
     thrown = decode(encoded, 'error', { ...parentSide, findErrorClass });
   } catch (error) {
-    thrown = error; // decode already fell back as far as it could; keep what it says
+    thrown = asCallError(error, pid); // decode already fell back as far as it could; keep what it says
   }
   switch (reply.phase) {
     case 'load':
@@ -119,6 +132,16 @@ function loadHint(thrown: unknown, label: string): string {
     return `. Check that the module option (or the detected module) is the file that defines ${label}, and that its dependencies resolve from there.`;
   }
   return '';
+}
+
+/** The SDK's own errors pass; anything else the decoder threw means the child sent a tree it can't have encoded. */
+function asCallError(error: unknown, pid: number | undefined): unknown {
+  if (error instanceof IsolatedCallError) return error;
+  return new ProtocolError(
+    `The child (pid ${pid}) sent a reply that can't be decoded (${messageOf(error)}): the codec never produces it. ` +
+      'The child may have been subverted by the data it processed, or two versions of isolated-call are installed.',
+    { cause: error, pid },
+  );
 }
 
 function messageOf(value: unknown): string {

@@ -11,6 +11,7 @@ import {
   SerializationError,
   ShutdownError,
   QueueFullError,
+  TempFolderError,
   configure,
   isIsolatedChild,
   isModuleLoaded,
@@ -53,11 +54,12 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_SERIALIZE'
   | 'ERR_ISOLATED_MODULE_LOAD'
   | 'ERR_ISOLATED_PROTOCOL'
+  | 'ERR_ISOLATED_TEMP_FOLDER'
   | 'ERR_ISOLATED_SHUTDOWN'
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
 >();
-for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, ShutdownError, QueueFullError, InvalidOptionError]) {
+for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, TempFolderError, ShutdownError, QueueFullError, InvalidOptionError]) {
   expectTypeOf(cls.prototype).toMatchTypeOf<IsolatedCallError>();
   expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
 }
@@ -70,6 +72,9 @@ expectTypeOf<CallAbortedError['code']>().toEqualTypeOf<'ERR_ISOLATED_ABORTED'>()
 expectTypeOf<SerializationError['code']>().toEqualTypeOf<'ERR_ISOLATED_SERIALIZE'>();
 expectTypeOf<ModuleLoadError['code']>().toEqualTypeOf<'ERR_ISOLATED_MODULE_LOAD'>();
 expectTypeOf<ProtocolError['code']>().toEqualTypeOf<'ERR_ISOLATED_PROTOCOL'>();
+expectTypeOf<TempFolderError['code']>().toEqualTypeOf<'ERR_ISOLATED_TEMP_FOLDER'>();
+expectTypeOf<TempFolderError['path']>().toEqualTypeOf<string>();
+expectTypeOf<TempFolderError['problem']>().toEqualTypeOf<string>();
 expectTypeOf<ShutdownError['code']>().toEqualTypeOf<'ERR_ISOLATED_SHUTDOWN'>();
 expectTypeOf<QueueFullError['code']>().toEqualTypeOf<'ERR_ISOLATED_QUEUE_FULL'>();
 expectTypeOf<QueueFullError['maxQueue']>().toEqualTypeOf<number>();

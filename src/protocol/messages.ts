@@ -1,0 +1,166 @@
+/**
+ * Everything that crosses the IPC channel between parent and child, and the
+ * constructors that build each message: the marker and version are written
+ * in one place, so no message can go out without them.
+ *
+ * Messages travel over Node's `serialization: 'advanced'` channel (structured
+ * clone), so payloads are the codec's output: plain data plus tagged nodes.
+ */
+import type { Encoded } from '../codec/tags.js';
+
+/** Bumped whenever a message changes shape; a child of another SDK version is refused. */
+export const PROTOCOL_VERSION = 1;
+
+/** Child entry argument: load the SDK's builds while idle (standby children). */
+export const PRELOAD_FLAG = '--isolated-call-preload';
+
+/** Marker field present on every message of ours; anything else on the channel is ignored. */
+export const MARKER = '__isolatedCall';
+
+interface Base {
+  readonly [MARKER]: typeof PROTOCOL_VERSION;
+}
+
+/** Where the child finds the code to run. */
+export interface TargetRef {
+  /** File URL of the module that defines the target. */
+  readonly module: string;
+  /** Class id (export name or registered identifier), or the function's id for `isolate()`. */
+  readonly owner: string;
+  /** Method name; absent for the function form. */
+  readonly method?: string;
+  readonly kind: 'instance' | 'static' | 'function';
+}
+
+/** Parent -> child: run one call. */
+export interface CallMessage extends Base {
+  readonly type: 'call';
+  /** Positive safe integer, unique in the parent's lifetime; the reply carries it back. */
+  readonly id: number;
+  readonly target: TargetRef;
+  /** Encoded `this` state, or undefined when the method is declared not to need it. */
+  readonly self: Encoded | undefined;
+  readonly args: Encoded;
+  /**
+   * The parent's folder for large payloads (codec/blob-folder.ts). The child
+   * writes a large result there, as `<its pid>-<16 random hex>`, and nowhere else.
+   */
+  readonly blobDir: string;
+  /**
+   * The child may delete the argument files (of `args` and `self`) as soon as
+   * it has opened them: no retry will read them again. Keeps a parent killed
+   * by a signal from leaving the arguments of running calls behind.
+   */
+  readonly consumeArgs: boolean;
+  /** How many AbortSignals the arguments hold; the child makes one live signal for each. */
+  readonly signals: number;
+  /** Leave the process after replying (the default, fresh-child mode). */
+  readonly exitAfter: boolean;
+  /**
+   * Report the call's peak RSS. Reading it costs more than a whole warm
+   * round trip, so it is asked for only when `onCallEnd` or `maxChildRss`
+   * needs it; a warm child then resets the counter first.
+   */
+  readonly measure: boolean;
+}
+
+/** Parent -> child: an AbortSignal passed in the arguments fired. */
+export interface AbortMessage extends Base {
+  readonly type: 'abort';
+  readonly id: number;
+  /** Index of the signal among the call's signals, in encounter order. */
+  readonly signal: number;
+  /** The encoded abort reason. */
+  readonly reason: Encoded;
+}
+
+/** Child -> parent: the entry is up and listening. */
+export interface ReadyMessage extends Base {
+  readonly type: 'ready';
+}
+
+/** Measurements the child takes for one call; every field a finite number ≥ 0. */
+export interface ChildCallStats {
+  /** Milliseconds spent importing the module and finding the target (0 when cached). */
+  readonly loadMs: number;
+  /** Milliseconds the method itself ran. */
+  readonly runMs: number;
+  /** Peak resident set size of the child during the call, in bytes (0 when not measured). */
+  readonly peakRss: number;
+}
+
+/** Child -> parent: the call returned. */
+export interface ResultMessage extends Base {
+  readonly type: 'result';
+  readonly id: number;
+  /** The encoded return value; `f` lists the child's files of large parts. */
+  readonly value: Encoded;
+  readonly stats: ChildCallStats;
+}
+
+/** Where in the child a failure happened; decides which error the parent raises. */
+export type FailurePhase = 'load' | 'decode' | 'run' | 'encode';
+
+/** The phases, for validation. */
+export const FAILURE_PHASES: readonly FailurePhase[] = ['load', 'decode', 'run', 'encode'];
+
+/** Child -> parent: the call failed. */
+export interface ErrorMessage extends Base {
+  readonly type: 'error';
+  readonly id: number;
+  readonly phase: FailurePhase;
+  /** Encoded thrown value (an error tag, or any other encoded value); always inline. */
+  readonly error: Encoded;
+  /** For 'decode'/'encode': where the value failed, e.g. `args[0].point`. At most MAX_TEXT_LENGTH characters. */
+  readonly path?: string;
+  /** For 'decode'/'encode': why. At most MAX_TEXT_LENGTH characters. */
+  readonly reason?: string;
+  readonly stats: ChildCallStats;
+}
+
+/** What the parent sends. */
+export type ParentMessage = CallMessage | AbortMessage;
+/** What a well-behaved child sends; anything a child sends is checked by parseChildMessage first. */
+export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage;
+
+/** Longest `path` or `reason` a child may send; the child clips its own to this. */
+export const MAX_TEXT_LENGTH = 64 * 1024;
+
+/** What the parent fills in per call: everything but the marker and the folder. */
+export type CallFields = Omit<CallMessage, typeof MARKER | 'type' | 'blobDir'>;
+
+/** A call message; `blobDir` is the parent's payload folder, from `blobDirectory()`. */
+export function callMessage(fields: CallFields, blobDir: string): CallMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'call', ...fields, blobDir };
+}
+
+/** An abort message for signal number `signal` of call `id`. */
+export function abortMessage(id: number, signal: number, reason: Encoded): AbortMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'abort', id, signal, reason };
+}
+
+/** The child's first message. */
+export function readyMessage(): ReadyMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'ready' };
+}
+
+/** A successful reply. */
+export function resultMessage(id: number, value: Encoded, stats: ChildCallStats): ResultMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'result', id, value, stats };
+}
+
+/** A failed reply; `path` and `reason` are clipped to MAX_TEXT_LENGTH. */
+export function errorMessage(fields: Omit<ErrorMessage, typeof MARKER | 'type'>): ErrorMessage {
+  const { path, reason, ...rest } = fields;
+  return {
+    [MARKER]: PROTOCOL_VERSION,
+    type: 'error',
+    ...rest,
+    ...(path === undefined ? {} : { path: clip(path) }),
+    ...(reason === undefined ? {} : { reason: clip(reason) }),
+  };
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT_LENGTH ? text : `${text.slice(0, MAX_TEXT_LENGTH - 1)}…`;
+}
