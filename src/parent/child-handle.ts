@@ -1,36 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
-import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
-import { ProtocolError } from '../errors/protocol-error.js';
-import { PRELOAD_FLAG } from '../protocol.js';
-import { builtin } from '../shared/builtin.js';
 import { discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
-import { parseChildMessage, type ErrorMessage, type ParentMessage, type ResultMessage } from '../protocol.js';
+import type { ChildExit } from '../errors/child-exited-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { parseChildMessage, type ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
+import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
 import { guardMessageSize } from './message-size-guard.js';
+import { PendingReplies, type Pending } from './pending-replies.js';
+import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
 
 const debug = debuglog('isolated-call');
 
-/** The child entry sits next to the parent's build output (dist/child.cjs). */
-const childEntry = fileURLToPath(new URL('./child.cjs', import.meta.url));
-
-const STDERR_TAIL = 8192;
-const OOM_PATTERN = /JavaScript heap out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/;
-/** How long to wait for stderr to drain after 'exit' before giving up on 'close'. */
-const CLOSE_WAIT_MS = 200;
-
-export type ChildReply = ResultMessage | ErrorMessage;
-
-/** Where a call's outcome goes: exactly one of the two is called, unless the call is forgotten. */
-export interface Pending {
-  /** The call's `Class.method`, for the errors about this child. */
-  readonly label?: string;
-  resolve(reply: ChildReply): void;
-  reject(error: Error): void;
-}
 
 /**
  * One child process as the parent sees it: sends calls, routes replies by id,
@@ -50,8 +31,7 @@ export class ChildHandle {
   exit: ChildExit | undefined;
   /** Set when the parent decided to end the child (retire, kill). */
   ending = false;
-  private readonly pending = new Map<number, Pending>();
-  private stderrTail = '';
+  private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private referenced = true;
   private killed = false;
@@ -67,45 +47,19 @@ export class ChildHandle {
     preload: boolean,
     private readonly onExit: (child: ChildHandle) => void,
   ) {
-    const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
-    this.process = fork(childEntry, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
-      execPath: command.execPath,
-      execArgv: [...command.execArgv],
-      env: command.env,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      // The child leads its own process group, so a kill reaches whatever it
-      // started too (a grandchild must not outlive the call).
-      detached: true,
-    });
+    this.process = forkChild(command, preload);
     this.pid = this.process.pid;
-    debug('started child pid %d%s: %s %s', this.pid, preload ? ' (standby)' : '', command.execPath, command.execArgv.join(' '));
-
-    const stderr = this.process.stderr!;
-    stderr.setEncoding('utf8');
-    stderr.on('data', (chunk: string) => {
-      process.stderr.write(chunk);
-      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
-    });
     this.process.on('message', (message) => this.onMessage(message));
     const { maxMessageBytes } = command;
     guardMessageSize(this.process, maxMessageBytes, (bytes) =>
       this.protocolFailure(
         `a message of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`,
         undefined,
-        false,
-        'Return less data at once, or raise the maxMessageBytes option if such results are expected.',
+        'too-large',
       ),
     );
     this.process.on('error', (error) => this.onSpawnError(error));
-    let exitCode: number | null = null;
-    let signal: NodeJS.Signals | null = null;
-    this.process.once('exit', (code, sig) => {
-      exitCode = code;
-      signal = sig;
-      setTimeout(() => this.finish(exitCode, signal), CLOSE_WAIT_MS).unref();
-    });
-    this.process.once('close', () => this.finish(exitCode ?? this.process.exitCode, signal ?? this.process.signalCode));
+    watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));
   }
 
   get alive(): boolean {
@@ -126,22 +80,18 @@ export class ChildHandle {
    * Only a value Node can't serialize at all fails here, typed.
    */
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
-    if (this.exit) return pending.reject(this.exitError(this.exit, pending.label));
+    if (this.exit) return pending.reject(exitError(this.exit, this.heapLimitMb, pending.label));
     this.calls++;
-    this.pending.set(message.id, pending);
+    this.pending.add(message.id, pending);
     this.setReferenced(true);
     try {
       this.process.send(message, (error) => {
         if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`);
       });
     } catch (error) {
-      this.settle(message.id);
-      if (isCloneError(error)) {
-        pending.reject(new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }));
-      } else {
-        this.pending.set(message.id, pending);
-        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
-      }
+      if (!isCloneError(error)) return this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
+      this.pending.take(message.id);
+      pending.reject(new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }));
     }
   }
 
@@ -156,7 +106,7 @@ export class ChildHandle {
 
   /** Stops waiting for a call (timeout, abort): its reply, if any, is dropped. */
   forget(id: number): void {
-    this.settle(id);
+    this.pending.take(id);
   }
 
   /** Ends the child and everything it started (its process group) now; `why` goes to the debug log. */
@@ -197,21 +147,7 @@ export class ChildHandle {
   setReferenced(on: boolean): void {
     if (on === this.referenced || this.exit) return;
     this.referenced = on;
-    const channel = this.process.channel as { ref?(): void; unref?(): void } | null | undefined;
-    if (on) {
-      this.process.ref();
-      channel?.ref?.();
-      (this.process.stderr as unknown as Socket | null)?.ref();
-    } else {
-      this.process.unref();
-      channel?.unref?.();
-      (this.process.stderr as unknown as Socket | null)?.unref();
-    }
-  }
-
-  private settle(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.setReferenced(false);
+    setChildReferenced(this.process, on);
   }
 
   /**
@@ -224,7 +160,7 @@ export class ChildHandle {
     try {
       const parsed = parseChildMessage(message);
       if (parsed.kind === 'foreign') return; // someone else's traffic on the channel
-      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion);
+      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion ? 'other-version' : 'subverted');
       const reply = parsed.message;
       if (reply.type === 'ready') {
         this.readyAt = performance.now();
@@ -232,12 +168,9 @@ export class ChildHandle {
       }
       const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
       if (files !== undefined) return this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
-      const pending = this.pending.get(reply.id);
-      if (!pending) {
-        // A late reply to a call that timed out or was aborted: only its files need handling.
-        return discardReplyBlobs(reply, this.pid);
-      }
-      this.settle(reply.id);
+      const pending = this.pending.take(reply.id);
+      // A late reply to a call that timed out or was aborted: only its files need handling.
+      if (!pending) return discardReplyBlobs(reply, this.pid);
       pending.resolve(reply);
     } catch (error) {
       this.protocolFailure(`it could not be handled (${String(error)})`);
@@ -249,18 +182,11 @@ export class ChildHandle {
    * call when it names none of them), and the child is killed, so its slot
    * is freed through the usual exit path.
    */
-  private protocolFailure(reason: string, id?: number, otherVersion = false, advice?: string): void {
-    const versions = advice !== undefined ? ` ${advice}` : otherVersion
-      ? ' Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).'
-      : ' The child may have been subverted by the data it was processing, or it wrote on the IPC channel itself (process.send).';
-    const error = new ProtocolError(`The child (pid ${this.pid}) sent a malformed message: ${reason}.${versions}`, { pid: this.pid });
-    const pending = id === undefined ? undefined : this.pending.get(id);
-    if (pending) {
-      this.settle(id!);
-      pending.reject(error);
-    } else {
-      this.rejectAll(error);
-    }
+  private protocolFailure(reason: string, id?: number, hint: ProtocolFailureHint = 'subverted'): void {
+    const error = protocolFailureError(this.pid, reason, hint);
+    const pending = id === undefined ? undefined : this.pending.take(id);
+    if (pending) pending.reject(error);
+    else this.pending.rejectAll(error);
     this.kill(`protocol error: ${reason}`);
   }
 
@@ -269,24 +195,17 @@ export class ChildHandle {
     // 'error' also fires when kill() or send() fail on a process already gone;
     // only a failed spawn (no pid) means calls can't proceed.
     if (this.pid === undefined) {
-      this.rejectAll(error);
-      this.finish(null, null);
+      this.pending.rejectAll(error);
+      this.finish(null, null, '');
     }
   }
 
-  /** Fails every pending call, with one error or one made for each call. */
-  private rejectAll(error: Error | ((pending: Pending) => Error)): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(typeof error === 'function' ? error(p) : error);
-  }
-
-  private finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
+  private finish(exitCode: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.exit) return;
-    this.exit = { pid: this.pid, exitCode, signal, stderr: this.stderrTail };
+    this.exit = { pid: this.pid, exitCode, signal, stderr };
     debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
     const exit = this.exit;
-    this.rejectAll((pending) => this.exitError(exit, pending.label));
+    this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
     discardFilesOf(this.pid);
     // The child is gone, but what it started may not be: a grandchild in its
     // group outlives no call (a fresh child exits after its reply, and its
@@ -296,26 +215,4 @@ export class ChildHandle {
     this.onExit(this);
   }
 
-  private exitError(exit: ChildExit, label: string | undefined): ChildExitedError {
-    return OOM_PATTERN.test(exit.stderr) ? new ChildOutOfMemoryError(exit, this.heapLimitMb, label) : new ChildExitedError(exit, label);
-  }
-}
-
-/** SIGKILLs a child's process group (the child leads one: `detached`). Gone already is fine. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined || process.platform === 'win32') return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // no such group any more
-  }
-}
-
-/** Node's own serializer refused the value (a Proxy, a host object): the call's data, not the child, is at fault. */
-function isCloneError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'DataCloneError' || /could not be cloned/.test(error.message));
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
 }

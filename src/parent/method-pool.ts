@@ -1,13 +1,15 @@
 import { debuglog } from 'node:util';
 import { blobDirectory, discardReplyBlobs } from '../codec/side-channel.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
+import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options.js';
 import { callMessage } from '../protocol.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
-import type { ChildHandle, ChildReply } from './child-handle.js';
+import type { ChildHandle } from './child-handle.js';
+import type { ChildReply } from './pending-replies.js';
 import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './child-registry.js';
 import type { MethodStats } from './method-stats.js';
 import { CallQueue } from './call-queue.js';
@@ -153,6 +155,9 @@ export class MethodPool implements OwnedPool {
       const value = await interpretReply(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {
+      // A reply whose value breaks the rules (a payload file it may not name)
+      // condemns its child, even if it was kept warm a moment ago.
+      if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`);
       this.settle(call, error);
     } finally {
       discardReplyBlobs(reply, child.pid);

@@ -8,7 +8,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import type { CallJob } from './call-job.js';
-import type { ChildReply } from './child-handle.js';
+import type { ChildReply } from './pending-replies.js';
 
 const parentSide = { side: 'the parent' } as const;
 

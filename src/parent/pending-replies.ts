@@ -1,0 +1,50 @@
+import type { ErrorMessage, ResultMessage } from '../protocol.js';
+
+export type ChildReply = ResultMessage | ErrorMessage;
+
+/** Where a call's outcome goes: exactly one of the two is called, unless the call is forgotten. */
+export interface Pending {
+  /** The call's `Class.method`, for the errors about this child. */
+  readonly label?: string;
+  resolve(reply: ChildReply): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The calls a child owes a reply, by message id. `onEmpty` runs whenever the
+ * last one is taken: an idle child must stop holding the event loop.
+ */
+export class PendingReplies {
+  private readonly byId = new Map<number, Pending>();
+
+  constructor(private readonly onEmpty: () => void) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  add(id: number, pending: Pending): void {
+    this.byId.set(id, pending);
+  }
+
+  has(id: number): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Removes and returns the call waiting for `id`, if any. */
+  take(id: number): Pending | undefined {
+    const pending = this.byId.get(id);
+    if (pending === undefined) return undefined;
+    this.byId.delete(id);
+    if (this.byId.size === 0) this.onEmpty();
+    return pending;
+  }
+
+  /** Fails every pending call, with one error or one made for each call. */
+  rejectAll(error: Error | ((pending: Pending) => Error)): void {
+    const all = [...this.byId.values()];
+    this.byId.clear();
+    if (all.length > 0) this.onEmpty();
+    for (const pending of all) pending.reject(typeof error === 'function' ? error(pending) : error);
+  }
+}
