@@ -8,7 +8,7 @@ export default defineConfig({
     alias: { 'isolated-call': fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
