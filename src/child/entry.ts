@@ -5,7 +5,7 @@
  * error. Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { discardReplyBlobs } from '../codec/side-channel.js';
+import { discardReplyBlobs, readBlob, readStringBlob } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
@@ -19,7 +19,8 @@ import { loadTarget } from './load-target.js';
 // Before any user module loads: decorated methods now run inline.
 globalState().inChild = true;
 
-const childSide = { side: 'the child' } as const;
+// readBlob: until the protocol branch supplies its checked reader (codec contract, DecodeHooks.readBlob).
+const childSide = { side: 'the child', readBlob: (file: string, asString: boolean) => (asString ? readStringBlob(file) : readBlob(file)) } as const;
 const controllers = new Map<number, AbortController[]>();
 let callsRun = 0;
 

@@ -10,8 +10,15 @@ const typedArrayPrototypes: ReadonlySet<object> = new Set(
   ].map((c) => c.prototype),
 );
 
+/** A typed array or DataView class: all take (buffer, byteOffset, length). */
+export interface BinaryViewClass {
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView;
+  /** Absent on DataView, whose length is in bytes. */
+  readonly BYTES_PER_ELEMENT?: number;
+}
+
 /** Binary view classes by name, for data sent beside the message. */
-export const binaryViews: Readonly<Record<string, Function>> = Object.assign(Object.create(null) as Record<string, Function>, {
+export const binaryViews: Readonly<Record<string, BinaryViewClass>> = Object.assign(Object.create(null) as Record<string, BinaryViewClass>, {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
 });

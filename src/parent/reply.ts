@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
+import { readBlob, readStringBlob } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
@@ -8,7 +9,8 @@ import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import type { CallJob } from './call-job.js';
 import type { ChildReply } from './child-handle.js';
 
-const parentSide = { side: 'the parent' } as const;
+// readBlob: until the protocol branch supplies its checked reader (codec contract, DecodeHooks.readBlob).
+const parentSide = { side: 'the parent', readBlob: (file: string, asString: boolean) => (asString ? readStringBlob(file) : readBlob(file)) } as const;
 
 /** Turns the child's reply into the call's value, or throws what the call should reject with. */
 export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {

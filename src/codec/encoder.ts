@@ -1,0 +1,206 @@
+import { globalState } from '../shared/global-state.js';
+import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, subclassedBuiltin, type ClassifyContext } from './classify.js';
+import { describeUnsendable } from './describe-unsendable.js';
+import { encodeError } from './encode-error.js';
+import { defineOwn } from './own-props.js';
+import { forEachPresent } from './present-indices.js';
+import { writeBlob } from './side-channel.js';
+import { blobTag, customTag, escapedTag, instanceTag, nullProtoTag, signalTag, symbolTag, urlTag, type BlobTag, type EncodedProps } from './tags.js';
+import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
+
+/**
+ * The copying pass of `encode`: builds a copy in which what structured clone
+ * can't carry is replaced by tags. A memo maps each object to its copy, so
+ * shared references and cycles stay shared on the other side.
+ */
+export class Encoder {
+  /** Where the walk is, for error messages. */
+  readonly path: ValuePath;
+  private readonly memo = new Map<object, unknown>();
+  private readonly context: ClassifyContext;
+
+  /** Payload files written for this value. */
+  readonly files: string[] = [];
+
+  constructor(
+    root: string,
+    private readonly signals: AbortSignal[] | undefined,
+    private readonly blobDir: string | undefined,
+  ) {
+    this.context = classifyContext(blobDir !== undefined);
+    this.path = new ValuePath(root);
+  }
+
+  encode(value: unknown): unknown {
+    switch (typeof value) {
+      case 'symbol':
+        return this.symbol(value);
+      case 'function':
+        return this.fail(value);
+      case 'object':
+        if (value === null) return null;
+        return this.memo.has(value) ? this.memo.get(value) : this.object(value);
+      case 'string':
+        return this.context.offload && isLarge(value) ? this.blob(value, 'string') : value;
+      default:
+        return value;
+    }
+  }
+
+  /** Encodes `value` found under `key`, with the key on the path for error messages. */
+  at(key: PathKey, value: unknown): unknown {
+    const keys = this.path.keys;
+    keys.push(key);
+    if (keys.length > MAX_NESTING) {
+      this.fail(value, `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it as a string (JSON)`);
+    }
+    const out = this.encode(value);
+    keys.pop();
+    return out;
+  }
+
+  /** Reads `obj[key]` and encodes it under `key`; a getter that throws becomes a SerializationError at that path. */
+  atProperty(obj: object, key: string): unknown {
+    let value: unknown;
+    try {
+      value = Reflect.get(obj, key);
+    } catch (cause) {
+      this.path.keys.push(key);
+      this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);
+    }
+    return this.at(key, value);
+  }
+
+  /** Fails at the current path, saying why `value` can't cross. */
+  fail(value: unknown, reason = describeUnsendable(value) ?? 'it is of an unsupported type', cause?: unknown): never {
+    return this.path.fail(reason, cause);
+  }
+
+  remember<T>(obj: object, out: T): T {
+    this.memo.set(obj, out);
+    return out;
+  }
+
+  private object(obj: object): unknown {
+    const kind = classify(obj, this.context);
+    switch (kind) {
+      case Kind.Record:
+        return this.props(obj, this.remember(obj, {}));
+      case Kind.TaggedRecord: {
+        const entries: [string, unknown][] = [];
+        const tag = this.remember(obj, escapedTag(entries));
+        for (const key of Object.keys(obj)) entries.push([key, this.atProperty(obj, key)]);
+        return tag;
+      }
+      case Kind.Array: {
+        const array = obj as readonly unknown[];
+        const out: unknown[] = this.remember(obj, new Array(array.length));
+        forEachPresent(array, (value, i) => (out[i] = this.at(i, value)));
+        return out;
+      }
+      case Kind.Map: {
+        const out = this.remember(obj, new Map<unknown, unknown>());
+        let i = 0;
+        for (const [k, v] of obj as Map<unknown, unknown>) {
+          out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
+          i++;
+        }
+        return out;
+      }
+      case Kind.Set: {
+        const out = this.remember(obj, new Set<unknown>());
+        let i = 0;
+        for (const v of obj as Set<unknown>) out.add(this.at({ label: `Set item #${i++}` }, v));
+        return out;
+      }
+      case Kind.NativeLeaf:
+        return this.remember(obj, obj);
+      case Kind.LargeBinary:
+        return this.remember(obj, this.blob(obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
+      case Kind.NullProto: {
+        const p: EncodedProps = {};
+        this.remember(obj, nullProtoTag(p));
+        this.props(obj, p);
+        return this.memo.get(obj);
+      }
+      case Kind.Custom: {
+        const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
+        return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
+      }
+      case Kind.Error:
+        return encodeError(this, obj as Error);
+      case Kind.Url:
+        return this.remember(obj, urlTag((obj as URL).href));
+      case Kind.Signal:
+        return this.signal(obj as AbortSignal);
+      case Kind.Instance:
+        return this.instance(obj);
+      default:
+        return this.fail(obj, unsendableReason(obj, kind));
+    }
+  }
+
+  /** Copies own enumerable props (or the allowed ones) into `out`. */
+  private props<T extends object>(obj: object, out: T, only?: readonly string[]): T {
+    for (const key of only ?? Object.keys(obj)) defineOwn(out, key, this.atProperty(obj, key));
+    return out;
+  }
+
+  private instance(obj: object): unknown {
+    const proto: object | null = Object.getPrototypeOf(obj);
+    const p: EncodedProps = {};
+    const tag = this.remember(obj, instanceTag(registeredClassId(proto)!, p));
+    this.props(obj, p, globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never));
+    return tag;
+  }
+
+  private signal(signal: AbortSignal): unknown {
+    if (!this.signals) return this.fail(signal);
+    const index = this.signals.indexOf(signal);
+    return this.remember(signal, signalTag(index === -1 ? this.signals.push(signal) - 1 : index));
+  }
+
+  /** Writes the bytes beside the message; the other side reads them back as the same type. */
+  private blob(data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
+    const bytes = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const file = writeBlob(this.blobDir!, bytes);
+    this.files.push(file);
+    return blobTag(file, kind);
+  }
+
+  private symbol(sym: symbol): unknown {
+    const globalKey = Symbol.keyFor(sym);
+    if (globalKey !== undefined) return symbolTag(globalKey, true);
+    const id = globalState().registry.symbolRegistry.getIdentifier(sym);
+    return id === undefined ? this.fail(sym) : symbolTag(id, false);
+  }
+}
+
+/** What a blob tag calls this binary value, so the receiver rebuilds the same type. */
+function binaryKind(obj: object): string {
+  if (Buffer.isBuffer(obj)) return 'Buffer';
+  const ctor = classOf(Object.getPrototypeOf(obj));
+  return typeof ctor === 'function' ? ctor.name : 'ArrayBuffer';
+}
+
+/** Why an object of a kind the codec refuses can't cross. */
+function unsendableReason(obj: object, kind: Kind): string | undefined {
+  switch (kind) {
+    case Kind.Proxy:
+      return "it is a Proxy; structured clone can't copy one. Pass a plain copy of the data it stands for (e.g. structuredClone of its target, or { ...value })";
+    case Kind.SharedMemory:
+      return ArrayBuffer.isView(obj)
+        ? `it is a ${binaryKind(obj)} over a SharedArrayBuffer; memory can't be shared between processes, and copying it would silently stop the sharing. Copy it into an ArrayBuffer first (e.g. ${binaryKind(obj)}.from(view))`
+        : describeUnsendable(obj);
+    case Kind.SubclassedBuiltin: {
+      const proto: object | null = Object.getPrototypeOf(obj);
+      const base = subclassedBuiltin(obj, proto);
+      const ctor = classOf(proto);
+      const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an anonymous class';
+      // Copying it as its base would hand back a plain Map (or Date...): the type would change without a word.
+      return `it is a ${name}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for ${name} with registerCustom()`;
+    }
+    default:
+      return describeUnsendable(obj);
+  }
+}
