@@ -2,7 +2,7 @@ import { Kind, classify, type ClassifyContext } from './classify.js';
 import { rebuildTag } from './rebuild-tag.js';
 import { defineOwn } from './own-props.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
-import { forEachPresent } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import type { DecodeHooks } from './decode.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 
@@ -34,20 +34,11 @@ export class Decoder {
       return typeof tag === 'string' ? this.fail(tag) : rebuildTag(this, value, tag);
     }
     this.memo.set(value, value);
-    if (kind === Kind.Record && isPlainRecord(value)) {
-      for (const key of Object.keys(value)) this.replace(value, key, value[key]);
-    } else if (kind === Kind.Array && Array.isArray(value)) {
-      const array: unknown[] = value;
-      forEachPresent(array, (item, i) => this.replace(array, i, item));
-    } else if (kind === Kind.Map && value instanceof Map) {
-      const entries = [...value];
-      value.clear();
-      entries.forEach(([k, v], i) => value.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v)));
-    } else if (kind === Kind.Set && value instanceof Set) {
-      const items = [...value];
-      value.clear();
-      items.forEach((v, i) => value.add(this.at({ label: `Set item #${i}` }, v)));
-    }
+    // One call per kind, no closures: each frame here is repeated once per level of nesting.
+    if (kind === Kind.Record && isPlainRecord(value)) this.record(value);
+    else if (kind === Kind.Array && Array.isArray(value)) this.array(value);
+    else if (kind === Kind.Map && value instanceof Map) this.map(value);
+    else if (kind === Kind.Set && value instanceof Set) this.set(value);
     return value;
   }
 
@@ -71,9 +62,37 @@ export class Decoder {
     return out;
   }
 
-  private replace(target: object, key: string | number, value: unknown): void {
-    if (typeof value !== 'object' || value === null) return;
-    const decoded = this.at(key, value);
-    if (decoded !== value) defineOwn(target, String(key), decoded);
+  private record(record: Record<string, unknown>): void {
+    for (const key of Object.keys(record)) {
+      const value = record[key];
+      if (typeof value !== 'object' || value === null) continue;
+      const decoded = this.at(key, value);
+      if (decoded !== value) defineOwn(record, key, decoded);
+    }
+  }
+
+  /** Present elements only, as the encoder walks them. */
+  private array(array: unknown[]): void {
+    let holes = 0;
+    for (let i = 0; i < array.length; i++) {
+      const value = array[i];
+      if (typeof value === 'object' && value !== null) array[i] = this.at(i, value);
+      else if (value === undefined && !(i in array) && mostlyHoles(++holes, i)) {
+        for (const index of presentIndicesFrom(array, i + 1)) array[index] = this.at(index, array[index]);
+        break;
+      }
+    }
+  }
+
+  private map(map: Map<unknown, unknown>): void {
+    const entries = [...map];
+    map.clear();
+    entries.forEach(([k, v], i) => map.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v)));
+  }
+
+  private set(set: Set<unknown>): void {
+    const items = [...set];
+    set.clear();
+    items.forEach((v, i) => set.add(this.at({ label: `Set item #${i}` }, v)));
   }
 }

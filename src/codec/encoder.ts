@@ -3,7 +3,7 @@ import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, s
 import { describeUnsendable } from './describe-unsendable.js';
 import { encodeError } from './encode-error.js';
 import { defineOwn } from './own-props.js';
-import { forEachPresent } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import { writeBlob } from './side-channel.js';
 import { blobTag, customTag, escapedTag, instanceTag, nullProtoTag, signalTag, symbolTag, urlTag, type BlobTag, type EncodedProps } from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
@@ -38,8 +38,7 @@ export class Encoder {
       case 'function':
         return this.fail(value);
       case 'object':
-        if (value === null) return null;
-        return this.memo.has(value) ? this.memo.get(value) : this.object(value);
+        return value === null ? null : this.memo.has(value) ? this.memo.get(value) : this.object(value);
       case 'string':
         return this.context.offload && isLarge(value) ? this.blob(value, 'string') : value;
       default:
@@ -47,28 +46,33 @@ export class Encoder {
     }
   }
 
-  /** Encodes `value` found under `key`, with the key on the path for error messages. */
+  /**
+   * Encodes `value` found under `key`, with the key on the path for error
+   * messages. Objects go straight to `object`: the walk recurses once per
+   * level through at -> object -> (props | array), and every frame saved is
+   * depth the caller's stack can reach.
+   */
   at(key: PathKey, value: unknown): unknown {
     const keys = this.path.keys;
     keys.push(key);
-    if (keys.length > MAX_NESTING) {
-      this.fail(value, `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it as a string (JSON)`);
-    }
-    const out = this.encode(value);
+    const out = typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.memo.get(value) : this.object(value)) : this.encode(value);
     keys.pop();
     return out;
   }
 
   /** Reads `obj[key]` and encodes it under `key`; a getter that throws becomes a SerializationError at that path. */
   atProperty(obj: object, key: string): unknown {
-    let value: unknown;
+    return this.at(key, this.read(obj, key));
+  }
+
+  /** `obj[key]`, or a SerializationError at `key` if a getter throws (its error is the cause). */
+  private read(obj: object, key: string): unknown {
     try {
-      value = Reflect.get(obj, key);
+      return Reflect.get(obj, key);
     } catch (cause) {
       this.path.keys.push(key);
-      this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);
+      return this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);
     }
-    return this.at(key, value);
   }
 
   /** Fails at the current path, saying why `value` can't cross. */
@@ -82,47 +86,28 @@ export class Encoder {
   }
 
   private object(obj: object): unknown {
+    if (this.path.depth > MAX_NESTING) {
+      this.fail(obj, `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it as a string (JSON)`);
+    }
+    // Case bodies stay one call each: locals here would enlarge the frame of every level.
     const kind = classify(obj, this.context);
     switch (kind) {
       case Kind.Record:
         return this.props(obj, this.remember(obj, {}));
-      case Kind.TaggedRecord: {
-        const entries: [string, unknown][] = [];
-        const tag = this.remember(obj, escapedTag(entries));
-        for (const key of Object.keys(obj)) entries.push([key, this.atProperty(obj, key)]);
-        return tag;
-      }
-      case Kind.Array: {
-        const array = obj as readonly unknown[];
-        const out: unknown[] = this.remember(obj, new Array(array.length));
-        forEachPresent(array, (value, i) => (out[i] = this.at(i, value)));
-        return out;
-      }
-      case Kind.Map: {
-        const out = this.remember(obj, new Map<unknown, unknown>());
-        let i = 0;
-        for (const [k, v] of obj as Map<unknown, unknown>) {
-          out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
-          i++;
-        }
-        return out;
-      }
-      case Kind.Set: {
-        const out = this.remember(obj, new Set<unknown>());
-        let i = 0;
-        for (const v of obj as Set<unknown>) out.add(this.at({ label: `Set item #${i++}` }, v));
-        return out;
-      }
+      case Kind.TaggedRecord:
+        return this.escaped(obj);
+      case Kind.Array:
+        return this.array(obj as readonly unknown[]);
+      case Kind.Map:
+        return this.map(obj as Map<unknown, unknown>);
+      case Kind.Set:
+        return this.set(obj as Set<unknown>);
       case Kind.NativeLeaf:
         return this.remember(obj, obj);
       case Kind.LargeBinary:
         return this.remember(obj, this.blob(obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
-      case Kind.NullProto: {
-        const p: EncodedProps = {};
-        this.remember(obj, nullProtoTag(p));
-        this.props(obj, p);
-        return this.memo.get(obj);
-      }
+      case Kind.NullProto:
+        return this.nullProto(obj);
       case Kind.Custom: {
         const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
         return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
@@ -142,8 +127,55 @@ export class Encoder {
 
   /** Copies own enumerable props (or the allowed ones) into `out`. */
   private props<T extends object>(obj: object, out: T, only?: readonly string[]): T {
-    for (const key of only ?? Object.keys(obj)) defineOwn(out, key, this.atProperty(obj, key));
+    for (const key of only ?? Object.keys(obj)) defineOwn(out, key, this.at(key, this.read(obj, key)));
     return out;
+  }
+
+  /** Present elements only: holes stay holes, and a huge sparse array costs what it holds. */
+  private array(array: readonly unknown[]): unknown[] {
+    const out: unknown[] = this.remember(array, new Array(array.length));
+    let holes = 0;
+    for (let i = 0; i < array.length; i++) {
+      const value = array[i];
+      if (value !== undefined || i in array) out[i] = this.at(i, value);
+      else if (mostlyHoles(++holes, i)) {
+        for (const index of presentIndicesFrom(array, i + 1)) out[index] = this.at(index, array[index]);
+        break;
+      }
+    }
+    return out;
+  }
+
+  private map(map: Map<unknown, unknown>): Map<unknown, unknown> {
+    const out = this.remember(map, new Map<unknown, unknown>());
+    let i = 0;
+    for (const [k, v] of map) {
+      out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
+      i++;
+    }
+    return out;
+  }
+
+  private set(set: Set<unknown>): Set<unknown> {
+    const out = this.remember(set, new Set<unknown>());
+    let i = 0;
+    for (const v of set) out.add(this.at({ label: `Set item #${i++}` }, v));
+    return out;
+  }
+
+  /** A plain object that has the TAG key: sent as its entries, so it can't pass for a tag. */
+  private escaped(obj: object): unknown {
+    const entries: [string, unknown][] = [];
+    const tag = this.remember(obj, escapedTag(entries));
+    for (const key of Object.keys(obj)) entries.push([key, this.atProperty(obj, key)]);
+    return tag;
+  }
+
+  private nullProto(obj: object): unknown {
+    const p: EncodedProps = {};
+    const tag = this.remember(obj, nullProtoTag(p));
+    this.props(obj, p);
+    return tag;
   }
 
   private instance(obj: object): unknown {

@@ -21,7 +21,10 @@ export function everyPresent<T>(array: readonly T[], visit: (value: T, index: nu
   for (let i = 0; i < length; i++) {
     const value = array[i]!;
     if (value === undefined && !(i in array)) {
-      if (++holes > HOLES_BEFORE_KEYS && holes * 2 > i) return everyPresentKey(array, i + 1, visit);
+      if (mostlyHoles(++holes, i)) {
+        for (const index of presentIndicesFrom(array, i + 1)) if (!visit(array[index]!, index)) return false;
+        return true;
+      }
       continue;
     }
     if (!visit(value, i)) return false;
@@ -29,16 +32,25 @@ export function everyPresent<T>(array: readonly T[], visit: (value: T, index: nu
   return true;
 }
 
-/** The rest of the walk from `from`, over the array's own index keys. */
-function everyPresentKey<T>(array: readonly T[], from: number, visit: (value: T, index: number) => boolean): boolean {
+/**
+ * Should a walk that has met `holes` holes by index `index` stop stepping
+ * through indices and use `presentIndicesFrom(array, index + 1)` instead?
+ */
+export function mostlyHoles(holes: number, index: number): boolean {
+  return holes > HOLES_BEFORE_KEYS && holes * 2 > index;
+}
+
+/** The array's present indices from `from` on, ascending, at a cost proportional to how many there are. */
+export function presentIndicesFrom(array: readonly unknown[], from: number): number[] {
   const length = array.length;
+  const out: number[] = [];
   for (const key of Object.keys(array)) {
     const index = arrayIndex(key);
     // Index keys come first, ascending; the first other key ends them.
     if (index === undefined || index >= length) break;
-    if (index >= from && !visit(array[index]!, index)) return false;
+    if (index >= from) out.push(index);
   }
-  return true;
+  return out;
 }
 
 /** The array index a key names (canonical form, below 2**32 - 1), if it names one. */
@@ -47,10 +59,3 @@ function arrayIndex(key: string): number | undefined {
   return Number.isInteger(index) && index >= 0 && index < 2 ** 32 - 1 && String(index) === key ? index : undefined;
 }
 
-/** Like `everyPresent`, for walks that always go to the end. */
-export function forEachPresent<T>(array: readonly T[], visit: (value: T, index: number) => void): void {
-  everyPresent(array, (value, index) => {
-    visit(value, index);
-    return true;
-  });
-}
