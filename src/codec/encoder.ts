@@ -68,7 +68,7 @@ export class Encoder {
   /** `obj[key]`, or a SerializationError at `key` if a getter throws (its error is the cause). */
   private read(obj: object, key: string): unknown {
     try {
-      return Reflect.get(obj, key);
+      return (obj as Record<string, unknown>)[key];
     } catch (cause) {
       this.path.keys.push(key);
       return this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);

@@ -3,7 +3,7 @@
 /** Assigns without triggering setters, so a `__proto__` key stays plain data. */
 export function defineOwn(target: object, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else Reflect.set(target, key, value);
+  else (target as Record<string, unknown>)[key] = value;
 }
 
 /**
