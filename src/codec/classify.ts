@@ -81,11 +81,6 @@ export function classify(obj: object, context: ClassifyContext): Kind {
   return registeredClassId(proto) === undefined ? Kind.Unsendable : Kind.Instance;
 }
 
-/** Kinds structured clone carries as they are, with nothing for the codec to add. */
-export function isPlainKind(kind: Kind): boolean {
-  return kind <= Kind.NativeLeaf;
-}
-
 /** The id an object's class is registered under, if it is. */
 export function registeredClassId(proto: object | null): string | undefined {
   const ctor = classOf(proto);

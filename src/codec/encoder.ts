@@ -1,7 +1,8 @@
 import { globalState } from '../shared/global-state.js';
-import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, subclassedBuiltin, type ClassifyContext } from './classify.js';
-import { describeUnsendable } from './describe-unsendable.js';
+import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, type ClassifyContext } from './classify.js';
+import { describeRefused, describeUnsendable } from './describe-unsendable.js';
 import { encodeError } from './encode-error.js';
+import { binaryKind } from './native-types.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import { writeBlob } from './side-channel.js';
@@ -121,7 +122,7 @@ export class Encoder {
       case Kind.Instance:
         return this.instance(obj);
       default:
-        return this.fail(obj, unsendableReason(obj, kind));
+        return this.fail(obj, describeRefused(obj, kind));
     }
   }
 
@@ -205,34 +206,5 @@ export class Encoder {
     if (globalKey !== undefined) return symbolTag(globalKey, true);
     const id = globalState().registry.symbolRegistry.getIdentifier(sym);
     return id === undefined ? this.fail(sym) : symbolTag(id, false);
-  }
-}
-
-/** What a blob tag calls this binary value, so the receiver rebuilds the same type. */
-function binaryKind(obj: object): string {
-  if (Buffer.isBuffer(obj)) return 'Buffer';
-  const ctor = classOf(Object.getPrototypeOf(obj));
-  return typeof ctor === 'function' ? ctor.name : 'ArrayBuffer';
-}
-
-/** Why an object of a kind the codec refuses can't cross. */
-function unsendableReason(obj: object, kind: Kind): string | undefined {
-  switch (kind) {
-    case Kind.Proxy:
-      return "it is a Proxy; structured clone can't copy one. Pass a plain copy of the data it stands for (e.g. structuredClone of its target, or { ...value })";
-    case Kind.SharedMemory:
-      return ArrayBuffer.isView(obj)
-        ? `it is a ${binaryKind(obj)} over a SharedArrayBuffer; memory can't be shared between processes, and copying it would silently stop the sharing. Copy it into an ArrayBuffer first (e.g. ${binaryKind(obj)}.from(view))`
-        : describeUnsendable(obj);
-    case Kind.SubclassedBuiltin: {
-      const proto: object | null = Object.getPrototypeOf(obj);
-      const base = subclassedBuiltin(obj, proto);
-      const ctor = classOf(proto);
-      const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an anonymous class';
-      // Copying it as its base would hand back a plain Map (or Date...): the type would change without a word.
-      return `it is a ${name}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for ${name} with registerCustom()`;
-    }
-    default:
-      return describeUnsendable(obj);
   }
 }

@@ -51,3 +51,10 @@ export const builtinErrors: Readonly<Record<string, new (message?: string) => Er
   Object.create(null) as Record<string, new (message?: string) => Error>,
   { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError },
 );
+
+/** What a blob tag calls a binary value, so the receiver rebuilds the same type. */
+export function binaryKind(obj: object): string {
+  if (Buffer.isBuffer(obj)) return 'Buffer';
+  const ctor = (Object.getPrototypeOf(obj) as { constructor?: unknown } | null)?.constructor;
+  return typeof ctor === 'function' ? ctor.name : 'ArrayBuffer';
+}
