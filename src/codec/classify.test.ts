@@ -51,6 +51,14 @@ describe('classify', () => {
     expect(classify(big, classifyContext(true))).toBe(Kind.LargeBinary);
   });
 
+  it('lets a transformer take a proxy, and refuses a revoked one it can\'t read', () => {
+    const proxied = new Proxy(new Decimal('2'), {});
+    expect(classify(proxied, plain)).toBe(Kind.Custom);
+    const { proxy, revoke } = Proxy.revocable(new Decimal('3'), {});
+    revoke();
+    expect(classify(proxy, plain)).toBe(Kind.Proxy);
+  });
+
   it('ignores custom transformers when the context has none (the decoding side)', () => {
     expect(classify(new Decimal('1'), { offload: false, custom: undefined })).toBe(Kind.Unsendable);
   });

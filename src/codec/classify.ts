@@ -60,9 +60,11 @@ export function classifyContext(offload: boolean): ClassifyContext {
  * is left.
  */
 export function classify(obj: object, context: ClassifyContext): Kind {
-  // First, before reading anything: a revoked proxy throws on getPrototypeOf.
+  // Transformers first, as registerCustom() promises: one may take proxies (a
+  // framework's reactive objects, say). Then proxies, before anything reads
+  // them: a revoked one throws on getPrototypeOf.
+  if (context.custom !== undefined && isCustom(obj, context.custom)) return Kind.Custom;
   if (types.isProxy(obj)) return Kind.Proxy;
-  if (context.custom?.findApplicable(obj)) return Kind.Custom;
   const proto: object | null = Object.getPrototypeOf(obj);
   if (proto === objectPrototype) return hasTagKey(obj) ? Kind.TaggedRecord : Kind.Record;
   if (proto === arrayPrototype) return Kind.Array;
@@ -79,6 +81,16 @@ export function classify(obj: object, context: ClassifyContext): Kind {
   if (obj instanceof AbortSignal) return Kind.Signal;
   if (types.isSharedArrayBuffer(obj)) return Kind.SharedMemory;
   return registeredClassId(proto) === undefined ? Kind.Unsendable : Kind.Instance;
+}
+
+/** Does a transformer take this object? A transformer that throws on a (revoked) proxy doesn't. */
+function isCustom(obj: object, custom: NonNullable<ClassifyContext['custom']>): boolean {
+  try {
+    return Boolean(custom.findApplicable(obj));
+  } catch (error) {
+    if (types.isProxy(obj)) return false;
+    throw error;
+  }
 }
 
 /** The id an object's class is registered under, if it is. */

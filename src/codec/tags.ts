@@ -29,12 +29,16 @@ export const Tag = {
 } as const;
 export type Tag = (typeof Tag)[keyof typeof Tag];
 
+/** What every tag has: the TAG key, saying which kind it is. */
+interface Marked<K extends Tag> {
+  readonly [TAG]: K;
+}
+
 /** Own properties of a rebuilt object, already encoded. */
 export type EncodedProps = Record<string, unknown>;
 
 /** Instance of a registered class. */
-export interface InstanceTag {
-  readonly [TAG]: typeof Tag.Instance;
+export interface InstanceTag extends Marked<typeof Tag.Instance> {
   /** The id the class is registered under on both sides. */
   readonly id: string;
   readonly p: EncodedProps;
@@ -52,8 +56,7 @@ export const ErrorClassSource = {
 export type ErrorClassSource = (typeof ErrorClassSource)[keyof typeof ErrorClassSource];
 
 /** Any Error, with its class, stack, cause and own properties. */
-export interface ErrorTag {
-  readonly [TAG]: typeof Tag.Error;
+export interface ErrorTag extends Marked<typeof Tag.Error> {
   /** The registered id, or the constructor's name. */
   readonly id: string;
   readonly r: ErrorClassSource;
@@ -69,33 +72,29 @@ export interface ErrorTag {
 }
 
 /** A symbol from Symbol.for() (`g`) or registered with registerSymbol(). */
-export interface SymbolTag {
-  readonly [TAG]: typeof Tag.Symbol;
+export interface SymbolTag extends Marked<typeof Tag.Symbol> {
   readonly k: string;
   readonly g: boolean;
 }
 
-export interface UrlTag {
-  readonly [TAG]: typeof Tag.Url;
+/** A URL, by its href. */
+export interface UrlTag extends Marked<typeof Tag.Url> {
   readonly h: string;
 }
 
 /** A value of a registerCustom() transformer: its name and serialized form. */
-export interface CustomTag {
-  readonly [TAG]: typeof Tag.Custom;
+export interface CustomTag extends Marked<typeof Tag.Custom> {
   readonly n: string;
   readonly v: unknown;
 }
 
 /** An AbortSignal: its index among the call's signals (the child gets a live one). */
-export interface SignalTag {
-  readonly [TAG]: typeof Tag.Signal;
+export interface SignalTag extends Marked<typeof Tag.Signal> {
   readonly i: number;
 }
 
 /** A plain object that itself has the TAG key, as its entries. */
-export interface EscapedTag {
-  readonly [TAG]: typeof Tag.Escaped;
+export interface EscapedTag extends Marked<typeof Tag.Escaped> {
   readonly v: [string, unknown][];
 }
 
@@ -103,16 +102,14 @@ export interface EscapedTag {
  * Large binary data or a large string sent beside the message
  * (side-channel.ts): the file and what to rebuild from it.
  */
-export interface BlobTag {
-  readonly [TAG]: typeof Tag.Blob;
+export interface BlobTag extends Marked<typeof Tag.Blob> {
   readonly f: string;
   /** `string`, `Buffer`, `ArrayBuffer`, `DataView` or a typed array's name. */
   readonly k: string;
 }
 
 /** An object with a null prototype. */
-export interface NullProtoTag {
-  readonly [TAG]: typeof Tag.NullProto;
+export interface NullProtoTag extends Marked<typeof Tag.NullProto> {
   readonly p: EncodedProps;
 }
 
