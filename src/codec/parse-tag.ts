@@ -43,24 +43,20 @@ function optional(check: FieldCheck): FieldCheck {
 }
 
 /** Every tag's fields, by tag kind: the one description of the wire format the decoder trusts. */
-const FIELDS: Readonly<Record<Tag, ReadonlyArray<readonly [string, FieldCheck]>>> = {
-  [Tag.Instance]: [['id', string], ['p', props]],
-  [Tag.Error]: [['id', string], ['r', classSource], ['n', string], ['m', string], ['s', optional(string)], ['p', props], ['h', optional(strings)], ['c', optional(box)]],
-  [Tag.Symbol]: [['k', string], ['g', boolean]],
-  [Tag.Url]: [['h', string]],
-  [Tag.Custom]: [['n', string], ['v', anything]],
-  [Tag.Signal]: [['i', index]],
-  [Tag.Escaped]: [['v', entries]],
-  [Tag.Blob]: [['f', string], ['k', string]],
-  [Tag.NullProto]: [['p', props]],
-};
-
-function fieldsOf(kind: unknown): ReadonlyArray<readonly [string, FieldCheck]> | undefined {
-  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(FIELDS, kind) ? FIELDS[kind as Tag] : undefined;
-}
+const FIELDS: ReadonlyMap<unknown, ReadonlyArray<readonly [string, FieldCheck]>> = new Map<Tag, ReadonlyArray<readonly [string, FieldCheck]>>([
+  [Tag.Instance, [['id', string], ['p', props]]],
+  [Tag.Error, [['id', string], ['r', classSource], ['n', string], ['m', string], ['s', optional(string)], ['p', props], ['h', optional(strings)], ['c', optional(box)]]],
+  [Tag.Symbol, [['k', string], ['g', boolean]]],
+  [Tag.Url, [['h', string]]],
+  [Tag.Custom, [['n', string], ['v', anything]]],
+  [Tag.Signal, [['i', index]]],
+  [Tag.Escaped, [['v', entries]]],
+  [Tag.Blob, [['f', string], ['k', string]]],
+  [Tag.NullProto, [['p', props]]],
+]);
 
 function isValidTag(raw: Record<string, unknown>): raw is Record<string, unknown> & TagObject {
-  const fields = fieldsOf(raw[TAG]);
+  const fields = FIELDS.get(raw[TAG]);
   if (fields === undefined) return false;
   for (const [key, check] of fields) if (!check.test(raw[key])) return false;
   return true;
@@ -68,7 +64,7 @@ function isValidTag(raw: Record<string, unknown>): raw is Record<string, unknown
 
 function explain(raw: Record<string, unknown>): string {
   const kind = raw[TAG];
-  const fields = fieldsOf(kind);
+  const fields = FIELDS.get(kind);
   if (fields === undefined) return `it carries an unknown tag ${JSON.stringify(String(kind))} (two versions of isolated-call?)`;
   const [key, check] = fields.find(([k, c]) => !c.test(raw[k]))!;
   return `it is a malformed "${String(kind)}" tag: its ${key} should be ${check.expected}, got ${describeWire(raw[key])}`;
