@@ -44,7 +44,7 @@ describe('a child that sends malformed replies for its own call', () => {
     ['f not strings', /value.f\[0\]/],
     ['unknown phase', /phase "explode"/],
     ['huge reason', /reason is not a string of at most/],
-    ['undecodable tree', /can't be decoded/],
+    ['undecodable tree', /never produces, at result: it is a malformed "n" tag/],
     ['id not an integer', /id 1.5 is not a positive safe integer/],
     ['id of no call', /stats are null/],
   ])('%s: ProtocolError for that call, child killed, no unhandled rejection', async (kind, text) => {

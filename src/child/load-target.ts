@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
+import { toPath } from '../shared/module-url.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -46,7 +46,7 @@ export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
  * spent on nothing.
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
-  const path = url.startsWith('file:') ? fileURLToPath(url) : url;
+  const path = toPath(url);
   if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module')) {
     const exports = createRequire(path)(path) as unknown;
     return { ...(exports as Record<string, unknown>), default: exports };

@@ -1,3 +1,6 @@
+import { Kind, classOf, subclassedBuiltin } from './classify.js';
+import { binaryKind } from './native-types.js';
+
 /**
  * Says why a value can't cross the process boundary, in words a user can act
  * on. Returns undefined for values the codec handles.
@@ -33,4 +36,28 @@ export function describeUnsendable(value: unknown): string | undefined {
     `it is an instance of class ${className}, which isn't registered with isolated-call. ` +
     `Add it to @Isolated({ classes: [${className}] }) or call registerClass(${className}) in a module the child also imports`
   );
+}
+
+/** Why an object the classifier put in a refused kind can't cross; other kinds fall back to `describeUnsendable`. */
+export function describeRefused(obj: object, kind: Kind): string | undefined {
+  switch (kind) {
+    case Kind.Proxy:
+      return "it is a Proxy; structured clone can't copy one. Pass a plain copy of the data it stands for (such as { ...value } or [...value])";
+    case Kind.SharedMemory: {
+      if (!ArrayBuffer.isView(obj)) return describeUnsendable(obj);
+      const kind = binaryKind(obj);
+      const fix = obj instanceof DataView ? 'copy its bytes into a new ArrayBuffer first' : `copy it first (${kind}.from(view))`;
+      return `it is a ${kind} over a SharedArrayBuffer; memory can't be shared between processes, and copying the view would silently end the sharing: ${fix}`;
+    }
+    case Kind.SubclassedBuiltin: {
+      const proto: object | null = Object.getPrototypeOf(obj);
+      const base = subclassedBuiltin(obj, proto);
+      const ctor = classOf(proto);
+      const name = typeof ctor === 'function' && ctor.name ? ctor.name : 'an anonymous class';
+      // Copying it as its base would hand back a plain Map (or Date...): the type would change without a word.
+      return `it is a ${name}, a subclass of ${base}, which would arrive as a plain ${base}. Pass a plain ${base}, or register a transformer for ${name} with registerCustom()`;
+    }
+    default:
+      return describeUnsendable(obj);
+  }
 }

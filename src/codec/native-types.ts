@@ -10,8 +10,15 @@ const typedArrayPrototypes: ReadonlySet<object> = new Set(
   ].map((c) => c.prototype),
 );
 
+/** A typed array or DataView class: all take (buffer, byteOffset, length). */
+export interface BinaryViewClass {
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView;
+  /** Absent on DataView, whose length is in bytes. */
+  readonly BYTES_PER_ELEMENT?: number;
+}
+
 /** Binary view classes by name, for data sent beside the message. */
-export const binaryViews: Readonly<Record<string, Function>> = Object.assign(Object.create(null) as Record<string, Function>, {
+export const binaryViews: Readonly<Record<string, BinaryViewClass>> = Object.assign(Object.create(null) as Record<string, BinaryViewClass>, {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
 });
@@ -44,3 +51,10 @@ export const builtinErrors: Readonly<Record<string, new (message?: string) => Er
   Object.create(null) as Record<string, new (message?: string) => Error>,
   { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError },
 );
+
+/** What a blob tag calls a binary value, so the receiver rebuilds the same type. */
+export function binaryKind(obj: object): string {
+  if (Buffer.isBuffer(obj)) return 'Buffer';
+  const ctor = (Object.getPrototypeOf(obj) as { constructor?: unknown } | null)?.constructor;
+  return typeof ctor === 'function' ? ctor.name : 'ArrayBuffer';
+}

@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { fileUrlOfFrame } from '../shared/module-url.js';
 
 /** The folder of this build of the SDK; frames inside it are ours, not the user's. */
 const ownDir = new URL('.', import.meta.url).href;
@@ -29,7 +29,7 @@ export function findCallerModule(): string | undefined {
   for (const site of sites) {
     const file = site.getFileName();
     if (!file || file.startsWith('node:') || HELPERS.test(file)) continue;
-    const url = file.startsWith('file:') ? file : file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) ? pathToFileURL(file).href : undefined;
+    const url = fileUrlOfFrame(file);
     if (url === undefined || url.startsWith(ownDir)) continue;
     return url;
   }

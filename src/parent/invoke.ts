@@ -1,4 +1,4 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { encode } from '../codec/encode.js';
 import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
@@ -9,6 +9,7 @@ import { ModuleLoadError } from '../errors/module-load-error.js';
 import { resolveOptions } from '../options.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
+import { toFileUrl } from '../shared/module-url.js';
 import type { CallJob } from './call-job.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
@@ -97,10 +98,6 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
 /** The pool of a decorated function, creating it if needed (for `warmUp`). */
 export function poolOf(meta: MethodMeta, ownerName: string | undefined): MethodPool {
   return runtimeFor(meta, ownerName).pool;
-}
-
-function toFileUrl(module: string): string {
-  return module.startsWith('file:') ? module : pathToFileURL(module).href;
 }
 
 const warned = new Set<string>();

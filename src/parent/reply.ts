@@ -10,7 +10,18 @@ import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import type { CallJob } from './call-job.js';
 import type { ChildReply } from './pending-replies.js';
 
-const parentSide = { side: 'the parent' } as const;
+/** What the parent's decoder needs: a value only a broken or subverted child sends is a ProtocolError. */
+function parentSide(pid: number | undefined) {
+  return {
+    side: 'the parent',
+    malformed: (path: string, reason: string) =>
+      new ProtocolError(
+        `The child (pid ${pid}) sent a value its codec never produces, at ${path}: ${reason}. ` +
+          'The child may have been subverted by the data it processed, or two versions of isolated-call are installed.',
+        { pid },
+      ),
+  } as const;
+}
 
 /**
  * Turns the child's reply (validated by parseChildMessage) into the call's
@@ -21,7 +32,7 @@ const parentSide = { side: 'the parent' } as const;
 export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
   if (reply.type === 'result') {
     try {
-      return decode(reply.value, 'result', { ...parentSide, readBlob: replyBlobReader(reply.value, pid) });
+      return decode(reply.value, 'result', { ...parentSide(pid), readBlob: replyBlobReader(reply.value, pid) });
     } catch (error) {
       throw asCallError(error, pid);
     }
@@ -34,7 +45,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
   const findErrorClass = exports ? (name: string) => pickFunction(exports, name) : undefined;
   let thrown: unknown;
   try {
-    thrown = decode(encoded, 'error', { ...parentSide, findErrorClass });
+    thrown = decode(encoded, 'error', { ...parentSide(pid), findErrorClass });
   } catch (error) {
     thrown = asCallError(error, pid); // decode already fell back as far as it could; keep what it says
   }

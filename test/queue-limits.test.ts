@@ -7,7 +7,7 @@ import { shutdownAndReset, statsOf } from './helpers/sdk-state.js';
 
 afterEach(shutdownAndReset);
 
-const limits = () => loadFixture('tc39', 'limits');
+const limits = () => loadFixture('tc39', 'queue-limits');
 
 describe('maxQueue', () => {
   it('rejects a call at once with QueueFullError when maxQueue calls already wait', async () => {

@@ -1,0 +1,210 @@
+import { globalState } from '../shared/global-state.js';
+import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, type ClassifyContext } from './classify.js';
+import { describeRefused, describeUnsendable } from './describe-unsendable.js';
+import { encodeError } from './encode-error.js';
+import { binaryKind } from './native-types.js';
+import { defineOwn } from './own-props.js';
+import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { writeBlob } from './side-channel.js';
+import { blobTag, customTag, escapedTag, instanceTag, nullProtoTag, signalTag, symbolTag, urlTag, type BlobTag, type EncodedProps } from './tags.js';
+import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
+
+/**
+ * The copying pass of `encode`: builds a copy in which what structured clone
+ * can't carry is replaced by tags. A memo maps each object to its copy, so
+ * shared references and cycles stay shared on the other side.
+ */
+export class Encoder {
+  /** Where the walk is, for error messages. */
+  readonly path: ValuePath;
+  private readonly memo = new Map<object, unknown>();
+  private readonly context: ClassifyContext;
+
+  /** Payload files written for this value. */
+  readonly files: string[] = [];
+
+  constructor(
+    root: string,
+    private readonly signals: AbortSignal[] | undefined,
+    private readonly blobDir: string | undefined,
+  ) {
+    this.context = classifyContext(blobDir !== undefined);
+    this.path = new ValuePath(root);
+  }
+
+  encode(value: unknown): unknown {
+    switch (typeof value) {
+      case 'symbol':
+        return this.symbol(value);
+      case 'function':
+        return this.fail(value);
+      case 'object':
+        return value === null ? null : this.memo.has(value) ? this.memo.get(value) : this.object(value);
+      case 'string':
+        return this.context.offload && isLarge(value) ? this.blob(value, 'string') : value;
+      default:
+        return value;
+    }
+  }
+
+  /**
+   * Encodes `value` found under `key`, with the key on the path for error
+   * messages. Objects go straight to `object`: the walk recurses once per
+   * level through at -> object -> (props | array), and every frame saved is
+   * depth the caller's stack can reach.
+   */
+  at(key: PathKey, value: unknown): unknown {
+    const keys = this.path.keys;
+    keys.push(key);
+    const out = typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.memo.get(value) : this.object(value)) : this.encode(value);
+    keys.pop();
+    return out;
+  }
+
+  /** Reads `obj[key]` and encodes it under `key`; a getter that throws becomes a SerializationError at that path. */
+  atProperty(obj: object, key: string): unknown {
+    return this.at(key, this.read(obj, key));
+  }
+
+  /** `obj[key]`, or a SerializationError at `key` if a getter throws (its error is the cause). */
+  private read(obj: object, key: string): unknown {
+    try {
+      return (obj as Record<string, unknown>)[key];
+    } catch (cause) {
+      this.path.keys.push(key);
+      return this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);
+    }
+  }
+
+  /** Fails at the current path, saying why `value` can't cross. */
+  fail(value: unknown, reason = describeUnsendable(value) ?? 'it is of an unsupported type', cause?: unknown): never {
+    return this.path.fail(reason, cause);
+  }
+
+  remember<T>(obj: object, out: T): T {
+    this.memo.set(obj, out);
+    return out;
+  }
+
+  private object(obj: object): unknown {
+    if (this.path.depth > MAX_NESTING) {
+      this.fail(obj, `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it as a string (JSON)`);
+    }
+    // Case bodies stay one call each: locals here would enlarge the frame of every level.
+    const kind = classify(obj, this.context);
+    switch (kind) {
+      case Kind.Record:
+        return this.props(obj, this.remember(obj, {}));
+      case Kind.TaggedRecord:
+        return this.escaped(obj);
+      case Kind.Array:
+        return this.array(obj as readonly unknown[]);
+      case Kind.Map:
+        return this.map(obj as Map<unknown, unknown>);
+      case Kind.Set:
+        return this.set(obj as Set<unknown>);
+      case Kind.NativeLeaf:
+        return this.remember(obj, obj);
+      case Kind.LargeBinary:
+        return this.remember(obj, this.blob(obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
+      case Kind.NullProto:
+        return this.nullProto(obj);
+      case Kind.Custom: {
+        const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
+        return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
+      }
+      case Kind.Error:
+        return encodeError(this, obj as Error);
+      case Kind.Url:
+        return this.remember(obj, urlTag((obj as URL).href));
+      case Kind.Signal:
+        return this.signal(obj as AbortSignal);
+      case Kind.Instance:
+        return this.instance(obj);
+      default:
+        return this.fail(obj, describeRefused(obj, kind));
+    }
+  }
+
+  /** Copies own enumerable props (or the allowed ones) into `out`. */
+  private props<T extends object>(obj: object, out: T, only?: readonly string[]): T {
+    for (const key of only ?? Object.keys(obj)) defineOwn(out, key, this.at(key, this.read(obj, key)));
+    return out;
+  }
+
+  /** Present elements only: holes stay holes, and a huge sparse array costs what it holds. */
+  private array(array: readonly unknown[]): unknown[] {
+    const out: unknown[] = this.remember(array, new Array(array.length));
+    let holes = 0;
+    for (let i = 0; i < array.length; i++) {
+      const value = array[i];
+      if (value !== undefined || i in array) out[i] = this.at(i, value);
+      else if (mostlyHoles(++holes, i)) {
+        for (const index of presentIndicesFrom(array, i + 1)) out[index] = this.at(index, array[index]);
+        break;
+      }
+    }
+    return out;
+  }
+
+  private map(map: Map<unknown, unknown>): Map<unknown, unknown> {
+    const out = this.remember(map, new Map<unknown, unknown>());
+    let i = 0;
+    for (const [k, v] of map) {
+      out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
+      i++;
+    }
+    return out;
+  }
+
+  private set(set: Set<unknown>): Set<unknown> {
+    const out = this.remember(set, new Set<unknown>());
+    let i = 0;
+    for (const v of set) out.add(this.at({ label: `Set item #${i++}` }, v));
+    return out;
+  }
+
+  /** A plain object that has the TAG key: sent as its entries, so it can't pass for a tag. */
+  private escaped(obj: object): unknown {
+    const entries: [string, unknown][] = [];
+    const tag = this.remember(obj, escapedTag(entries));
+    for (const key of Object.keys(obj)) entries.push([key, this.atProperty(obj, key)]);
+    return tag;
+  }
+
+  private nullProto(obj: object): unknown {
+    const p: EncodedProps = {};
+    const tag = this.remember(obj, nullProtoTag(p));
+    this.props(obj, p);
+    return tag;
+  }
+
+  private instance(obj: object): unknown {
+    const proto: object | null = Object.getPrototypeOf(obj);
+    const p: EncodedProps = {};
+    const tag = this.remember(obj, instanceTag(registeredClassId(proto)!, p));
+    this.props(obj, p, globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never));
+    return tag;
+  }
+
+  private signal(signal: AbortSignal): unknown {
+    if (!this.signals) return this.fail(signal);
+    const index = this.signals.indexOf(signal);
+    return this.remember(signal, signalTag(index === -1 ? this.signals.push(signal) - 1 : index));
+  }
+
+  /** Writes the bytes beside the message; the other side reads them back as the same type. */
+  private blob(data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
+    const bytes = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const file = writeBlob(this.blobDir!, bytes);
+    this.files.push(file);
+    return blobTag(file, kind);
+  }
+
+  private symbol(sym: symbol): unknown {
+    const globalKey = Symbol.keyFor(sym);
+    if (globalKey !== undefined) return symbolTag(globalKey, true);
+    const id = globalState().registry.symbolRegistry.getIdentifier(sym);
+    return id === undefined ? this.fail(sym) : symbolTag(id, false);
+  }
+}
