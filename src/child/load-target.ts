@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
+import { isCommonJsTypeScript } from '../shared/module-format.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -47,11 +48,21 @@ export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   const path = url.startsWith('file:') ? fileURLToPath(url) : url;
-  if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module')) {
+  if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module') || requireHookFor(path)) {
     const exports = createRequire(path)(path) as unknown;
     return { ...(exports as Record<string, unknown>), default: exports };
   }
   return (await import(url)) as Record<string, unknown>;
+}
+
+/**
+ * A CommonJS TypeScript module where a require hook for its extension is
+ * registered (ts-node, `--require @swc-node/register`, tsx): import() would
+ * go to Node's ESM loader, which no require hook reaches.
+ */
+function requireHookFor(path: string): boolean {
+  const extension = /\.[cm]?tsx?$/.exec(path)?.[0];
+  return extension !== undefined && extension !== '.mts' && typeof createRequire(path).extensions[extension] === 'function' && isCommonJsTypeScript(path);
 }
 
 /** The "type" of the nearest package.json, as Node decides a .js file's format. */

@@ -2,14 +2,26 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
+import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
+import { splitLauncher } from './script-in-exec-argv.js';
 
 /** Parent flags that would break or block a child, or fight the parent for a port or a file. */
 const DROPPED = /^--(inspect|debug|watch|test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|input-type|run|experimental-test|experimental-default-type|interactive)(?:-[\w-]+)?(?:=|$)|^-(e|p|i)$/;
 /** Dropped flags whose value comes as the next argument rather than after `=`. */
 const TAKES_VALUE = /^(--(eval|print|input-type|inspect-port|debug-port|watch-path|test-name-pattern|test-skip-pattern|test-reporter|test-reporter-destination|test-concurrency|test-shard|test-timeout|cpu-prof-dir|cpu-prof-name|cpu-prof-interval|heap-prof-dir|heap-prof-name|heap-prof-interval|diagnostic-dir|heapsnapshot-signal|heapsnapshot-near-heap-limit|run)|-e|-p)$/;
 
-/** Parent flags that mean TypeScript can already be loaded. */
-const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-strip-types|--experimental-transform-types/;
+/**
+ * A parent flag that means TypeScript can already be loaded: a loader package
+ * (`tsx`, `ts-node/register`, a file under `node_modules/tsx/`) or Node's own
+ * type stripping. Only the package part of a path counts: a vitest flag
+ * `--require /work/tsx-app/node_modules/vitest/…` is no TypeScript loader.
+ */
+function isTypeScriptLoaderFlag(flag: string): boolean {
+  if (/^--experimental-(strip|transform)-types$/.test(flag)) return true;
+  const value = flag.replace(/^--[\w-]+=/, '').replace(/^file:\/\//, '');
+  const tail = value.split(/[\\/]node_modules[\\/]/).at(-1)!;
+  return /^(tsx|ts-node|@swc-node[\\/]register|esbuild-register|jiti)(?:[\\/]|$)/.test(tail);
+}
 
 /**
  * The parent's Node flags that a child should share: loaders (`--import tsx`,
@@ -59,15 +71,15 @@ function findSetpriv(): string | null {
 
 /** Builds the command that starts a child for a method with these options and this module. */
 export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
-  const flags = inheritedExecArgv();
+  const { node: flags, launcher } = splitLauncher(inheritedExecArgv());
   if (options.maxOldSpaceSize !== undefined) {
     for (let i = flags.length - 1; i >= 0; i--) if (flags[i]!.startsWith('--max-old-space-size')) flags.splice(i, 1);
     flags.push(`--max-old-space-size=${options.maxOldSpaceSize}`);
   }
-  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, flags) : undefined;
-  if (tsLoader) flags.push('--import', tsLoader);
+  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, [...flags, ...launcher]) : undefined;
+  if (tsLoader) flags.push(...tsLoader);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
-  flags.push(...options.execArgv);
+  flags.push(...options.execArgv, ...launcher);
 
   const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
   const setpriv = findSetpriv();
@@ -79,19 +91,18 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
 
 /**
  * A child asked to import a `.ts` module needs a TypeScript loader. The
- * parent's is passed on with its flags; a parent without one (a vitest
- * worker, which compiles TypeScript in-process) gets tsx for the child when
- * tsx can be resolved from the module or from this package.
+ * parent's is passed on with its flags; a parent without one (a vitest or
+ * jest worker, which compiles TypeScript in-process) gets tsx for the child
+ * when tsx can be resolved from the module or from this package, or else,
+ * for a CommonJS module, ts-node's require hook (transpile only: the parent's
+ * runner has checked the types) when ts-node can.
  */
-function typeScriptLoaderFor(module: string, flags: readonly string[]): string | undefined {
-  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some((f) => TS_LOADER.test(f))) return undefined;
+function typeScriptLoaderFor(module: string, flags: readonly string[]): string[] | undefined {
+  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some(isTypeScriptLoaderFlag)) return undefined;
   const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
-  for (const base of [modulePath, fileURLToPath(import.meta.url)]) {
-    try {
-      return pathToFileURL(createRequire(base).resolve('tsx')).href;
-    } catch {
-      // not resolvable from here; try the next place
-    }
-  }
-  return undefined;
+  const tsx = resolveFrom([modulePath, fileURLToPath(import.meta.url)], 'tsx');
+  if (tsx) return ['--import', pathToFileURL(tsx).href];
+  const tsNode = isCommonJsTypeScript(modulePath) ? resolveFrom([modulePath], 'ts-node/register/transpile-only') : undefined;
+  return tsNode ? ['--require', tsNode] : undefined;
 }
+
