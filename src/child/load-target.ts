@@ -80,9 +80,20 @@ function packageType(dir: string): string | undefined {
 function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
   const exported = pick(exports, ref.owner);
   if (typeof exported === 'function') return exported;
-  // Not exported under its id: isolate() recorded it when the module ran.
-  for (const [key, meta] of globalState().functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
-  throw new Error(`function "${ref.owner}" was not found: export the result of isolate() under that name, or pass isolate(fn, { id })`);
+  // Not exported under its id (an arrow function's id is its place among the
+  // module's isolate() calls): isolate() recorded it when the module ran here.
+  const state = globalState();
+  const recorded = state.functions.get(`${ref.module}#${ref.owner}`);
+  if (recorded) return recorded.original;
+  // Recorded under another spelling of the module's URL: the export that holds its wrapper.
+  for (const value of Object.values(exports)) {
+    const meta = typeof value === 'function' ? state.methods.get(value) : undefined;
+    if (meta?.kind === 'function' && meta.name === ref.owner) return meta.original;
+  }
+  for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
+  throw new Error(
+    `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and export the result, or pass isolate(fn, { id })`,
+  );
 }
 
 function pick(exports: Record<string, unknown>, name: string): Function | undefined {
