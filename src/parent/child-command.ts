@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
@@ -93,16 +93,22 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
  * A child asked to import a `.ts` module needs a TypeScript loader. The
  * parent's is passed on with its flags; a parent without one (a vitest or
  * jest worker, which compiles TypeScript in-process) gets tsx for the child
- * when tsx can be resolved from the module or from this package, or else,
- * for a CommonJS module, ts-node's require hook (transpile only: the parent's
- * runner has checked the types) when ts-node can.
+ * when tsx can be resolved from the module or from this package. Else, for a
+ * CommonJS module, a require hook that only transpiles (the parent's runner
+ * has checked the types): ts-node's, or the SDK's own around the project's
+ * typescript 5 (dist/typescript-hook.cjs, see child/typescript-require-hook.ts).
  */
 function typeScriptLoaderFor(module: string, flags: readonly string[]): string[] | undefined {
   if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some(isTypeScriptLoaderFlag)) return undefined;
   const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
   const tsx = resolveFrom([modulePath, fileURLToPath(import.meta.url)], 'tsx');
   if (tsx) return ['--import', pathToFileURL(tsx).href];
-  const tsNode = isCommonJsTypeScript(modulePath) ? resolveFrom([modulePath], 'ts-node/register/transpile-only') : undefined;
-  return tsNode ? ['--require', tsNode] : undefined;
+  if (!isCommonJsTypeScript(modulePath)) return undefined;
+  const tsNode = resolveFrom([modulePath], 'ts-node/register/transpile-only');
+  if (tsNode) return ['--require', tsNode];
+  // The project's own typescript (ts-jest needs one): the SDK's small require hook around its transpileModule.
+  const typescript = resolveFrom([modulePath], 'typescript/package.json');
+  const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
+  return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', import.meta.url))] : undefined;
 }
 
