@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
-import { splitLauncher } from './script-in-exec-argv.js';
+import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 
 /** Parent flags that would break or block a child, or fight the parent for a port or a file. */
 const DROPPED = /^--(inspect|debug|watch|test|prof|cpu-prof|heap-prof|heapsnapshot|diagnostic-dir|eval|print|input-type|run|experimental-test|experimental-default-type|interactive)(?:-[\w-]+)?(?:=|$)|^-(e|p|i)$/;
@@ -81,7 +81,8 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
   flags.push(...options.execArgv, ...launcher);
 
-  const env = Object.keys(options.env).length === 0 ? process.env : { ...process.env, ...options.env };
+  const extraEnv = { ...tsNodeChildEnv(), ...options.env };
+  const env = Object.keys(extraEnv).length === 0 ? process.env : { ...process.env, ...extraEnv };
   const setpriv = findSetpriv();
   const key = JSON.stringify([flags, options.env]);
   return setpriv

@@ -12,3 +12,25 @@ export function splitLauncher(flags: readonly string[]): { node: string[]; launc
   const at = flags.findIndex((flag) => TS_NODE_BIN.test(flag));
   return at < 0 ? { node: [...flags], launcher: [] } : { node: flags.slice(0, at), launcher: flags.slice(at) };
 }
+
+interface TsNodeService {
+  readonly configFilePath?: string;
+}
+
+/**
+ * What a child started through ts-node needs to compile the user's modules
+ * as the parent did. ts-node's CLI looks for tsconfig.json from the script
+ * it runs, which in the child is the SDK's entry inside node_modules, so the
+ * child is told the parent's (`TS_NODE_PROJECT`). And it only transpiles
+ * (`TS_NODE_TRANSPILE_ONLY`): the parent type-checked the same module when it
+ * loaded it, and checking again costs every fresh child seconds. Variables
+ * the user set, and ts-node's own command-line options, still win.
+ */
+export function tsNodeChildEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const service = (process as unknown as Record<symbol, TsNodeService | undefined>)[Symbol.for('ts-node.register.instance')];
+  if (!service) return {};
+  const extra: Record<string, string> = {};
+  if (service.configFilePath && env.TS_NODE_PROJECT === undefined && env.TS_NODE_SKIP_PROJECT === undefined) extra.TS_NODE_PROJECT = service.configFilePath;
+  if (env.TS_NODE_TRANSPILE_ONLY === undefined && env.TS_NODE_TYPE_CHECK === undefined) extra.TS_NODE_TRANSPILE_ONLY = 'true';
+  return extra;
+}
