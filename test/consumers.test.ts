@@ -13,14 +13,23 @@ import { addProject, codeBlocks, lastJson, ok, packTarball, prepareWorkspace, ru
  */
 
 const WORKSPACES = {
-  // ts-node with only ts-node (no tsx); jest + ts-jest where ts-node is the only loader;
-  // the published types checked by TypeScript 5 and 7.
-  tsNode: { name: 'ts-node', packages: ['typescript@5', 'ts-node', '@types/node@20', 'jest', 'ts-jest', '@types/jest', 'typescript-7@npm:typescript@7'] },
+  // ts-node with only ts-node (no tsx); jest + ts-jest where ts-node is installed too.
+  tsNode: { name: 'ts-node', packages: ['typescript@5', 'ts-node', '@types/node@20', 'jest', 'ts-jest', '@types/jest'] },
   // jest + ts-jest as its docs install it (typescript@5: ts-jest wants typescript <7), and nothing else.
   jest: { name: 'jest', packages: ['jest', 'ts-jest', '@types/jest', 'typescript@5'] },
-  // What README's quick start and the vitest recipe in docs/pitfalls.md name.
-  tsx: { name: 'tsx', packages: ['typescript@5', 'tsx', 'vitest', 'esbuild'] },
+  // What the vitest recipe in docs/pitfalls.md names, and nothing else.
+  vitest: { name: 'vitest', packages: ['vitest', 'tsx', 'esbuild'] },
+  // What README's quick start and getting-started name; TypeScript 7 (and no @types/*) for the types check.
+  docs: { name: 'docs', packages: ['typescript@5', 'tsx', 'typescript-7@npm:typescript@7'] },
 } satisfies Record<string, WorkspaceSpec>;
+
+/** The packages of `npm install` lines in shell code (isolated-call itself is the tarball). */
+function installed(shell: string): string[] {
+  return [...shell.matchAll(/^npm install (?:-D )?(.+)$/gm)]
+    .flatMap((m) => m[1]!.trim().split(/\s+/))
+    .filter((p) => p !== 'isolated-call' && p !== '-D')
+    .sort();
+}
 
 const ws = {} as Record<keyof typeof WORKSPACES, string>;
 let packDir: string;
@@ -91,9 +100,11 @@ describe('jest + ts-jest', () => {
 
 describe('vitest, standard decorators, the recipe in docs/pitfalls.md', () => {
   test('passes in a fresh project with what the recipe names, with no deprecation warning', async () => {
-    const config = codeBlocks('docs/pitfalls.md', 'Decorators under test runners and loaders').find((b) => b.code.startsWith('// vitest.config.ts'));
+    const blocks = codeBlocks('docs/pitfalls.md', 'Decorators under test runners and loaders');
+    const config = blocks.find((b) => b.code.startsWith('// vitest.config.ts'));
     expect(config, 'the vitest.config.ts block in docs/pitfalls.md').toBeDefined();
-    const dir = addProject(ws.tsx, 'vitest-tc39', undefined, [
+    expect(installed(blocks.filter((b) => b.lang === 'sh').map((b) => b.code).join('\n'))).toEqual([...WORKSPACES.vitest.packages].sort());
+    const dir = addProject(ws.vitest, 'vitest-tc39', undefined, [
       ['ts/worker.ts', 'worker.ts'],
       ['ts/worker.spec.ts', 'worker.spec.ts'],
       ['ts/tsconfig.tc39.json', 'tsconfig.json'],
@@ -109,7 +120,7 @@ describe('vitest, standard decorators, the recipe in docs/pitfalls.md', () => {
 
 /** Writes a doc's `// file.ts` blocks into a project, runs its `npx tsx main.ts` and checks `// expected` comments on console.log lines. */
 async function runDocSnippets(name: string, blocks: { lang: string; code: string }[]): Promise<void> {
-  const dir = addProject(ws.tsx, name, undefined);
+  const dir = addProject(ws.docs, name, undefined);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const expected: string[] = [];
   let main: string | undefined;
@@ -135,8 +146,7 @@ describe('doc snippets, run as written', () => {
     const blocks = codeBlocks('README.md', 'Quick start');
     const shell = blocks.filter((b) => b.lang === 'sh').map((b) => b.code).join('\n');
     // The workspace holds exactly what the install lines name (isolated-call is the tarball).
-    const named = [...shell.matchAll(/^npm install (?:-D )?(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/)).filter((p) => p !== 'isolated-call');
-    expect(named.sort()).toEqual(WORKSPACES.tsx.packages.filter((p) => p === 'typescript@5' || p === 'tsx').sort());
+    expect(installed(shell)).toEqual(['tsx', 'typescript@5']);
     expect(shell).toContain('npx tsx main.ts');
     await runDocSnippets('readme-quick-start', blocks);
   }, 60_000);
@@ -152,7 +162,7 @@ describe('doc snippets, run as written', () => {
 
 describe('plain JavaScript isolate()', () => {
   test('arrow functions held by exported consts (ESM and CommonJS), and one no export holds, run in a child with no id', async () => {
-    const dir = addProject(ws.tsx, 'js-isolate', 'js-isolate');
+    const dir = addProject(ws.docs, 'js-isolate', 'js-isolate');
     const r = lastJson((await ok(process.execPath, ['main.mjs'], dir)).stdout);
     expect(r.double).toMatchObject({ value: 42, child: true });
     expect(r.triple).toMatchObject({ value: 15, child: true });
@@ -162,7 +172,7 @@ describe('plain JavaScript isolate()', () => {
   }, 60_000);
 
   test('an isolate() function in the main script: the warning says to move the isolate() call, not a class', async () => {
-    const dir = addProject(ws.tsx, 'js-isolate-main', 'js-isolate');
+    const dir = addProject(ws.docs, 'js-isolate-main', 'js-isolate');
     const r = await ok(process.execPath, ['defined-in-main.mjs'], dir);
     expect(lastJson(r.stdout)).toEqual({ half: 4 });
     expect(r.stderr).toContain('ISOLATED_CALL_MAIN_MODULE');
@@ -175,9 +185,9 @@ describe('the published types', () => {
   test.each([
     ['TypeScript 5.9', 'typescript'],
     ['TypeScript 7 (native)', 'typescript-7'],
-  ])('%s type-checks a consumer with default type loading and skipLibCheck off', async (_, pkg) => {
-    const dir = addProject(ws.tsNode, `types-${pkg}`, 'types');
-    const r = await run(process.execPath, [join(ws.tsNode, 'node_modules', pkg, 'bin', 'tsc'), '-p', '.'], dir);
+  ])('%s type-checks a consumer with default settings, skipLibCheck off and no @types/node', async (_, pkg) => {
+    const dir = addProject(ws.docs, `types-${pkg}`, 'types');
+    const r = await run(process.execPath, [join(ws.docs, 'node_modules', pkg, 'bin', 'tsc'), '-p', '.'], dir);
     expect(r.code, r.output).toBe(0);
   }, 60_000);
 });
