@@ -17,8 +17,9 @@ const WORKSPACES = {
   tsNode: { name: 'ts-node', packages: ['typescript@5', 'ts-node', '@types/node@20', 'jest', 'ts-jest', '@types/jest'] },
   // jest + ts-jest as its docs install it (typescript@5: ts-jest wants typescript <7), and nothing else.
   jest: { name: 'jest', packages: ['jest', 'ts-jest', '@types/jest', 'typescript@5'] },
-  // What the vitest recipe in docs/pitfalls.md names, and nothing else.
-  vitest: { name: 'vitest', packages: ['vitest', 'tsx', 'esbuild'] },
+  // What the vitest recipe in docs/pitfalls.md names, and nothing else. In a folder named tsx/:
+  // vitest's --require of a file under it once passed for a TypeScript loader, and the child got none.
+  vitest: { name: 'tsx/vitest', packages: ['vitest', 'tsx', 'esbuild'] },
   // What README's quick start and getting-started name; TypeScript 7 (and no @types/*) for the types check.
   docs: { name: 'docs', packages: ['typescript@5', 'tsx', 'typescript-7@npm:typescript@7'] },
 } satisfies Record<string, WorkspaceSpec>;
@@ -116,6 +117,15 @@ describe('vitest, standard decorators, the recipe in docs/pitfalls.md', () => {
     expect(r.output).toContain('dialect: tc39');
     expect(r.output).not.toMatch(/deprecated/i);
   }, 90_000);
+});
+
+describe('vitest, default config', () => {
+  test('isolate() arrows in a .ts module keep their ids after vi.resetModules()', async () => {
+    const dir = addProject(ws.vitest, 'vitest-reset', 'vitest-reset');
+    const r = await run('npx', ['--no-install', 'vitest', 'run'], dir);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Tests\s+1 passed/);
+  }, 60_000);
 });
 
 /** Writes a doc's `// file.ts` blocks into a project, runs its `npx tsx main.ts` and checks `// expected` comments on console.log lines. */

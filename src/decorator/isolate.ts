@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
@@ -40,12 +41,43 @@ export function isolate<F extends (...args: any[]) => Promise<unknown>>(fn: F, o
   return wrapped as unknown as F;
 }
 
-/** How many anonymous functions each module has passed to isolate() so far. */
-const anonymousCounts = new Map<string, number>();
+/** Per module: the call sites (line:column in this process) of its anonymous isolate() calls, in first-seen order. */
+const anonymousSites = new Map<string, Map<string, number>>();
 
-/** `anonymous#N`: the Nth anonymous isolate() of this module, the same in parent and child. */
+/**
+ * `anonymous#N`: the Nth distinct place in this module that passed an
+ * anonymous function to isolate(), the same in parent and child, which
+ * evaluate the module top-down alike. Counting places rather than calls
+ * keeps the number when the module is evaluated again in this process
+ * (`vi.resetModules()`, a watch re-run): the same place gets the same N.
+ */
 function anonymousId(module: string): string {
-  const n = (anonymousCounts.get(module) ?? 0) + 1;
-  anonymousCounts.set(module, n);
+  let sites = anonymousSites.get(module);
+  if (!sites) anonymousSites.set(module, (sites = new Map()));
+  const site = callSiteIn(module) ?? `call ${sites.size + 1}`;
+  let n = sites.get(site);
+  if (n === undefined) sites.set(site, (n = sites.size + 1));
   return `anonymous#${n}`;
+}
+
+/** `line:column` of the innermost frame of `module` on the stack. */
+function callSiteIn(module: string): string | undefined {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 40;
+    Error.prepareStackTrace = (_, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, callSiteIn);
+    for (const site of holder.stack ?? []) {
+      const file = site.getFileName();
+      if (file && (file === module || pathToFileURL(file).href === module)) return `${site.getLineNumber()}:${site.getColumnNumber()}`;
+    }
+  } catch {
+    // no structured stack: fall back to counting calls
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  return undefined;
 }
