@@ -79,9 +79,13 @@ describe('ts-node, with only ts-node installed', () => {
     expectCjsRun((await ok(process.execPath, ['-r', 'ts-node/register', 'src/main.ts'], dir)).stdout);
   }, 60_000);
 
-  test('node --loader ts-node/esm main.ts (ES modules)', async () => {
+  test.each([
+    ['--loader ts-node/esm', ['--loader', 'ts-node/esm']],
+    // The form Node's warning about --loader recommends.
+    ['--import data:…register("ts-node/esm")', ['--import', 'data:text/javascript,import { register } from "node:module"; import { pathToFileURL } from "node:url"; register("ts-node/esm", pathToFileURL("./"));']],
+  ])('node %s main.ts (ES modules)', async (_, flags) => {
     const dir = addProject(ws.tsNode, 'ts-node-esm', 'ts-node-esm');
-    const r = lastJson((await ok(process.execPath, ['--loader', 'ts-node/esm', 'main.ts'], dir)).stdout);
+    const r = lastJson((await ok(process.execPath, [...flags, 'main.ts'], dir)).stdout);
     expect(r.shouted).toMatchObject({ value: 'HI', child: true });
     expect(r.shouted.pid).not.toBe(r.parent);
   }, 60_000);

@@ -19,6 +19,8 @@ const TAKES_VALUE = /^(--(eval|print|input-type|inspect-port|debug-port|watch-pa
 function isTypeScriptLoaderFlag(flag: string): boolean {
   if (/^--experimental-(strip|transform)-types$/.test(flag)) return true;
   const value = flag.replace(/^--[\w-]+=/, '').replace(/^file:\/\//, '');
+  // `--import 'data:text/javascript,… register("ts-node/esm", …)'`: a loader registered inline.
+  if (value.startsWith('data:')) return /["'`](tsx|ts-node|@swc-node\/register|esbuild-register|jiti)(?:[\/"'`])/.test(value);
   const tail = value.split(/[\\/]node_modules[\\/]/).at(-1)!;
   return /^(tsx|ts-node|@swc-node[\\/]register|esbuild-register|jiti)(?:[\\/]|$)/.test(tail);
 }
@@ -81,7 +83,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
   flags.push(...options.execArgv, ...launcher);
 
-  const extraEnv = { ...tsNodeChildEnv(), ...options.env };
+  const extraEnv = { ...tsNodeChildEnv([...flags, ...launcher]), ...options.env };
   const env = Object.keys(extraEnv).length === 0 ? process.env : { ...process.env, ...extraEnv };
   const setpriv = findSetpriv();
   const key = JSON.stringify([flags, options.env]);
