@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +18,16 @@ import { fileURLToPath } from 'node:url';
  *
  * Workspaces live under the OS temp folder, not in the repository: inside it,
  * the walk up would reach the repository's own node_modules (tsx, vitest,
- * typescript) and hide a missing dependency. They are kept between runs, so a
- * second run only reinstalls the tarball (a few seconds); set
- * ISOLATED_CALL_CONSUMERS to put them elsewhere.
+ * typescript) and hide a missing dependency. They are kept between runs (one
+ * folder per checkout), so a second run only reinstalls the tarball (a few
+ * seconds); set ISOLATED_CALL_CONSUMERS to put them elsewhere.
  */
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const consumerFixtures = join(root, 'test/fixtures/consumer');
-export const consumersDir = process.env.ISOLATED_CALL_CONSUMERS ?? join(tmpdir(), 'isolated-call-consumers');
+/** One folder per checkout: two clones (or worktrees) testing at once must not share projects. */
+export const consumersDir =
+  process.env.ISOLATED_CALL_CONSUMERS ?? join(tmpdir(), `isolated-call-consumers-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`);
 
 export interface Run {
   code: number | null;
