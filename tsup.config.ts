@@ -21,7 +21,7 @@ export default defineConfig([
   {
     // The child entry is a separate, self-contained CommonJS file: the cheapest
     // thing Node can start, found by the parent next to its own build output.
-    entry: { child: 'src/child/entry.ts' },
+    entry: { child: 'src/child/entry.ts', 'typescript-hook': 'src/child/typescript-require-hook.ts' },
     format: ['cjs'],
     dts: false,
     clean: false,

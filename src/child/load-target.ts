@@ -5,6 +5,7 @@ import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
+import { isCommonJsTypeScript } from '../shared/module-format.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -47,11 +48,21 @@ export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   const path = toPath(url);
-  if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module')) {
+  if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module') || requireHookFor(path)) {
     const exports = createRequire(path)(path) as unknown;
     return { ...(exports as Record<string, unknown>), default: exports };
   }
   return (await import(url)) as Record<string, unknown>;
+}
+
+/**
+ * A CommonJS TypeScript module where a require hook for its extension is
+ * registered (ts-node, `--require @swc-node/register`, tsx): import() would
+ * go to Node's ESM loader, which no require hook reaches.
+ */
+function requireHookFor(path: string): boolean {
+  const extension = /\.[cm]?tsx?$/.exec(path)?.[0];
+  return extension !== undefined && extension !== '.mts' && typeof createRequire(path).extensions[extension] === 'function' && isCommonJsTypeScript(path);
 }
 
 /** The "type" of the nearest package.json, as Node decides a .js file's format. */
@@ -69,9 +80,20 @@ function packageType(dir: string): string | undefined {
 function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
   const exported = pick(exports, ref.owner);
   if (typeof exported === 'function') return exported;
-  // Not exported under its id: isolate() recorded it when the module ran.
-  for (const [key, meta] of globalState().functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
-  throw new Error(`function "${ref.owner}" was not found: export the result of isolate() under that name, or pass isolate(fn, { id })`);
+  // Not exported under its id (an arrow function's id is its place among the
+  // module's isolate() calls): isolate() recorded it when the module ran here.
+  const state = globalState();
+  const recorded = state.functions.get(`${ref.module}#${ref.owner}`);
+  if (recorded) return recorded.original;
+  // Recorded under another spelling of the module's URL: the export that holds its wrapper.
+  for (const value of Object.values(exports)) {
+    const meta = typeof value === 'function' ? state.methods.get(value) : undefined;
+    if (meta?.kind === 'function' && meta.name === ref.owner) return meta.original;
+  }
+  for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
+  throw new Error(
+    `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and export the result, or pass isolate(fn, { id })`,
+  );
 }
 
 function pick(exports: Record<string, unknown>, name: string): Function | undefined {

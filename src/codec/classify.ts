@@ -3,6 +3,7 @@ import { globalState } from '../shared/global-state.js';
 import { arrayPrototype, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
 import { SIDE_CHANNEL_MIN_BYTES } from './side-channel.js';
 import { hasTagKey } from './tags.js';
+import { isPlainObject } from '../shared/realm.js';
 
 /**
  * What an object is, for the codec. The read-only scan, the copying encoder
@@ -81,6 +82,21 @@ export function classify(obj: object, context: ClassifyContext): Kind {
   if (obj instanceof AbortSignal) return Kind.Signal;
   if (types.isSharedArrayBuffer(obj)) return Kind.SharedMemory;
   return registeredClassId(proto) === undefined ? Kind.Unsendable : Kind.Instance;
+}
+
+/**
+ * Classifies what came out of structured clone on this side. Node rebuilds a
+ * message in its main realm, which need not be the SDK's (jest runs modules
+ * in a vm context), so only realm-independent checks are used: records
+ * (perhaps tags), arrays, maps and sets hold values to walk; anything else
+ * structured clone makes is a leaf.
+ */
+export function classifyReceived(obj: object): Kind {
+  if (Array.isArray(obj)) return Kind.Array;
+  if (isPlainObject(obj)) return hasTagKey(obj) ? Kind.TaggedRecord : Kind.Record;
+  if (types.isMap(obj)) return Kind.Map;
+  if (types.isSet(obj)) return Kind.Set;
+  return Kind.NativeLeaf;
 }
 
 /** Does a transformer take this object? A transformer that throws on a (revoked) proxy doesn't. */

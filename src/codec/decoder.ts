@@ -1,16 +1,11 @@
-import { Kind, classify, type ClassifyContext } from './classify.js';
+import { types } from 'node:util';
+import { Kind, classifyReceived } from './classify.js';
 import { rebuildTag } from './rebuild-tag.js';
 import { defineOwn } from './own-props.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import type { DecodeHooks } from './decode.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
-
-/**
- * What came out of structured clone is classified like what went in, but
- * without custom transformers: on this side every object is data or a tag.
- */
-const RECEIVED: ClassifyContext = { offload: false, custom: undefined };
 
 /** The walk of `decode`: replaces tags in place, remembering each so shared references stay shared. */
 export class Decoder {
@@ -28,7 +23,7 @@ export class Decoder {
   decode(value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (this.memo.has(value)) return this.memo.get(value);
-    const kind = classify(value, RECEIVED);
+    const kind = classifyReceived(value);
     if (kind === Kind.TaggedRecord && isPlainRecord(value)) {
       const tag = parseTag(value);
       return typeof tag === 'string' ? this.malformed(tag) : rebuildTag(this, value, tag);
@@ -37,8 +32,8 @@ export class Decoder {
     // One call per kind, no closures: each frame here is repeated once per level of nesting.
     if (kind === Kind.Record && isPlainRecord(value)) this.record(value);
     else if (kind === Kind.Array && Array.isArray(value)) this.array(value);
-    else if (kind === Kind.Map && value instanceof Map) this.map(value);
-    else if (kind === Kind.Set && value instanceof Set) this.set(value);
+    else if (kind === Kind.Map && types.isMap(value)) this.map(value as Map<unknown, unknown>);
+    else if (kind === Kind.Set && types.isSet(value)) this.set(value as Set<unknown>);
     return value;
   }
 

@@ -1,4 +1,5 @@
 import { ErrorClassSource, TAG, Tag, type TagObject } from './tags.js';
+import { isPlainObject } from '../shared/realm.js';
 
 /**
  * Checks a tag that came over the wire. The other side may be a child running
@@ -72,9 +73,7 @@ function explain(raw: Record<string, unknown>): string {
 
 /** A record as structured clone rebuilds one: Object.prototype (or none), no class. */
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return isPlainObject(value);
 }
 
 function describeWire(value: unknown): string {

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
@@ -10,26 +11,73 @@ import type { MethodMeta } from './method-meta.js';
  * The function form of `@Isolated()`, for code without classes: returns a
  * function with the same signature whose every call runs `fn` in a child.
  *
- * Call it at the top level of a module and export the result under the
- * function's name (or pass `options.id`), so the child can find it:
+ * Call it at the top level of a module (an arrow function is fine), so the
+ * child, which evaluates the same module, makes the same call:
  *
  * @example
- * export const transpile = isolate(async function transpile(source: string) {
+ * export const transpile = isolate(async (source: string) => {
  *   const ts = await import('typescript');
  *   return ts.transpileModule(source, {}).outputText;
  * });
  *
- * @throws InvalidOptionError when `fn` is not a function or has no name and no `id`.
+ * A named function keeps its name as the id; an anonymous one is known by its
+ * place among the module's isolate() calls (`anonymous#1`, …), which both
+ * processes agree on as long as the module makes the same isolate() calls in
+ * the same order each time it runs. Pass `options.id` where it doesn't.
+ *
+ * @throws InvalidOptionError when `fn` is not a function, or has no name and
+ * no `id` and the calling module can't be told.
  */
 export function isolate<F extends (...args: any[]) => Promise<unknown>>(fn: F, options?: IsolatedOptions): F {
   if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'isolate() takes the async function to run in a child');
   resolveOptions(options);
-  const id = options?.id ?? fn.name;
-  if (!id) throw new InvalidOptionError('id', 'isolate() needs a named function or an id option, so the child can find it');
-  for (const cls of options?.classes ?? []) registerClass(cls);
   const detectedModule = findCallerModule();
+  const id = options?.id ?? (fn.name || (detectedModule && anonymousId(detectedModule)));
+  if (!id) throw new InvalidOptionError('id', 'isolate() needs a named function or an id option here: the module that called it could not be told');
+  for (const cls of options?.classes ?? []) registerClass(cls);
   const meta: MethodMeta = { kind: 'function', name: id, original: fn, options, detectedModule, owner: undefined };
   const wrapped = wrap(meta);
   if (detectedModule) globalState().functions.set(`${detectedModule}#${id}`, meta);
   return wrapped as unknown as F;
+}
+
+/** Per module: the call sites (line:column in this process) of its anonymous isolate() calls, in first-seen order. */
+const anonymousSites = new Map<string, Map<string, number>>();
+
+/**
+ * `anonymous#N`: the Nth distinct place in this module that passed an
+ * anonymous function to isolate(), the same in parent and child, which
+ * evaluate the module top-down alike. Counting places rather than calls
+ * keeps the number when the module is evaluated again in this process
+ * (`vi.resetModules()`, a watch re-run): the same place gets the same N.
+ */
+function anonymousId(module: string): string {
+  let sites = anonymousSites.get(module);
+  if (!sites) anonymousSites.set(module, (sites = new Map()));
+  const site = callSiteIn(module) ?? `call ${sites.size + 1}`;
+  let n = sites.get(site);
+  if (n === undefined) sites.set(site, (n = sites.size + 1));
+  return `anonymous#${n}`;
+}
+
+/** `line:column` of the innermost frame of `module` on the stack. */
+function callSiteIn(module: string): string | undefined {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 40;
+    Error.prepareStackTrace = (_, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, callSiteIn);
+    for (const site of holder.stack ?? []) {
+      const file = site.getFileName();
+      if (file && (file === module || pathToFileURL(file).href === module)) return `${site.getLineNumber()}:${site.getColumnNumber()}`;
+    }
+  } catch {
+    // no structured stack: fall back to counting calls
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  return undefined;
 }

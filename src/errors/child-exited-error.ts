@@ -1,5 +1,16 @@
 import { IsolatedCallError, type IsolatedCallErrorCode } from './isolated-call-error.js';
 
+/**
+ * A signal name, as Node reports it (`NodeJS.Signals`). Spelled out here so
+ * the published types don't need Node's: TypeScript 6+ loads no `@types/*`
+ * package unless a project lists it.
+ */
+export type ChildSignal =
+  | 'SIGABRT' | 'SIGALRM' | 'SIGBUS' | 'SIGCHLD' | 'SIGCONT' | 'SIGFPE' | 'SIGHUP' | 'SIGILL' | 'SIGINT' | 'SIGIO'
+  | 'SIGIOT' | 'SIGKILL' | 'SIGPIPE' | 'SIGPOLL' | 'SIGPROF' | 'SIGPWR' | 'SIGQUIT' | 'SIGSEGV' | 'SIGSTKFLT'
+  | 'SIGSTOP' | 'SIGSYS' | 'SIGTERM' | 'SIGTRAP' | 'SIGTSTP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUNUSED' | 'SIGURG'
+  | 'SIGUSR1' | 'SIGUSR2' | 'SIGVTALRM' | 'SIGWINCH' | 'SIGXCPU' | 'SIGXFSZ' | 'SIGBREAK' | 'SIGLOST' | 'SIGINFO';
+
 /** How a child process ended, as the parent saw it. */
 export interface ChildExit {
   /** PID of the child that ended. */
@@ -7,7 +18,7 @@ export interface ChildExit {
   /** Its exit code, or null when a signal ended it. */
   exitCode: number | null;
   /** The signal that ended it (`SIGKILL`, ...), or null when it exited. */
-  signal: NodeJS.Signals | null;
+  signal: ChildSignal | null;
   /** The last ~8 KB the child wrote to stderr. */
   stderr: string;
 }
@@ -23,7 +34,7 @@ export class ChildExitedError extends IsolatedCallError {
   /** The child's exit code, or null when a signal ended it. */
   readonly exitCode: number | null;
   /** The signal that ended the child (`SIGKILL`, `SIGABRT`, ...), or null when it exited. */
-  readonly signal: NodeJS.Signals | null;
+  readonly signal: ChildSignal | null;
   /** The last ~8 KB of the child's stderr: usually the reason. */
   readonly stderr: string;
 

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
+import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 
 /**
  * Parent flags that would break or block a child, or fight the parent for a
@@ -26,8 +28,20 @@ const KEPT_WITH_VALUE = /^(?:-r|-C|--require|--import|--loader|--experimental-lo
 /** A parent heap limit, replaced by the `maxOldSpaceSize` option when that is set. */
 const HEAP_LIMIT = /^--max-old-space-size$/;
 
-/** Parent flags that mean TypeScript can already be loaded. */
-const TS_LOADER = /tsx|ts-node|@swc-node|esbuild-register|jiti|--experimental-strip-types|--experimental-transform-types/;
+/**
+ * A parent flag that means TypeScript can already be loaded: a loader package
+ * (`tsx`, `ts-node/register`, a file under `node_modules/tsx/`) or Node's own
+ * type stripping. Only the package part of a path counts: a vitest flag
+ * `--require /work/tsx-app/node_modules/vitest/…` is no TypeScript loader.
+ */
+function isTypeScriptLoaderFlag(flag: string): boolean {
+  if (/^--experimental-(strip|transform)-types$/.test(flag)) return true;
+  const value = flag.replace(/^--[\w-]+=/, '').replace(/^file:\/\//, '');
+  // `--import 'data:text/javascript,… register("ts-node/esm", …)'`: a loader registered inline.
+  if (value.startsWith('data:')) return /["'`](tsx|ts-node|@swc-node\/register|esbuild-register|jiti)(?:[\/"'`])/.test(value);
+  const tail = value.split(/[\\/]node_modules[\\/]/).at(-1)!;
+  return /^(tsx|ts-node|@swc-node[\\/]register|esbuild-register|jiti)(?:[\\/]|$)/.test(tail);
+}
 
 /**
  * The parent's Node flags that a child should share: loaders (`--import tsx`,
@@ -145,16 +159,19 @@ function findSetpriv(): string | null {
 
 /** Builds the command that starts a child for a method with these options and this module. */
 export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
-  const flags = inheritedExecArgv(process.execArgv, options.maxOldSpaceSize);
-  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, flags) : undefined;
-  if (tsLoader) flags.push('--import', tsLoader);
+  // Only node's own flags are filtered and added to: a launcher script (ts-node's bin.js) and its options stay last, as they came.
+  const { node, launcher } = splitLauncher(process.execArgv);
+  const flags = inheritedExecArgv(node, options.maxOldSpaceSize);
+  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, [...flags, ...launcher]) : undefined;
+  if (tsLoader) flags.push(...tsLoader);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
-  flags.push(...options.execArgv);
+  flags.push(...options.execArgv, ...launcher);
 
   const nodeOptions = process.env.NODE_OPTIONS;
   const inherited = nodeOptions === undefined ? undefined : inheritedNodeOptions(nodeOptions);
   const parentEnv = inherited === nodeOptions ? process.env : { ...process.env, NODE_OPTIONS: inherited };
-  const env = Object.keys(options.env).length === 0 ? parentEnv : { ...parentEnv, ...options.env };
+  const extraEnv = { ...tsNodeChildEnv([...flags, ...launcher]), ...options.env };
+  const env = Object.keys(extraEnv).length === 0 ? parentEnv : { ...parentEnv, ...extraEnv };
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
   const key = JSON.stringify([flags, options.env, maxMessageBytes]);
@@ -166,19 +183,24 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
 
 /**
  * A child asked to import a `.ts` module needs a TypeScript loader. The
- * parent's is passed on with its flags; a parent without one (a vitest
- * worker, which compiles TypeScript in-process) gets tsx for the child when
- * tsx can be resolved from the module or from this package.
+ * parent's is passed on with its flags; a parent without one (a vitest or
+ * jest worker, which compiles TypeScript in-process) gets tsx for the child
+ * when tsx can be resolved from the module or from this package. Else, for a
+ * CommonJS module, a require hook that only transpiles (the parent's runner
+ * has checked the types): ts-node's, or the SDK's own around the project's
+ * typescript 5 (dist/typescript-hook.cjs, see child/typescript-require-hook.ts).
  */
-function typeScriptLoaderFor(module: string, flags: readonly string[]): string | undefined {
-  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some((f) => TS_LOADER.test(f))) return undefined;
+function typeScriptLoaderFor(module: string, flags: readonly string[]): string[] | undefined {
+  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some(isTypeScriptLoaderFlag)) return undefined;
   const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
-  for (const base of [modulePath, fileURLToPath(import.meta.url)]) {
-    try {
-      return pathToFileURL(createRequire(base).resolve('tsx')).href;
-    } catch {
-      // not resolvable from here; try the next place
-    }
-  }
-  return undefined;
+  const tsx = resolveFrom([modulePath, fileURLToPath(import.meta.url)], 'tsx');
+  if (tsx) return ['--import', pathToFileURL(tsx).href];
+  if (!isCommonJsTypeScript(modulePath)) return undefined;
+  const tsNode = resolveFrom([modulePath], 'ts-node/register/transpile-only');
+  if (tsNode) return ['--require', tsNode];
+  // The project's own typescript (ts-jest needs one): the SDK's small require hook around its transpileModule.
+  const typescript = resolveFrom([modulePath], 'typescript/package.json');
+  const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
+  return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', import.meta.url))] : undefined;
 }
+

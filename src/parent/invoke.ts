@@ -86,7 +86,7 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
   if (module === undefined) {
     throw new ModuleLoadError('', `Could not tell which module defines ${label}. Pass the module option: @Isolated({ module: import.meta.url }) or __filename.`);
   }
-  warnIfMainScript(module, label);
+  warnIfMainScript(module, label, meta.kind);
   const command = childCommand(options, module);
   // After configure() the pool carries on with the new options; after shutdown() it starts afresh.
   const pool = cached?.pool.open ? cached.pool.reconfigure(label, options, command) : new MethodPool(label, options, command);
@@ -103,7 +103,7 @@ export function poolOf(meta: MethodMeta, ownerName: string | undefined): MethodP
 const warned = new Set<string>();
 
 /** The child imports the module: if that's the main script, its top-level code runs again there. */
-function warnIfMainScript(module: string, label: string): void {
+function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind']): void {
   const main = process.argv[1];
   if (!main || warned.has(module)) return;
   let modulePath: string;
@@ -115,8 +115,11 @@ function warnIfMainScript(module: string, label: string): void {
   if (modulePath === main || modulePath.replace(/\.[cm]?[jt]s$/, '') === main) {
     warned.add(module);
     process.emitWarning(
-      `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its top-level code runs again in the child. ` +
-        'Move the class to a module of its own, or guard top-level work with isIsolatedChild().',
+      kind === 'function'
+        ? `isolate() function ${label} is defined in the main script (${modulePath}). The child imports that module to find the function, so its top-level code runs again in the child. ` +
+            'Move the isolate() call to a module of its own, or guard top-level work with isIsolatedChild().'
+        : `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its top-level code runs again in the child. ` +
+            'Move the class to a module of its own, or guard top-level work with isIsolatedChild().',
       { code: 'ISOLATED_CALL_MAIN_MODULE' },
     );
   }

@@ -4,6 +4,7 @@
  * for type and range before the parent acts on any of it.
  */
 import type { Encoded } from '../codec/tags.js';
+import { isObjectPrototype } from '../shared/realm.js';
 import { FAILURE_PHASES, MARKER, MAX_TEXT_LENGTH, PROTOCOL_VERSION, type ChildCallStats, type ChildMessage, type FailurePhase } from './messages.js';
 
 /** Most payload files one reply may name. */
@@ -41,7 +42,7 @@ function parse(message: unknown): ParsedChildMessage {
   if (version !== PROTOCOL_VERSION) {
     return { kind: 'invalid', reason: `it speaks isolated-call protocol ${describe(version)}, this parent speaks ${PROTOCOL_VERSION}`, otherVersion: true };
   }
-  if (Object.getPrototypeOf(message) !== Object.prototype) return { kind: 'invalid', reason: 'it is not a plain object' };
+  if (!isObjectPrototype(Object.getPrototypeOf(message))) return { kind: 'invalid', reason: 'it is not a plain object' };
   const type = own(message, 'type');
   if (type === 'ready') return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type } };
   if (type !== 'result' && type !== 'error') return { kind: 'invalid', reason: `it has an unknown type ${describe(type)}` };
@@ -95,7 +96,7 @@ function parseStats(stats: unknown): ChildCallStats | string {
  * the parent's folder before anything is read or deleted (side-channel.ts).
  */
 function parseEncoded(encoded: unknown, name: string): Encoded | string {
-  if (!isRecord(encoded) || Object.getPrototypeOf(encoded) !== Object.prototype) return `its ${name} is ${describe(encoded)}, not an encoded value`;
+  if (!isRecord(encoded) || !isObjectPrototype(Object.getPrototypeOf(encoded))) return `its ${name} is ${describe(encoded)}, not an encoded value`;
   if (!Object.prototype.hasOwnProperty.call(encoded, 'v')) return `its ${name} has no v`;
   const t = own(encoded, 't');
   if (typeof t !== 'boolean') return `its ${name}.t is ${describe(t)}, not a boolean`;

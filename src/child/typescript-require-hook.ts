@@ -1,0 +1,71 @@
+/**
+ * A require hook for `.ts`/`.cts`/`.tsx` files made of the project's own
+ * `typescript` (its `transpileModule`, 5.x and earlier), preloaded into a
+ * child with `--require` when the parent had no TypeScript loader to pass on
+ * and neither tsx nor ts-node is installed: the usual jest + ts-jest project,
+ * whose only compiler is the `typescript` ts-jest needs.
+ *
+ * It only transpiles (the runner has checked the types), to CommonJS, with
+ * the compiler options of the tsconfig.json nearest to each file, so the
+ * decorator dialect (`experimentalDecorators`) is the project's.
+ */
+import { readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+type TypeScript = typeof import('typescript');
+type CompilerOptions = import('typescript').CompilerOptions;
+
+interface CompilableModule {
+  _compile(code: string, filename: string): void;
+}
+
+const compilers = new Map<string, TypeScript | null>();
+const optionsByConfig = new Map<string, CompilerOptions>();
+
+function typescriptFor(filename: string): TypeScript | null {
+  const dir = dirname(filename);
+  let ts = compilers.get(dir);
+  if (ts === undefined) {
+    try {
+      ts = createRequire(filename)('typescript') as TypeScript;
+      if (typeof ts.transpileModule !== 'function') ts = null;
+    } catch {
+      ts = null;
+    }
+    compilers.set(dir, ts);
+  }
+  return ts;
+}
+
+function compilerOptions(ts: TypeScript, filename: string): CompilerOptions {
+  const configFile = ts.findConfigFile(dirname(filename), ts.sys.fileExists) ?? '';
+  let options = optionsByConfig.get(configFile);
+  if (!options) {
+    const parsed = configFile ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} }) : undefined;
+    options = {
+      ...parsed?.options,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      verbatimModuleSyntax: false,
+      inlineSourceMap: true,
+      sourceMap: false,
+      declaration: false,
+      noEmit: false,
+    };
+    optionsByConfig.set(configFile, options);
+  }
+  return options;
+}
+
+const extensions = (Module as unknown as { _extensions: Record<string, (module: CompilableModule, filename: string) => void> })._extensions;
+
+for (const extension of ['.ts', '.cts', '.tsx']) {
+  if (extensions[extension]) continue; // another loader got there first
+  extensions[extension] = (module, filename) => {
+    const ts = /[\\/]node_modules[\\/]/.test(filename) ? null : typescriptFor(filename);
+    if (!ts) throw new Error(`isolated-call: no TypeScript compiler with transpileModule resolves from ${filename}; install tsx (npm i -D tsx)`);
+    const output = ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: compilerOptions(ts, filename) });
+    module._compile(output.outputText, filename);
+  };
+}
