@@ -15,7 +15,15 @@ afterEach(shutdownAndReset);
 
 /** The most calls whose run times overlap at any moment. */
 function mostAtOnce(visits: Visit[]): number {
-  const edges = visits.flatMap((v) => [[v.start, 1], [v.end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = visits
+    .flatMap(
+      (v) =>
+        [
+          [v.start, 1],
+          [v.end, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let most = 0;
   for (const [, delta] of edges) most = Math.max(most, (now += delta));
@@ -65,8 +73,10 @@ describe('concurrency', () => {
     const { CappedA, CappedB } = await loadFixture('tc39', 'lifecycle');
     configure({ maxChildren: 2 });
     const calls = Promise.all([
-      new CappedA().visit(300, 'a0'), new CappedA().visit(300, 'a1'),
-      new CappedB().visit(300, 'b0'), new CappedB().visit(300, 'b1'),
+      new CappedA().visit(300, 'a0'),
+      new CappedA().visit(300, 'a1'),
+      new CappedB().visit(300, 'b0'),
+      new CappedB().visit(300, 'b1'),
     ]);
     const { result: visits, most } = await mostChildrenDuring(calls);
     expect(visits.map((v) => v.tag)).toEqual(['a0', 'a1', 'b0', 'b1']);

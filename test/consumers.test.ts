@@ -82,25 +82,39 @@ describe('ts-node, with only ts-node installed', () => {
   test.each([
     ['--loader ts-node/esm', ['--loader', 'ts-node/esm']],
     // The form Node's warning about --loader recommends.
-    ['--import data:…register("ts-node/esm")', ['--import', 'data:text/javascript,import { register } from "node:module"; import { pathToFileURL } from "node:url"; register("ts-node/esm", pathToFileURL("./"));']],
-  ])('node %s main.ts (ES modules)', async (_, flags) => {
-    const dir = addProject(ws.tsNode, 'ts-node-esm', 'ts-node-esm');
-    const r = lastJson((await ok(process.execPath, [...flags, 'main.ts'], dir)).stdout);
-    expect(r.shouted).toMatchObject({ value: 'HI', child: true });
-    expect(r.shouted.pid).not.toBe(r.parent);
-  }, 60_000);
+    [
+      '--import data:…register("ts-node/esm")',
+      [
+        '--import',
+        'data:text/javascript,import { register } from "node:module"; import { pathToFileURL } from "node:url"; register("ts-node/esm", pathToFileURL("./"));',
+      ],
+    ],
+  ])(
+    'node %s main.ts (ES modules)',
+    async (_, flags) => {
+      const dir = addProject(ws.tsNode, 'ts-node-esm', 'ts-node-esm');
+      const r = lastJson((await ok(process.execPath, [...flags, 'main.ts'], dir)).stdout);
+      expect(r.shouted).toMatchObject({ value: 'HI', child: true });
+      expect(r.shouted.pid).not.toBe(r.parent);
+    },
+    60_000,
+  );
 });
 
 describe('jest + ts-jest', () => {
   test.each([
-    ['only what ts-jest needs (the child uses the project\'s typescript 5)', 'jest' as const],
+    ["only what ts-jest needs (the child uses the project's typescript 5)", 'jest' as const],
     ['ts-node installed too (the child uses its require hook)', 'tsNode' as const],
-  ])('%s: the suite passes, the child loading the .ts module', async (_, workspace) => {
-    const dir = addProject(ws[workspace], 'jest-ts-jest', 'jest-ts-jest');
-    const r = await run('npx', ['--no-install', 'jest', '--ci'], dir);
-    expect(r.code, r.output).toBe(0);
-    expect(r.output).toMatch(/Tests:\s+2 passed, 2 total/);
-  }, 90_000);
+  ])(
+    '%s: the suite passes, the child loading the .ts module',
+    async (_, workspace) => {
+      const dir = addProject(ws[workspace], 'jest-ts-jest', 'jest-ts-jest');
+      const r = await run('npx', ['--no-install', 'jest', '--ci'], dir);
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toMatch(/Tests:\s+2 passed, 2 total/);
+    },
+    90_000,
+  );
 });
 
 describe('vitest, standard decorators, the recipe in docs/pitfalls.md', () => {
@@ -108,7 +122,14 @@ describe('vitest, standard decorators, the recipe in docs/pitfalls.md', () => {
     const blocks = codeBlocks('docs/pitfalls.md', 'Decorators under test runners and loaders');
     const config = blocks.find((b) => b.code.startsWith('// vitest.config.ts'));
     expect(config, 'the vitest.config.ts block in docs/pitfalls.md').toBeDefined();
-    expect(installed(blocks.filter((b) => b.lang === 'sh').map((b) => b.code).join('\n'))).toEqual([...WORKSPACES.vitest.packages].sort());
+    expect(
+      installed(
+        blocks
+          .filter((b) => b.lang === 'sh')
+          .map((b) => b.code)
+          .join('\n'),
+      ),
+    ).toEqual([...WORKSPACES.vitest.packages].sort());
     const dir = addProject(ws.vitest, 'vitest-tc39', undefined, [
       ['ts/worker.ts', 'worker.ts'],
       ['ts/worker.spec.ts', 'worker.spec.ts'],
@@ -152,13 +173,21 @@ async function runDocSnippets(name: string, blocks: { lang: string; code: string
   }
   expect(main, `${name}: a "// main.ts" block`).toBeDefined();
   const r = await ok('npx', ['--no-install', 'tsx', main!], dir);
-  expect(r.stdout.split('\n').map((line) => line.trim()).filter(Boolean)).toEqual(expected);
+  expect(
+    r.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+  ).toEqual(expected);
 }
 
 describe('doc snippets, run as written', () => {
   test('README quick start: its install line names what runs it, and main.ts prints what its comments say', async () => {
     const blocks = codeBlocks('README.md', 'Quick start');
-    const shell = blocks.filter((b) => b.lang === 'sh').map((b) => b.code).join('\n');
+    const shell = blocks
+      .filter((b) => b.lang === 'sh')
+      .map((b) => b.code)
+      .join('\n');
     // The workspace holds exactly what the install lines name (isolated-call is the tarball).
     expect(installed(shell)).toEqual(['tsx', 'typescript@5']);
     expect(shell).toContain('npx tsx main.ts');
@@ -168,10 +197,14 @@ describe('doc snippets, run as written', () => {
   test.each([
     ['1. Put the method in its own module', '2. Call it as usual'],
     ['4. Without classes', undefined],
-  ])('docs/getting-started.md "%s"', async (first, second) => {
-    const blocks = [...codeBlocks('docs/getting-started.md', first), ...(second ? codeBlocks('docs/getting-started.md', second) : [])];
-    await runDocSnippets(`getting-started-${first.slice(0, 1)}`, blocks);
-  }, 60_000);
+  ])(
+    'docs/getting-started.md "%s"',
+    async (first, second) => {
+      const blocks = [...codeBlocks('docs/getting-started.md', first), ...(second ? codeBlocks('docs/getting-started.md', second) : [])];
+      await runDocSnippets(`getting-started-${first.slice(0, 1)}`, blocks);
+    },
+    60_000,
+  );
 });
 
 describe('plain JavaScript isolate()', () => {
@@ -199,9 +232,13 @@ describe('the published types', () => {
   test.each([
     ['TypeScript 5.9', 'typescript'],
     ['TypeScript 7 (native)', 'typescript-7'],
-  ])('%s type-checks a consumer with default settings, skipLibCheck off and no @types/node', async (_, pkg) => {
-    const dir = addProject(ws.docs, `types-${pkg}`, 'types');
-    const r = await run(process.execPath, [join(ws.docs, 'node_modules', pkg, 'bin', 'tsc'), '-p', '.'], dir);
-    expect(r.code, r.output).toBe(0);
-  }, 60_000);
+  ])(
+    '%s type-checks a consumer with default settings, skipLibCheck off and no @types/node',
+    async (_, pkg) => {
+      const dir = addProject(ws.docs, `types-${pkg}`, 'types');
+      const r = await run(process.execPath, [join(ws.docs, 'node_modules', pkg, 'bin', 'tsc'), '-p', '.'], dir);
+      expect(r.code, r.output).toBe(0);
+    },
+    60_000,
+  );
 });

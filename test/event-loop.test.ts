@@ -23,7 +23,11 @@ function runScript(name: string, limit: number): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} was still running after ${limit} ms: something keeps its event loop alive.\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `${name} was still running after ${limit} ms: something keeps its event loop alive.\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, limit);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -46,7 +50,10 @@ describe("the parent's event loop", () => {
   it('is kept alive by a pending call until its result arrives (fresh, warm and standby children)', async () => {
     const run = await runScript('lifecycle-pending-call.mjs', 20_000);
     expect(run.code, run.stderr).toBe(0);
-    const results = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { tag: string; pid: number });
+    const results = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { tag: string; pid: number });
     expect(results.map((r) => r.tag)).toEqual(['fresh', 'warm', 'standby']);
     for (const { pid } of results) expect(await waitForExit(pid, 3000)).toBe(true);
   });

@@ -42,7 +42,7 @@ describe('examples', { timeout: 120_000 }, () => {
 
   it('commonjs: require() consumer', () => {
     const out = run(['examples/commonjs/main.cjs']);
-    expect(out).toContain("{ a: 3, b: 2, call: 1 }");
+    expect(out).toContain('{ a: 3, b: 2, call: 1 }');
     expect(out).toContain('typescript loaded here: false');
   });
 

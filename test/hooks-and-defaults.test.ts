@@ -52,7 +52,11 @@ describe('onCallEnd', () => {
 
   it("doesn't break the call when the hook throws", async () => {
     const { Fresh } = await loadFixture('tc39', 'lifecycle');
-    configure({ onCallEnd: () => { throw new Error('hook failed'); } });
+    configure({
+      onCallEnd: () => {
+        throw new Error('hook failed');
+      },
+    });
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);

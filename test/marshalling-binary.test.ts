@@ -47,7 +47,10 @@ function nestedCases(): Record<string, unknown> {
   const shared = random(new Uint8Array(8));
   return {
     inArray: [random(Buffer.alloc(10)), [random(new Float64Array(2))]],
-    inMap: new Map<unknown, unknown>([[random(new Uint8Array(4)), random(new Int32Array(2))], ['k', random(new ArrayBuffer(5))]]),
+    inMap: new Map<unknown, unknown>([
+      [random(new Uint8Array(4)), random(new Int32Array(2))],
+      ['k', random(new ArrayBuffer(5))],
+    ]),
     inSet: new Set([random(new Uint16Array(3)), random(Buffer.alloc(3))]),
     inObject: { deep: { deeper: { bytes: random(new BigUint64Array(1)) } } },
     inClassInstance: new Packet(random(new Uint8Array(16)), random(Buffer.alloc(64))),

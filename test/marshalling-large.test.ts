@@ -48,7 +48,9 @@ describe('100 MB payloads', () => {
     // Large payloads travel as tmpfs files: every one is deleted after its call.
     // The folder itself stays while the parent lives (it is never removed and
     // made again under a name another user could take in between).
-    const folders = existsSync('/dev/shm') ? readdirSync('/dev/shm').filter((name) => name.startsWith(`isolated-call-${process.pid}-`)) : [];
+    const folders = existsSync('/dev/shm')
+      ? readdirSync('/dev/shm').filter((name) => name.startsWith(`isolated-call-${process.pid}-`))
+      : [];
     expect(folders.length).toBeLessThanOrEqual(1);
     for (const dir of folders) expect(readdirSync(`/dev/shm/${dir}`)).toEqual([]);
   });

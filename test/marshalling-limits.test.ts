@@ -35,7 +35,11 @@ describe('arguments structured clone would choke on fail typed, before any child
   const cases: Record<string, { arg: () => unknown; path: RegExp; reason: RegExp }> = {
     Proxy: { arg: () => ({ items: [new Proxy({ a: 1 }, {})] }), path: /^args\[0\]\.items\[0\]$/, reason: /Proxy/ },
     'throwing getter': {
-      arg: () => ({ get secret(): never { throw new Error('no access'); } }),
+      arg: () => ({
+        get secret(): never {
+          throw new Error('no access');
+        },
+      }),
       path: /^args\[0\]\.secret$/,
       reason: /reading it threw Error: no access/,
     },
@@ -56,9 +60,15 @@ describe('arguments structured clone would choke on fail typed, before any child
     expect(forks()).toEqual([]);
   });
 
-  it('keeps the getter\'s own error as the cause', async () => {
+  it("keeps the getter's own error as the cause", async () => {
     const own = new RangeError('mine');
-    const error = await caught(fx.inspect({ get x(): never { throw own; } }));
+    const error = await caught(
+      fx.inspect({
+        get x(): never {
+          throw own;
+        },
+      }),
+    );
     expect(error.cause).toBe(own);
   });
 
@@ -68,7 +78,7 @@ describe('arguments structured clone would choke on fail typed, before any child
   });
 });
 
-describe('results the child can\'t send fail typed, with the path', () => {
+describe("results the child can't send fail typed, with the path", () => {
   it.each([
     ['proxy', /^result\.list\[0\]$/, /Proxy/],
     ['getter', /^result\.broken$/, /getter failed in the child/],

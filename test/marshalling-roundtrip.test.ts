@@ -26,7 +26,10 @@ function plainCases(): Record<string, unknown> {
   return {
     date: new Date(1_700_000_000_123),
     invalidDate: new Date(Number.NaN),
-    map: new Map<unknown, unknown>([['a', 1], [{ k: 1 }, new Set([1])]]),
+    map: new Map<unknown, unknown>([
+      ['a', 1],
+      [{ k: 1 }, new Set([1])],
+    ]),
     set: new Set([1, 'two', 3n, null]),
     bigint: 2n ** 70n,
     negativeBigint: -(2n ** 65n),
@@ -73,7 +76,11 @@ function taggedCases({ echo, shapes }: Fixtures): Record<string, unknown> {
     symbolsNested: { list: [Symbol.for('a'), colour], map: new Map([[Symbol.for('key'), colour]]) },
     nullProto,
     tagKey: tagLike,
-    tagKeyNested: { list: [tagLike], map: new Map([[tagLike, { [TAG]: 'e' }]]), inNull: Object.assign(Object.create(null), { [TAG]: 'n' }) },
+    tagKeyNested: {
+      list: [tagLike],
+      map: new Map([[tagLike, { [TAG]: 'e' }]]),
+      inNull: Object.assign(Object.create(null), { [TAG]: 'n' }),
+    },
     decoratedClass: new echo.Echo(),
     point,
     pointsNested: {

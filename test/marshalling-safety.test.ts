@@ -14,17 +14,17 @@ beforeAll(async () => {
 
 function expectNotPolluted(): void {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
 }
 
 /** `__proto__` and `constructor` came back as own data properties, prototypes untouched. */
 function expectKeysStayedData(value: Record<string, any>): void {
   expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
-  expect(Object.prototype.hasOwnProperty.call(value, '__proto__')).toBe(true);
+  expect(Object.hasOwn(value, '__proto__')).toBe(true);
   expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: 1 });
   expect(value.constructor).toEqual({ prototype: { polluted: 2 } });
-  expect(Object.prototype.hasOwnProperty.call(value.nested[0], '__proto__')).toBe(true);
+  expect(Object.hasOwn(value.nested[0], '__proto__')).toBe(true);
   expect(Object.getPrototypeOf(value.nested[0])).toBe(Object.prototype);
   expect(value.polluted).toBeUndefined();
 }
@@ -58,7 +58,12 @@ describe('safety: __proto__ and constructor keys stay data', () => {
   });
 
   it('a class instance with an own `constructor` data property still crosses as its class', async () => {
-    const point = Object.defineProperty(new fx.shapes.Point(3, 4), 'constructor', { value: 'just data', enumerable: true, writable: true, configurable: true });
+    const point = Object.defineProperty(new fx.shapes.Point(3, 4), 'constructor', {
+      value: 'just data',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     const { value } = await new fx.Probe().inspect({ point });
     expect(value.point).toBeInstanceOf(fx.shapes.Point);
     expect(value.point.norm()).toBe(5);

@@ -41,7 +41,7 @@ describe.each(flavors)('`this` (%s build)', (flavor) => {
     ['logger', () => new fx.Logger(), /class Logger/],
     ['onEvent', () => () => {}, /a function/],
     ['socket', () => new Socket(), /Socket/],
-  ])('a field that can\'t cross (%s) fails before forking, naming this.<field>', async (field, make, names) => {
+  ])("a field that can't cross (%s) fails before forking, naming this.<field>", async (field, make, names) => {
     const account = Object.assign(new fx.Account(), { [field]: make() });
     const error = await caught(account.inspect());
     expect(error).toBeInstanceOf(SerializationError);

@@ -29,7 +29,11 @@ afterAll(async () => {
 /** Arguments (all after the first are passed too), the exact path, and what the message must name. */
 const argumentCases: Record<string, { args: () => unknown[]; path: string; names: RegExp }> = {
   function: { args: () => [{ onProgress: () => {} }], path: 'args[0].onProgress', names: /a function \(onProgress\)/ },
-  'unregistered symbol': { args: () => [{ kind: Symbol('local') }], path: 'args[0].kind', names: /symbol that isn't registered \(Symbol\(local\)\)/ },
+  'unregistered symbol': {
+    args: () => [{ kind: Symbol('local') }],
+    path: 'args[0].kind',
+    names: /symbol that isn't registered \(Symbol\(local\)\)/,
+  },
   WeakMap: { args: () => ['ok', { cache: new WeakMap() }], path: 'args[1].cache', names: /WeakMap/ },
   WeakSet: { args: () => [[1, new WeakSet()]], path: 'args[0][1]', names: /WeakSet/ },
   WeakRef: { args: () => [{ ref: new WeakRef({}) }], path: 'args[0].ref', names: /WeakRef/ },
@@ -43,17 +47,37 @@ const argumentCases: Record<string, { args: () => unknown[]; path: string; names
     path: 'args[0].items[1]',
     names: /class Unregistered, which isn't registered.*registerClass\(Unregistered\)/,
   },
-  'Map subclass': { args: () => [{ cache: new (class Cache extends Map {})() }], path: 'args[0].cache', names: /Cache, a subclass of Map, which would arrive as a plain Map/ },
+  'Map subclass': {
+    args: () => [{ cache: new (class Cache extends Map {})() }],
+    path: 'args[0].cache',
+    names: /Cache, a subclass of Map, which would arrive as a plain Map/,
+  },
   'Array subclass': { args: () => [[new (class Stack extends Array {})()]], path: 'args[0][0]', names: /Stack, a subclass of Array/ },
-  'Date subclass': { args: () => [{ when: new (class Moment extends Date {})(0) }], path: 'args[0].when', names: /Moment, a subclass of Date/ },
-  'typed array subclass': { args: () => [{ bytes: new (class Bytes extends Uint16Array {})(2) }], path: 'args[0].bytes', names: /Bytes, a subclass of Uint16Array/ },
-  'URL subclass': { args: () => [{ home: new (class Link extends URL {})('https://example.com/') }], path: 'args[0].home', names: /Link, a subclass of URL/ },
+  'Date subclass': {
+    args: () => [{ when: new (class Moment extends Date {})(0) }],
+    path: 'args[0].when',
+    names: /Moment, a subclass of Date/,
+  },
+  'typed array subclass': {
+    args: () => [{ bytes: new (class Bytes extends Uint16Array {})(2) }],
+    path: 'args[0].bytes',
+    names: /Bytes, a subclass of Uint16Array/,
+  },
+  'URL subclass': {
+    args: () => [{ home: new (class Link extends URL {})('https://example.com/') }],
+    path: 'args[0].home',
+    names: /Link, a subclass of URL/,
+  },
   'function as a Map value': { args: () => [new Map([['cb', () => 1]])], path: 'args[0][Map value #0]', names: /function/ },
   'function in a Set': { args: () => [new Set([1, function named() {}])], path: 'args[0][Set item #1]', names: /function \(named\)/ },
-  'unsendable inside a registered class': { args: () => [new echo.shapes.Vec([1]), { v: Object.assign(new echo.shapes.Vec(), { items: [Symbol('x')] }) }], path: 'args[1].v.items[0]', names: /symbol/ },
+  'unsendable inside a registered class': {
+    args: () => [new echo.shapes.Vec([1]), { v: Object.assign(new echo.shapes.Vec(), { items: [Symbol('x')] }) }],
+    path: 'args[1].v.items[0]',
+    names: /symbol/,
+  },
 };
 
-describe('arguments that can\'t cross fail before any child is forked', () => {
+describe("arguments that can't cross fail before any child is forked", () => {
   it.each(Object.entries(argumentCases))('%s', async (_name, { args, path, names }) => {
     const error = await caught(echo.echoFn(...args()));
     expect(error).toBeInstanceOf(SerializationError);
@@ -73,7 +97,7 @@ describe('arguments that can\'t cross fail before any child is forked', () => {
   });
 });
 
-describe('results that can\'t cross: the child reports the path', () => {
+describe("results that can't cross: the child reports the path", () => {
   it.each([
     ['function', /a function/],
     ['symbol', /symbol that isn't registered/],
@@ -100,7 +124,9 @@ describe('a class registered only in the parent', () => {
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe('args[0].nested[0]');
     expect(error.message).toMatch(/class "ParentOnly" is not registered in the child/);
-    expect(error.message).toMatch(/in the module that defines the isolated method.*registerClass\(ParentOnly\).*not only in the main script/);
+    expect(error.message).toMatch(
+      /in the module that defines the isolated method.*registerClass\(ParentOnly\).*not only in the main script/,
+    );
     expect(error.pid).toEqual(expect.any(Number)); // the child's report
   });
 });

@@ -32,7 +32,12 @@ interface Run {
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1', CI: '1' };
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VITEST|TEST$|NODE_ENV$|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|npm_(package|lifecycle|command|execpath)|npm_config_local_prefix$)/.test(key)) continue;
+    if (
+      /^(VITEST|TEST$|NODE_ENV$|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|npm_(package|lifecycle|command|execpath)|npm_config_local_prefix$)/.test(
+        key,
+      )
+    )
+      continue;
     env[key] ??= value;
   }
   return env;
@@ -120,14 +125,18 @@ describe('plain JavaScript', () => {
   test.each([
     ['CommonJS (require)', 'cjs/main.cjs'],
     ['ES module (import)', 'esm/main.mjs'],
-  ])('%s: isolate() and a hand-applied legacy decorator run in a child', async (_, script) => {
-    const r = await runJson(process.execPath, [script], app);
-    expect(r.square).toMatchObject({ value: 49, child: true });
-    expect(r.square.pid).not.toBe(r.parent);
-    expect(r.add.value).toBe(42);
-    expect(r.add.pid).not.toBe(r.parent);
-    expect(r.failed).toEqual({ name: 'RangeError', message: 'too big', sdkError: false });
-  }, 60_000);
+  ])(
+    '%s: isolate() and a hand-applied legacy decorator run in a child',
+    async (_, script) => {
+      const r = await runJson(process.execPath, [script], app);
+      expect(r.square).toMatchObject({ value: 49, child: true });
+      expect(r.square.pid).not.toBe(r.parent);
+      expect(r.add.value).toBe(42);
+      expect(r.add.pid).not.toBe(r.parent);
+      expect(r.failed).toEqual({ name: 'RangeError', message: 'too big', sdkError: false });
+    },
+    60_000,
+  );
 
   test('both builds in one process: each runs its calls in a child, errors are recognised across them', async () => {
     const r = await runJson(process.execPath, ['dual/main.mjs'], app);
@@ -148,17 +157,21 @@ describe('TypeScript', () => {
     expect(r.greeted.pid).not.toBe(r.parent);
   }, 60_000);
 
-  test.each(['tc39', 'legacy'] as const)('run by tsx with %s decorators, and type-checked by tsc', async (dialect) => {
-    const dir = join(app, `tsx-${dialect}`);
-    await ok(process.execPath, ['../node_modules/typescript/bin/tsc', '-p', '.'], dir);
-    const r = await runJson('npx', ['--no-install', 'tsx', 'main.ts'], dir);
-    expect(r.dialects).toEqual([dialect]);
-    for (const key of ['multiply', 'add', 'shouted']) {
-      expect(r[key].child).toBe(true);
-      expect(r[key].pid).not.toBe(r.parent);
-    }
-    expect([r.multiply.value, r.add.value, r.shouted.value]).toEqual([15, 5, 'HI']);
-  }, 60_000);
+  test.each(['tc39', 'legacy'] as const)(
+    'run by tsx with %s decorators, and type-checked by tsc',
+    async (dialect) => {
+      const dir = join(app, `tsx-${dialect}`);
+      await ok(process.execPath, ['../node_modules/typescript/bin/tsc', '-p', '.'], dir);
+      const r = await runJson('npx', ['--no-install', 'tsx', 'main.ts'], dir);
+      expect(r.dialects).toEqual([dialect]);
+      for (const key of ['multiply', 'add', 'shouted']) {
+        expect(r[key].child).toBe(true);
+        expect(r[key].pid).not.toBe(r.parent);
+      }
+      expect([r.multiply.value, r.add.value, r.shouted.value]).toEqual([15, 5, 'HI']);
+    },
+    60_000,
+  );
 });
 
 // A user's own vitest suite calling isolated methods defined in a .ts file.

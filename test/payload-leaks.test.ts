@@ -14,7 +14,9 @@ const fixture = fixturePath('tc39', 'payload-leak');
 const MiB = 1024 * 1024;
 
 function foldersOf(pid: number): string[] {
-  return readdirSync('/dev/shm').filter((name) => name.startsWith(`isolated-call-${pid}-`)).map((name) => `/dev/shm/${name}`);
+  return readdirSync('/dev/shm')
+    .filter((name) => name.startsWith(`isolated-call-${pid}-`))
+    .map((name) => `/dev/shm/${name}`);
 }
 
 function filesIn(folder: string): { count: number; bytes: number } {
@@ -41,30 +43,36 @@ describe.runIf(existsSync('/dev/shm'))('argument files and retries', () => {
 });
 
 describe.runIf(existsSync('/dev/shm'))('a parent killed by a signal mid-calls with 2 MiB arguments', () => {
-  it.each(['SIGKILL', 'SIGTERM', 'SIGINT'] as const)('%s: running calls left nothing; the rest is swept by the next parent', async (signal) => {
-    const markers = mkdtempSync(join(tmpdir(), 'payload-leak-'));
-    const parent = spawn(process.execPath, [script, fixture, markers, 'hold'], { stdio: ['ignore', 'inherit', 'inherit'] });
-    try {
-      // 8 calls, 4 children: when all 4 run, they have opened (and deleted) their arguments.
-      await until(() => readdirSync(markers).length === 4, 20_000, 'four children running');
-      const [folder] = foldersOf(parent.pid!);
-      expect(folder).toBeDefined();
-      const before = filesIn(folder!);
-      expect(before).toEqual({ count: 4, bytes: 4 * 2 * MiB }); // only the 4 queued calls' arguments
+  it.each(['SIGKILL', 'SIGTERM', 'SIGINT'] as const)(
+    '%s: running calls left nothing; the rest is swept by the next parent',
+    async (signal) => {
+      const markers = mkdtempSync(join(tmpdir(), 'payload-leak-'));
+      const parent = spawn(process.execPath, [script, fixture, markers, 'hold'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      try {
+        // 8 calls, 4 children: when all 4 run, they have opened (and deleted) their arguments.
+        await until(() => readdirSync(markers).length === 4, 20_000, 'four children running');
+        const [folder] = foldersOf(parent.pid!);
+        expect(folder).toBeDefined();
+        const before = filesIn(folder!);
+        expect(before).toEqual({ count: 4, bytes: 4 * 2 * MiB }); // only the 4 queued calls' arguments
 
-      parent.kill(signal);
-      await once(parent, 'exit');
-      for (const pid of readdirSync(markers).map(Number)) expect(await waitForExit(pid, 5000)).toBe(true);
-      console.log(`${signal}: left in /dev/shm after the parent died: ${filesIn(folder!).count} files, ${(filesIn(folder!).bytes / MiB).toFixed(1)} MiB (8 calls × 2 MiB made)`);
-      expect(filesIn(folder!).bytes).toBeLessThanOrEqual(4 * 2 * MiB);
+        parent.kill(signal);
+        await once(parent, 'exit');
+        for (const pid of readdirSync(markers).map(Number)) expect(await waitForExit(pid, 5000)).toBe(true);
+        console.log(
+          `${signal}: left in /dev/shm after the parent died: ${filesIn(folder!).count} files, ${(filesIn(folder!).bytes / MiB).toFixed(1)} MiB (8 calls × 2 MiB made)`,
+        );
+        expect(filesIn(folder!).bytes).toBeLessThanOrEqual(4 * 2 * MiB);
 
-      // A fresh parent makes its folder and sweeps those of dead parents.
-      expect(runNode([script, fixture, markers, 'ping']).stdout.trim()).toBe('pong');
-      expect(existsSync(folder!)).toBe(false);
-      expect(foldersOf(parent.pid!)).toEqual([]);
-    } finally {
-      if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
-      rmSync(markers, { recursive: true, force: true });
-    }
-  }, 60_000);
+        // A fresh parent makes its folder and sweeps those of dead parents.
+        expect(runNode([script, fixture, markers, 'ping']).stdout.trim()).toBe('pong');
+        expect(existsSync(folder!)).toBe(false);
+        expect(foldersOf(parent.pid!)).toEqual([]);
+      } finally {
+        if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
+        rmSync(markers, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -11,19 +11,46 @@ const TIME_LIMIT_MS = 15_000;
 const SETTLE_WITHIN_MS = 10_000;
 
 // Placeholders the child fills in (fixtures/src/protocol-fuzz.ts): its call id, the parent's folder, its pid.
-const file = fc.constantFrom('/etc/hostname', '$DIR/$PID-0123456789abcdef', '$DIR/../$PID-0123456789abcdef', '$DIR', '$DIR/1-0123456789abcdef', 'relative', '');
-const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -1, 2 ** 53), fc.string({ maxLength: 3 }), fc.constant(null));
+const file = fc.constantFrom(
+  '/etc/hostname',
+  '$DIR/$PID-0123456789abcdef',
+  '$DIR/../$PID-0123456789abcdef',
+  '$DIR',
+  '$DIR/1-0123456789abcdef',
+  'relative',
+  '',
+);
+const num = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(-0, NaN, Infinity, -1, 2 ** 53),
+  fc.string({ maxLength: 3 }),
+  fc.constant(null),
+);
 const tag = fc.record(
   {
     [TAG]: fc.constantFrom('c', 'e', 'y', 'u', 'x', 'a', 'o', 'b', 'n', 'zz'),
-    f: file, k: fc.constantFrom('string', 'Buffer', 'Uint8Array', 'Float64Array', 'DataView', 'ArrayBuffer', 'constructor', '__proto__'),
-    id: fc.string({ maxLength: 8 }), n: fc.string({ maxLength: 8 }), m: fc.string({ maxLength: 8 }), h: fc.string({ maxLength: 8 }),
+    f: file,
+    k: fc.constantFrom('string', 'Buffer', 'Uint8Array', 'Float64Array', 'DataView', 'ArrayBuffer', 'constructor', '__proto__'),
+    id: fc.string({ maxLength: 8 }),
+    n: fc.string({ maxLength: 8 }),
+    m: fc.string({ maxLength: 8 }),
+    h: fc.string({ maxLength: 8 }),
     p: fc.oneof(fc.constant(null), fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 3 })),
-    i: num, r: fc.constantFrom(0, 1, 2, 3), g: fc.boolean(), v: fc.anything({ maxDepth: 1 }), c: fc.anything({ maxDepth: 1 }),
+    i: num,
+    r: fc.constantFrom(0, 1, 2, 3),
+    g: fc.boolean(),
+    v: fc.anything({ maxDepth: 1 }),
+    c: fc.anything({ maxDepth: 1 }),
   },
   { requiredKeys: [TAG] },
 );
-const tree = fc.oneof(fc.anything({ maxDepth: 2 }), tag, fc.array(tag, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), tag, { maxKeys: 3 }));
+const tree = fc.oneof(
+  fc.anything({ maxDepth: 2 }),
+  tag,
+  fc.array(tag, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 4 }), tag, { maxKeys: 3 }),
+);
 const encoded = fc.oneof(
   { weight: 4, arbitrary: fc.record({ v: tree, t: fc.boolean(), f: fc.array(file, { maxLength: 3 }) }, { requiredKeys: ['v', 't'] }) },
   { weight: 1, arbitrary: fc.anything({ maxDepth: 1 }) },
@@ -37,10 +64,17 @@ const ours = fc.record(
   {
     __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
     type: fc.constantFrom('ready', 'result', 'result', 'error', 'error', 'call', 'abort', 'bogus'),
-    id: fc.oneof({ weight: 8, arbitrary: fc.constant('$ID') }, { weight: 1, arbitrary: num }, { weight: 1, arbitrary: fc.integer({ min: 1 }) }),
-    stats, value: encoded, error: encoded,
+    id: fc.oneof(
+      { weight: 8, arbitrary: fc.constant('$ID') },
+      { weight: 1, arbitrary: num },
+      { weight: 1, arbitrary: fc.integer({ min: 1 }) },
+    ),
+    stats,
+    value: encoded,
+    error: encoded,
     phase: fc.constantFrom('load', 'decode', 'run', 'encode', 'other'),
-    path: fc.oneof(fc.string({ maxLength: 10 }), num), reason: fc.oneof(fc.string({ maxLength: 10 }), num),
+    path: fc.oneof(fc.string({ maxLength: 10 }), num),
+    reason: fc.oneof(fc.string({ maxLength: 10 }), num),
   },
   { requiredKeys: ['__isolatedCall', 'type'] },
 );
@@ -59,7 +93,10 @@ afterAll(() => process.off('unhandledRejection', onUnhandled));
 function settleWithin(call: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms)));
-  const settled = call.then(() => 'resolved' as const, () => 'rejected' as const);
+  const settled = call.then(
+    () => 'resolved' as const,
+    () => 'rejected' as const,
+  );
   return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
@@ -85,7 +122,9 @@ describe('fuzz: a child sends random message shapes on the SDK channel', () => {
     const lastOutcome = await settleWithin(last, SETTLE_WITHIN_MS);
     expect(lastOutcome).not.toBe('pending');
     const seconds = (performance.now() - started) / 1000;
-    console.log(`protocol fuzz: ${calls} calls, ${sent} messages sent by their children in ${seconds.toFixed(1)} s; outcomes ${JSON.stringify(outcomes)}`);
+    console.log(
+      `protocol fuzz: ${calls} calls, ${sent} messages sent by their children in ${seconds.toFixed(1)} s; outcomes ${JSON.stringify(outcomes)}`,
+    );
     expect(calls).toBeGreaterThan(20);
     expect(unhandled).toEqual([]);
     // Still serving: a call with nothing crafted returns the real reply, and no slot was lost.

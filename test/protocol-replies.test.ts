@@ -9,7 +9,7 @@ import { statsOf } from './helpers/sdk-state.js';
 afterAll(() => shutdown());
 
 let fx: Record<string, any>;
-let unhandled: unknown[] = [];
+const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   fx = await loadFixture('tc39', 'protocol-replies');

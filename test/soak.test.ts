@@ -64,7 +64,8 @@ describe('soak under faults', () => {
     const wrong: string[] = [];
     for (const { mode, n, settled } of outcomes) {
       if (settled.status === 'fulfilled') {
-        const expected = mode === 'big' ? BIG + String(n) : mode === 'ok' ? n * 2 + SMALL.length : mode === 'grandchild' ? n * 2 : undefined;
+        const expected =
+          mode === 'big' ? BIG + String(n) : mode === 'ok' ? n * 2 + SMALL.length : mode === 'grandchild' ? n * 2 : undefined;
         if (settled.value !== expected) wrong.push(`${mode} ${n}: resolved with ${String(settled.value).slice(0, 40)}`);
         continue;
       }

@@ -3,7 +3,8 @@ const source = Array.from({ length: 200 }, (_, i) => `export function f${i}(x: n
 
 export function work(ts: typeof import('typescript')): number {
   let bytes = 0;
-  for (let i = 0; i < 20; i++) bytes += ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText.length;
+  for (let i = 0; i < 20; i++)
+    bytes += ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText.length;
   return bytes;
 }
 

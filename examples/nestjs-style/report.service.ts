@@ -29,6 +29,10 @@ export class ReportService {
   async render(invoice: Invoice): Promise<string> {
     const { currency } = this.config;
     const lines = invoice.items.map((item) => `  ${item.label.padEnd(8)} ${item.amount.toFixed(2)} ${currency}`);
-    return [`${invoice.title}, rendered in pid ${process.pid}:`, ...lines, `  ${'total'.padEnd(8)} ${invoice.total().toFixed(2)} ${currency}`].join('\n');
+    return [
+      `${invoice.title}, rendered in pid ${process.pid}:`,
+      ...lines,
+      `  ${'total'.padEnd(8)} ${invoice.total().toFixed(2)} ${currency}`,
+    ].join('\n');
   }
 }

@@ -12,8 +12,16 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { TempFolderError } from '../errors/temp-folder-error.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
 import {
-  PRELOAD_FLAG, errorMessage, readyMessage, resultMessage,
-  type AbortMessage, type CallMessage, type ChildCallStats, type ChildMessage, type ErrorMessage, type FailurePhase,
+  PRELOAD_FLAG,
+  errorMessage,
+  readyMessage,
+  resultMessage,
+  type AbortMessage,
+  type CallMessage,
+  type ChildCallStats,
+  type ChildMessage,
+  type ErrorMessage,
+  type FailurePhase,
 } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { globalState } from '../shared/global-state.js';
@@ -45,8 +53,12 @@ function send(message: ChildMessage, then?: () => void): void {
 /** The reply couldn't be serialized after all: answer anyway, the caller must never hang. */
 function sendUnserializable(id: number, error: Error): void {
   const reply = errorMessage({
-    id, phase: 'encode', path: 'result', reason: `Node could not serialize it (${error.message})`,
-    error: { v: error.message, t: false }, stats: { loadMs: 0, runMs: 0, peakRss: 0 },
+    id,
+    phase: 'encode',
+    path: 'result',
+    reason: `Node could not serialize it (${error.message})`,
+    error: { v: error.message, t: false },
+    stats: { loadMs: 0, runMs: 0, peakRss: 0 },
   });
   process.send!(reply, () => process.exit(0));
 }
@@ -72,10 +84,13 @@ async function handleCall(message: CallMessage): Promise<void> {
     const readBlob = argumentBlobReader(message.consumeArgs === true);
     const args = decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) as unknown[];
     const self =
-      target.kind === 'static' ? cls
-      : target.kind === 'function' ? undefined
-      : message.self !== undefined ? decode(message.self, 'this', { ...childSide, readBlob })
-      : Object.create(cls!.prototype as object);
+      target.kind === 'static'
+        ? cls
+        : target.kind === 'function'
+          ? undefined
+          : message.self !== undefined
+            ? decode(message.self, 'this', { ...childSide, readBlob })
+            : Object.create(cls!.prototype as object);
 
     phase = 'run';
     const t1 = performance.now();
@@ -97,16 +112,32 @@ async function handleCall(message: CallMessage): Promise<void> {
 function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
   const base = { id, stats } as const;
   if (thrown instanceof SerializationError) {
-    return errorMessage({ ...base, phase: phase === 'run' ? 'encode' : phase, path: thrown.path, reason: thrown.reason, error: encodeThrown(thrown) });
+    return errorMessage({
+      ...base,
+      phase: phase === 'run' ? 'encode' : phase,
+      path: thrown.path,
+      reason: thrown.reason,
+      error: encodeThrown(thrown),
+    });
   }
   if (thrown instanceof TempFolderError && phase === 'encode') {
-    return errorMessage({ ...base, phase, path: 'result', reason: `its large parts could not be written beside the message: ${thrown.message}`, error: encodeThrown(thrown) });
+    return errorMessage({
+      ...base,
+      phase,
+      path: 'result',
+      reason: `its large parts could not be written beside the message: ${thrown.message}`,
+      error: encodeThrown(thrown),
+    });
   }
   if (phase === 'run' && kind === 'instance' && isPrivateFieldError(thrown)) {
     return errorMessage({
-      ...base, phase: 'decode', path: 'this', error: encodeThrown(thrown),
+      ...base,
+      phase: 'decode',
+      path: 'this',
+      error: encodeThrown(thrown),
       reason:
-        "the method uses #private or accessor fields, which can't be read or restored from outside the class, so they don't reach the child. " +
+        "the method uses #private or accessor fields, which can't be read or restored from outside the class, " +
+        "so they don't reach the child. " +
         'Keep the state the method needs in public fields, or pass it as an argument.',
     });
   }
@@ -139,7 +170,9 @@ function encodeThrown(thrown: unknown): Encoded {
 }
 
 function isPrivateFieldError(thrown: unknown): boolean {
-  return thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message);
+  return (
+    thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message)
+  );
 }
 
 function finish(message: CallMessage): void {

@@ -62,7 +62,12 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
  */
 function requireHookFor(path: string): boolean {
   const extension = /\.[cm]?tsx?$/.exec(path)?.[0];
-  return extension !== undefined && extension !== '.mts' && typeof createRequire(path).extensions[extension] === 'function' && isCommonJsTypeScript(path);
+  return (
+    extension !== undefined &&
+    extension !== '.mts' &&
+    typeof createRequire(path).extensions[extension] === 'function' &&
+    isCommonJsTypeScript(path)
+  );
 }
 
 /** The "type" of the nearest package.json, as Node decides a .js file's format. */
@@ -92,7 +97,8 @@ function findFunction(exports: Record<string, unknown>, ref: TargetRef): Functio
   }
   for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
   throw new Error(
-    `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and export the result, or pass isolate(fn, { id })`,
+    `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and ` +
+      `export the result, or pass isolate(fn, { id })`,
   );
 }
 
@@ -109,7 +115,8 @@ function explainImportFailure(module: string, error: unknown): Error {
   const code = (error as { code?: unknown })?.code;
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(module)) {
     return new Error(
-      `${module} is TypeScript and the child has no TypeScript loader. Install tsx (npm i -D tsx; isolated-call then uses it for the child), ` +
+      `${module} is TypeScript and the child has no TypeScript loader. Install tsx (npm i -D tsx; isolated-call then uses it for ` +
+        `the child), ` +
         'or give the child another loader through the execArgv option, or point the module option at compiled JavaScript.',
       { cause: error },
     );

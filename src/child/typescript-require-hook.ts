@@ -42,7 +42,9 @@ function compilerOptions(ts: TypeScript, filename: string): CompilerOptions {
   const configFile = ts.findConfigFile(dirname(filename), ts.sys.fileExists) ?? '';
   let options = optionsByConfig.get(configFile);
   if (!options) {
-    const parsed = configFile ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} }) : undefined;
+    const parsed = configFile
+      ? ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })
+      : undefined;
     options = {
       ...parsed?.options,
       module: ts.ModuleKind.CommonJS,
@@ -64,8 +66,12 @@ for (const extension of ['.ts', '.cts', '.tsx']) {
   if (extensions[extension]) continue; // another loader got there first
   extensions[extension] = (module, filename) => {
     const ts = /[\\/]node_modules[\\/]/.test(filename) ? null : typescriptFor(filename);
-    if (!ts) throw new Error(`isolated-call: no TypeScript compiler with transpileModule resolves from ${filename}; install tsx (npm i -D tsx)`);
-    const output = ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: compilerOptions(ts, filename) });
+    if (!ts)
+      throw new Error(`isolated-call: no TypeScript compiler with transpileModule resolves from ${filename}; install tsx (npm i -D tsx)`);
+    const output = ts.transpileModule(readFileSync(filename, 'utf8'), {
+      fileName: filename,
+      compilerOptions: compilerOptions(ts, filename),
+    });
     module._compile(output.outputText, filename);
   };
 }

@@ -45,7 +45,7 @@ describe('payload files', () => {
     expect(existsSync(join(dir, 'hard'))).toBe(true); // refused before consuming
   });
 
-  it.runIf(process.getuid?.() === 0)("a file of another uid is refused (as root: chowned to nobody)", () => {
+  it.runIf(process.getuid?.() === 0)('a file of another uid is refused (as root: chowned to nobody)', () => {
     const file = join(dir, 'theirs');
     writeFileSync(file, 'x');
     chownSync(file, 65534, 65534);

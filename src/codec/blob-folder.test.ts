@@ -1,4 +1,15 @@
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +67,9 @@ describe('folderProblem / checkFolder', () => {
     expect(folderProblem(join(base, 'l'))).toMatch(/symbolic link/);
     writeFileSync(join(base, 'f'), '');
     expect(folderProblem(join(base, 'f'))).toMatch(/not a directory/);
-    expect(() => checkFolder(join(base, 'l'))).toThrow(expect.objectContaining({ code: 'ERR_ISOLATED_TEMP_FOLDER', path: join(base, 'l') }));
+    expect(() => checkFolder(join(base, 'l'))).toThrow(
+      expect.objectContaining({ code: 'ERR_ISOLATED_TEMP_FOLDER', path: join(base, 'l') }),
+    );
   });
 
   it.runIf(asRoot)('a folder of another uid is refused (as root: one chowned to nobody)', () => {

@@ -50,7 +50,9 @@ export function blobDirectory(): string {
       checkedAt = now;
       return current;
     }
-    process.emitWarning(`isolated-call: the folder for large payloads ${current} ${problem}; using a new one.`, { code: 'ISOLATED_CALL_TEMP_FOLDER' });
+    process.emitWarning(`isolated-call: the folder for large payloads ${current} ${problem}; using a new one.`, {
+      code: 'ISOLATED_CALL_TEMP_FOLDER',
+    });
     made.delete(current);
   }
   current = makeFolder(baseDirectory());
@@ -110,7 +112,7 @@ function randomFolderName(): string {
  * mode exactly 0700. Windows has neither owners nor modes to check.
  */
 export function folderProblem(path: string): string | undefined {
-  let stats;
+  let stats: ReturnType<typeof lstatSync>;
   try {
     stats = lstatSync(path);
   } catch (error) {

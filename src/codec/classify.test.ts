@@ -11,7 +11,10 @@ class Unregistered {}
 class Decimal {
   constructor(readonly text: string) {}
 }
-registerCustom<Decimal, string>({ isApplicable: (v): v is Decimal => v instanceof Decimal, serialize: (v) => v.text, deserialize: (t) => new Decimal(t) }, 'classify.test/Decimal');
+registerCustom<Decimal, string>(
+  { isApplicable: (v): v is Decimal => v instanceof Decimal, serialize: (v) => v.text, deserialize: (t) => new Decimal(t) },
+  'classify.test/Decimal',
+);
 
 const plain = classifyContext(false);
 
@@ -38,7 +41,15 @@ describe('classify', () => {
     ['a Map subclass', () => new (class Registry extends Map {})(), Kind.SubclassedBuiltin],
     ['an Array subclass', () => new (class List extends Array {})(), Kind.SubclassedBuiltin],
     ['a Proxy of a record', () => new Proxy({}, {}), Kind.Proxy],
-    ['a revoked Proxy', () => { const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); return proxy; }, Kind.Proxy],
+    [
+      'a revoked Proxy',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+      Kind.Proxy,
+    ],
     ['a SharedArrayBuffer', () => new SharedArrayBuffer(8), Kind.SharedMemory],
     ['a view over a SharedArrayBuffer', () => new Uint8Array(new SharedArrayBuffer(8)), Kind.SharedMemory],
   ])('%s', (_name, make, kind) => {
@@ -51,7 +62,7 @@ describe('classify', () => {
     expect(classify(big, classifyContext(true))).toBe(Kind.LargeBinary);
   });
 
-  it('lets a transformer take a proxy, and refuses a revoked one it can\'t read', () => {
+  it("lets a transformer take a proxy, and refuses a revoked one it can't read", () => {
     const proxied = new Proxy(new Decimal('2'), {});
     expect(classify(proxied, plain)).toBe(Kind.Custom);
     const { proxy, revoke } = Proxy.revocable(new Decimal('3'), {});

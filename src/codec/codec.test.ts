@@ -56,7 +56,10 @@ describe('encode/decode round trips', () => {
     const nullProto = Object.assign(Object.create(null) as object, { k: shared });
     const cause = new RangeError('inner');
     const error = Object.assign(new TypeError('outer', { cause }), { code: 'E_X' });
-    const out = roundTrip({ p: shared, again: shared, nullProto, error, url: new URL('https://e.com/a'), sym: Symbol.for('s') }) as Record<string, any>;
+    const out = roundTrip({ p: shared, again: shared, nullProto, error, url: new URL('https://e.com/a'), sym: Symbol.for('s') }) as Record<
+      string,
+      any
+    >;
     expect(out.p).toBeInstanceOf(Point);
     expect(out.p.norm()).toBe(5);
     expect(out.again).toBe(out.p);
@@ -110,7 +113,12 @@ describe('encode refuses, with a path, before anything is sent', () => {
 
   it('a getter that throws, keeping its error as the cause', () => {
     const boom = new Error('no access');
-    const value = { ok: 1, get secret(): never { throw boom; } };
+    const value = {
+      ok: 1,
+      get secret(): never {
+        throw boom;
+      },
+    };
     const error = encodeError([value]);
     expect(error.path).toBe('args[0].secret');
     expect(error.cause).toBe(boom);
@@ -162,8 +170,16 @@ describe('decode checks every tag from the other side', () => {
     ['instance props an array', { [TAG]: 'c', id: 'codec.test/Point', p: [1] }, /its p should be a plain object, got an array/],
     ['error without message', { [TAG]: 'e', id: 'Error', r: 0, n: 'Error', p: {} }, /its m should be a string/],
     ['error with a bad class source', { [TAG]: 'e', id: 'Error', r: 7, n: 'Error', m: 'x', p: {} }, /its r should be a class source/],
-    ['error with a bad cause box', { [TAG]: 'e', id: 'Error', r: 0, n: 'Error', m: 'x', p: {}, c: 'x' }, /its c should be a one-element array/],
-    ['error with bad hidden keys', { [TAG]: 'e', id: 'Error', r: 0, n: 'Error', m: 'x', p: {}, h: [1] }, /its h should be an array of strings/],
+    [
+      'error with a bad cause box',
+      { [TAG]: 'e', id: 'Error', r: 0, n: 'Error', m: 'x', p: {}, c: 'x' },
+      /its c should be a one-element array/,
+    ],
+    [
+      'error with bad hidden keys',
+      { [TAG]: 'e', id: 'Error', r: 0, n: 'Error', m: 'x', p: {}, h: [1] },
+      /its h should be an array of strings/,
+    ],
     ['symbol without key', { [TAG]: 'y', g: true }, /its k should be a string/],
     ['url with an object href', { [TAG]: 'u', h: {} }, /its h should be a string, got an object/],
     ['url that does not parse', { [TAG]: 'u', h: 'not a url' }, /doesn't parse/],
@@ -185,14 +201,28 @@ describe('decode checks every tag from the other side', () => {
     expect(error.reason).toMatch(/large data is not expected here/);
   });
 
-  it('passes the reader\'s own IsolatedCallError on unchanged', () => {
+  it("passes the reader's own IsolatedCallError on unchanged", () => {
     const refused = new ProtocolError('the file is outside the payload folder');
-    const error = decodeError({ b: { [TAG]: 'b', f: '/etc/passwd', k: 'string' } }, { readBlob: () => { throw refused; } });
+    const error = decodeError(
+      { b: { [TAG]: 'b', f: '/etc/passwd', k: 'string' } },
+      {
+        readBlob: () => {
+          throw refused;
+        },
+      },
+    );
     expect(error).toBe(refused);
   });
 
   it('wraps any other failure of the reader with the path', () => {
-    const error = decodeError({ b: { [TAG]: 'b', f: '/gone', k: 'Float64Array' } }, { readBlob: () => { throw new Error('ENOENT'); } }) as SerializationError;
+    const error = decodeError(
+      { b: { [TAG]: 'b', f: '/gone', k: 'Float64Array' } },
+      {
+        readBlob: () => {
+          throw new Error('ENOENT');
+        },
+      },
+    ) as SerializationError;
     expect(error).toBeInstanceOf(SerializationError);
     expect(error.path).toBe('result.b');
     expect(error.reason).toMatch(/could not be read: ENOENT/);
@@ -200,10 +230,20 @@ describe('decode checks every tag from the other side', () => {
 
   it('rebuilds blobs through the reader, as the type that was sent', () => {
     const bytes = Buffer.from(new Float64Array([1.5, 2.5]).buffer);
-    const out = decode({ v: [{ [TAG]: 'b', f: 'f1', k: 'Float64Array' }, { [TAG]: 'b', f: 'f2', k: 'string' }], t: true }, 'result', {
-      ...hooks,
-      readBlob: (file, asString) => (asString ? `text of ${file}` : bytes),
-    }) as [Float64Array, string];
+    const out = decode(
+      {
+        v: [
+          { [TAG]: 'b', f: 'f1', k: 'Float64Array' },
+          { [TAG]: 'b', f: 'f2', k: 'string' },
+        ],
+        t: true,
+      },
+      'result',
+      {
+        ...hooks,
+        readBlob: (file, asString) => (asString ? `text of ${file}` : bytes),
+      },
+    ) as [Float64Array, string];
     expect(out[0]).toBeInstanceOf(Float64Array);
     expect([...out[0]]).toEqual([1.5, 2.5]);
     expect(out[1]).toBe('text of f2');

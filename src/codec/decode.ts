@@ -39,7 +39,11 @@ export function decode(encoded: Encoded, root: string, hooks: DecodeHooks): unkn
     return decoder.decode(encoded.v);
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new SerializationError(String(decoder.path), `it is nested too deeply to rebuild (${decoder.path.depth} levels when the stack ran out)`, { cause: error });
+      throw new SerializationError(
+        String(decoder.path),
+        `it is nested too deeply to rebuild (${decoder.path.depth} levels when the stack ran out)`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -89,12 +89,16 @@ export class Decoder {
   private map(map: Map<unknown, unknown>): void {
     const entries = [...map];
     map.clear();
-    entries.forEach(([k, v], i) => map.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v)));
+    entries.forEach(([k, v], i) => {
+      map.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
+    });
   }
 
   private set(set: Set<unknown>): void {
     const items = [...set];
     set.clear();
-    items.forEach((v, i) => set.add(this.at({ label: `Set item #${i}` }, v)));
+    items.forEach((v, i) => {
+      set.add(this.at({ label: `Set item #${i}` }, v));
+    });
   }
 }

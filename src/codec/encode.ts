@@ -44,7 +44,11 @@ export interface EncodeOptions {
  */
 function asSerializationError(error: unknown, encoder: Encoder): unknown {
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    return new SerializationError(String(encoder.path), `it is nested too deeply to walk (${encoder.path.depth} levels when the stack ran out); flatten it, or send it as a string (JSON)`, { cause: error });
+    return new SerializationError(
+      String(encoder.path),
+      `it is nested too deeply to walk (${encoder.path.depth} levels when the stack ran out); flatten it, or send it as a string (JSON)`,
+      { cause: error },
+    );
   }
   return error;
 }

@@ -6,7 +6,18 @@ import { binaryKind } from './native-types.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import { writeBlob } from './side-channel.js';
-import { blobTag, customTag, escapedTag, instanceTag, nullProtoTag, signalTag, symbolTag, urlTag, type BlobTag, type EncodedProps } from './tags.js';
+import {
+  blobTag,
+  customTag,
+  escapedTag,
+  instanceTag,
+  nullProtoTag,
+  signalTag,
+  symbolTag,
+  urlTag,
+  type BlobTag,
+  type EncodedProps,
+} from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 
 /**
@@ -56,7 +67,8 @@ export class Encoder {
   at(key: PathKey, value: unknown): unknown {
     const keys = this.path.keys;
     keys.push(key);
-    const out = typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.memo.get(value) : this.object(value)) : this.encode(value);
+    const out =
+      typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.memo.get(value) : this.object(value)) : this.encode(value);
     keys.pop();
     return out;
   }
@@ -72,7 +84,12 @@ export class Encoder {
       return (obj as Record<string, unknown>)[key];
     } catch (cause) {
       this.path.keys.push(key);
-      return this.fail(obj, `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is this one's cause`, cause);
+      return this.fail(
+        obj,
+        `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is ` +
+          `this one's cause`,
+        cause,
+      );
     }
   }
 
@@ -88,7 +105,11 @@ export class Encoder {
 
   private object(obj: object): unknown {
     if (this.path.depth > MAX_NESTING) {
-      this.fail(obj, `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it as a string (JSON)`);
+      this.fail(
+        obj,
+        `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it ` +
+          `as a string (JSON)`,
+      );
     }
     // Case bodies stay one call each: locals here would enlarge the frame of every level.
     const kind = classify(obj, this.context);
@@ -195,7 +216,12 @@ export class Encoder {
 
   /** Writes the bytes beside the message; the other side reads them back as the same type. */
   private blob(data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
-    const bytes = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    const bytes =
+      typeof data === 'string'
+        ? data
+        : ArrayBuffer.isView(data)
+          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+          : new Uint8Array(data);
     const file = writeBlob(this.blobDir!, bytes);
     this.files.push(file);
     return blobTag(file, kind);

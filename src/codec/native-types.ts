@@ -5,8 +5,19 @@
  */
 const typedArrayPrototypes: ReadonlySet<object> = new Set(
   [
-    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-    Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView, Buffer,
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+    DataView,
+    Buffer,
   ].map((c) => c.prototype),
 );
 
@@ -18,10 +29,23 @@ export interface BinaryViewClass {
 }
 
 /** Binary view classes by name, for data sent beside the message. */
-export const binaryViews: Readonly<Record<string, BinaryViewClass>> = Object.assign(Object.create(null) as Record<string, BinaryViewClass>, {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
-});
+export const binaryViews: Readonly<Record<string, BinaryViewClass>> = Object.assign(
+  Object.create(null) as Record<string, BinaryViewClass>,
+  {
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+    DataView,
+  },
+);
 
 export const objectPrototype = Object.prototype;
 export const arrayPrototype = Array.prototype;

@@ -31,7 +31,10 @@ const classSource: FieldCheck = {
   test: (v) => v === ErrorClassSource.Unknown || v === ErrorClassSource.Registered || v === ErrorClassSource.Builtin,
   expected: 'a class source (0, 1 or 2)',
 };
-const strings: FieldCheck = { test: (v) => Array.isArray(v) && v.every((item) => typeof item === 'string'), expected: 'an array of strings' };
+const strings: FieldCheck = {
+  test: (v) => Array.isArray(v) && v.every((item) => typeof item === 'string'),
+  expected: 'an array of strings',
+};
 const box: FieldCheck = { test: (v) => Array.isArray(v) && v.length === 1, expected: 'a one-element array' };
 const entries: FieldCheck = {
   test: (v) => Array.isArray(v) && v.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string'),
@@ -44,15 +47,54 @@ function optional(check: FieldCheck): FieldCheck {
 }
 
 /** Every tag's fields, by tag kind: the one description of the wire format the decoder trusts. */
-const FIELDS: ReadonlyMap<unknown, ReadonlyArray<readonly [string, FieldCheck]>> = new Map<Tag, ReadonlyArray<readonly [string, FieldCheck]>>([
-  [Tag.Instance, [['id', string], ['p', props]]],
-  [Tag.Error, [['id', string], ['r', classSource], ['n', string], ['m', string], ['s', optional(string)], ['p', props], ['h', optional(strings)], ['c', optional(box)]]],
-  [Tag.Symbol, [['k', string], ['g', boolean]]],
+const FIELDS: ReadonlyMap<unknown, ReadonlyArray<readonly [string, FieldCheck]>> = new Map<
+  Tag,
+  ReadonlyArray<readonly [string, FieldCheck]>
+>([
+  [
+    Tag.Instance,
+    [
+      ['id', string],
+      ['p', props],
+    ],
+  ],
+  [
+    Tag.Error,
+    [
+      ['id', string],
+      ['r', classSource],
+      ['n', string],
+      ['m', string],
+      ['s', optional(string)],
+      ['p', props],
+      ['h', optional(strings)],
+      ['c', optional(box)],
+    ],
+  ],
+  [
+    Tag.Symbol,
+    [
+      ['k', string],
+      ['g', boolean],
+    ],
+  ],
   [Tag.Url, [['h', string]]],
-  [Tag.Custom, [['n', string], ['v', anything]]],
+  [
+    Tag.Custom,
+    [
+      ['n', string],
+      ['v', anything],
+    ],
+  ],
   [Tag.Signal, [['i', index]]],
   [Tag.Escaped, [['v', entries]]],
-  [Tag.Blob, [['f', string], ['k', string]]],
+  [
+    Tag.Blob,
+    [
+      ['f', string],
+      ['k', string],
+    ],
+  ],
   [Tag.NullProto, [['p', props]]],
 ]);
 

@@ -58,4 +58,3 @@ function arrayIndex(key: string): number | undefined {
   const index = Number(key);
   return Number.isInteger(index) && index >= 0 && index < 2 ** 32 - 1 && String(index) === key ? index : undefined;
 }
-

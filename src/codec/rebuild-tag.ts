@@ -3,7 +3,17 @@ import { globalState } from '../shared/global-state.js';
 import type { Decoder } from './decoder.js';
 import { binaryViews, builtinErrors } from './native-types.js';
 import { defineData, defineHidden, defineOwn } from './own-props.js';
-import { ErrorClassSource, TAG, Tag, type BlobTag, type EncodedProps, type ErrorTag, type InstanceTag, type SymbolTag, type TagObject } from './tags.js';
+import {
+  ErrorClassSource,
+  TAG,
+  Tag,
+  type BlobTag,
+  type EncodedProps,
+  type ErrorTag,
+  type InstanceTag,
+  type SymbolTag,
+  type TagObject,
+} from './tags.js';
 
 /**
  * Rebuilds the value a (checked) tag stands for. `raw` is the tag object as
@@ -25,7 +35,10 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
     }
     case Tag.Custom: {
       const transformer = registry.customTransformerRegistry.findByName(tag.n);
-      if (!transformer) d.fail(`no custom transformer named "${tag.n}" is registered in ${d.hooks.side}; call registerCustom() in a module both sides load`);
+      if (!transformer)
+        d.fail(
+          `no custom transformer named "${tag.n}" is registered in ${d.hooks.side}; call registerCustom() in a module both sides load`,
+        );
       return d.remember(raw, transformer.deserialize(tag.v));
     }
     case Tag.Signal: {
@@ -44,13 +57,13 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
   }
 }
 
-
 function instance(d: Decoder, raw: object, tag: InstanceTag): object {
   const cls = globalState().registry.classRegistry.getValue(tag.id);
   if (!cls) {
     d.fail(
       `class "${tag.id}" is not registered in ${d.hooks.side}. Register it where both processes load it: ` +
-        `in the module that defines the isolated method (@Isolated({ classes: [${tag.id}] }) or registerClass(${tag.id})), not only in the main script`,
+        `in the module that defines the isolated method (@Isolated({ classes: [${tag.id}] }) or registerClass(${tag.id})), not ` +
+        `only in the main script`,
     );
   }
   return fill(d, d.remember(raw, Object.create(cls.prototype)), tag.p);
@@ -96,7 +109,9 @@ function errorClass(d: Decoder, tag: ErrorTag): Function | undefined {
 function symbol(d: Decoder, tag: SymbolTag): symbol {
   if (tag.g) return Symbol.for(tag.k);
   const sym = globalState().registry.symbolRegistry.getValue(tag.k);
-  return typeof sym === 'symbol' ? sym : d.fail(`symbol "${tag.k}" is not registered in ${d.hooks.side}; call registerSymbol() in a module both sides load`);
+  return typeof sym === 'symbol'
+    ? sym
+    : d.fail(`symbol "${tag.k}" is not registered in ${d.hooks.side}; call registerSymbol() in a module both sides load`);
 }
 
 function blob(d: Decoder, tag: BlobTag): unknown {
@@ -111,7 +126,11 @@ function blob(d: Decoder, tag: BlobTag): unknown {
     data = read(file, kind === 'string');
   } catch (cause) {
     if (cause instanceof IsolatedCallError) throw cause;
-    return d.fail(`its ${kind} was sent beside the message in ${file}, which could not be read: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+    return d.fail(
+      `its ${kind} was sent beside the message in ${file}, which could not be read: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}`,
+      cause,
+    );
   }
   if (kind === 'string') return typeof data === 'string' ? data : d.fail('its string, sent beside the message, was read back as bytes');
   if (typeof data === 'string') return d.fail(`its ${kind}, sent beside the message, was read back as a string`);

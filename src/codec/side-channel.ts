@@ -68,7 +68,8 @@ export function replyFilesProblem(encoded: Encoded, pid: number | undefined): st
 
 function childFileProblem(file: string, pid: number | undefined): string | undefined {
   const folder = currentBlobDirectory();
-  if (folder === undefined || dirname(file) !== folder) return `is not in the parent's folder for large payloads (${folder ?? 'none made'})`;
+  if (folder === undefined || dirname(file) !== folder)
+    return `is not in the parent's folder for large payloads (${folder ?? 'none made'})`;
   const name = basename(file);
   if (BLOB_FILE_NAME.exec(name)?.[1] !== String(pid)) return `is not named like a file of this child (${pid}-<16 hex digits>)`;
   return undefined;
@@ -87,7 +88,8 @@ export function replyBlobReader(encoded: Encoded, pid: number | undefined): Blob
   return (file, asString) => {
     const refuse = (problem: string) =>
       new ProtocolError(
-        `The child (pid ${pid}) sent a reply whose large payload is the file ${JSON.stringify(String(file).slice(0, 200))}, which ${problem}. ` +
+        `The child (pid ${pid}) sent a reply whose large payload is the file ${JSON.stringify(String(file).slice(0, 200))}, which ` +
+          `${problem}. ` +
           "The parent reads only regular files the child created in the parent's own folder. " +
           'The child may have been subverted by the data it processed, or two versions of isolated-call are installed.',
         { pid },
@@ -119,15 +121,22 @@ export function argumentBlobReader(consume: boolean): BlobReader {
  * has read them or never will. Only names replyFilesProblem accepts for the
  * child `pid` are deleted; in the child, only its own unsent files.
  */
-export function discardReplyBlobs(reply: { readonly type: string; readonly value?: unknown; readonly error?: unknown }, pid?: number): void {
+export function discardReplyBlobs(
+  reply: { readonly type: string; readonly value?: unknown; readonly error?: unknown },
+  pid?: number,
+): void {
   const encoded = (reply.type === 'result' ? reply.value : reply.error) as Encoded | undefined;
   const files = encoded?.f;
   if (!files || !Array.isArray(files)) return;
   const folder = currentBlobDirectory();
-  if (folder === undefined) return unlinkOwn(files); // the child: its own files only
+  if (folder === undefined) {
+    unlinkOwn(files); // the child: its own files only
+    return;
+  }
   if (folderProblem(folder) !== undefined) return; // a replaced folder (a link) must not lead the unlink elsewhere
   for (const file of files) {
-    if (typeof file === 'string' && (pid === undefined ? isChildFile(file) : childFileProblem(file, pid) === undefined)) unlinkQuietly(file);
+    if (typeof file === 'string' && (pid === undefined ? isChildFile(file) : childFileProblem(file, pid) === undefined))
+      unlinkQuietly(file);
   }
 }
 

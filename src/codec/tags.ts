@@ -142,5 +142,5 @@ export function errorTag(fields: Omit<ErrorTag, typeof TAG | 'h' | 'c'>): ErrorT
 
 /** Does this object carry the TAG key (a tag on the wire, or user data to escape)? */
 export function hasTagKey(value: object): boolean {
-  return Object.prototype.hasOwnProperty.call(value, TAG);
+  return Object.hasOwn(value, TAG);
 }

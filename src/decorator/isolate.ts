@@ -28,12 +28,17 @@ import type { MethodMeta } from './method-meta.js';
  * @throws InvalidOptionError when `fn` is not a function, or has no name and
  * no `id` and the calling module can't be told.
  */
+// biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
 export function isolate<F extends (...args: any[]) => Promise<unknown>>(fn: F, options?: IsolatedOptions): F {
   if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'isolate() takes the async function to run in a child');
   resolveOptions(options);
   const detectedModule = findCallerModule();
   const id = options?.id ?? (fn.name || (detectedModule && anonymousId(detectedModule)));
-  if (!id) throw new InvalidOptionError('id', 'isolate() needs a named function or an id option here: the module that called it could not be told');
+  if (!id)
+    throw new InvalidOptionError(
+      'id',
+      'isolate() needs a named function or an id option here: the module that called it could not be told',
+    );
   for (const cls of options?.classes ?? []) registerClass(cls);
   const meta: MethodMeta = { kind: 'function', name: id, original: fn, options, detectedModule, owner: undefined };
   const wrapped = wrap(meta);

@@ -7,6 +7,7 @@ import { findCallerModule } from './caller-module.js';
 import type { MethodMeta } from './method-meta.js';
 
 /** Any method that returns a Promise. */
+// biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
 export type AsyncMethod<This = any, Args extends any[] = any[], Return = unknown> = (this: This, ...args: Args) => Promise<Return>;
 
 /**
@@ -54,9 +55,13 @@ export function Isolated(options?: IsolatedOptions): IsolatedDecorator {
   function decorate(value: unknown, second: unknown, descriptor?: PropertyDescriptor): unknown {
     if (isTc39Context(second)) {
       if (second.kind !== 'method') throw new InvalidOptionError('@Isolated', `applies to methods, not to a ${second.kind}`);
-      if (second.private) throw new InvalidOptionError('@Isolated', `can't isolate private method ${String(second.name)}: the child must find it by name`);
+      if (second.private)
+        throw new InvalidOptionError('@Isolated', `can't isolate private method ${String(second.name)}: the child must find it by name`);
       const meta = createMeta(second.static ? 'static' : 'instance', second.name, value, options, detectedModule, undefined);
-      if (second.static) second.addInitializer(function (this: unknown) { meta.owner = this as Function; });
+      if (second.static)
+        second.addInitializer(function (this: unknown) {
+          meta.owner = this as Function;
+        });
       return wrap(meta);
     }
     // Legacy: (prototype or constructor, key, descriptor)
@@ -80,7 +85,8 @@ function createMeta(
   detectedModule: string | undefined,
   owner: Function | undefined,
 ): MethodMeta {
-  if (typeof name === 'symbol') throw new InvalidOptionError('@Isolated', `can't isolate symbol-named method ${String(name)}: the child must find it by name`);
+  if (typeof name === 'symbol')
+    throw new InvalidOptionError('@Isolated', `can't isolate symbol-named method ${String(name)}: the child must find it by name`);
   if (typeof original !== 'function') throw new InvalidOptionError('@Isolated', `applies to methods, not to ${typeof original}`);
   for (const cls of options?.classes ?? []) registerClass(cls);
   return { kind, name, original, options, detectedModule, owner };
@@ -102,7 +108,24 @@ export function wrap(meta: MethodMeta): AsyncMethod {
 
 // With emitDecoratorMetadata + reflect-metadata, parameter classes are known
 // up front and are registered so their instances can cross without ceremony.
-const NOT_A_USER_CLASS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Promise, Date, Map, Set, RegExp, Symbol, BigInt, Error, URL, AbortSignal]);
+const NOT_A_USER_CLASS = new Set<unknown>([
+  Object,
+  String,
+  Number,
+  Boolean,
+  Array,
+  Function,
+  Promise,
+  Date,
+  Map,
+  Set,
+  RegExp,
+  Symbol,
+  BigInt,
+  Error,
+  URL,
+  AbortSignal,
+]);
 
 function registerParamTypes(target: object, key: string | symbol): void {
   const reflect = Reflect as unknown as { getMetadata?: (k: string, t: object, p: string | symbol) => unknown };

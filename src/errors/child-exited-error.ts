@@ -6,10 +6,43 @@ import { IsolatedCallError, type IsolatedCallErrorCode } from './isolated-call-e
  * package unless a project lists it.
  */
 export type ChildSignal =
-  | 'SIGABRT' | 'SIGALRM' | 'SIGBUS' | 'SIGCHLD' | 'SIGCONT' | 'SIGFPE' | 'SIGHUP' | 'SIGILL' | 'SIGINT' | 'SIGIO'
-  | 'SIGIOT' | 'SIGKILL' | 'SIGPIPE' | 'SIGPOLL' | 'SIGPROF' | 'SIGPWR' | 'SIGQUIT' | 'SIGSEGV' | 'SIGSTKFLT'
-  | 'SIGSTOP' | 'SIGSYS' | 'SIGTERM' | 'SIGTRAP' | 'SIGTSTP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUNUSED' | 'SIGURG'
-  | 'SIGUSR1' | 'SIGUSR2' | 'SIGVTALRM' | 'SIGWINCH' | 'SIGXCPU' | 'SIGXFSZ' | 'SIGBREAK' | 'SIGLOST' | 'SIGINFO';
+  | 'SIGABRT'
+  | 'SIGALRM'
+  | 'SIGBUS'
+  | 'SIGCHLD'
+  | 'SIGCONT'
+  | 'SIGFPE'
+  | 'SIGHUP'
+  | 'SIGILL'
+  | 'SIGINT'
+  | 'SIGIO'
+  | 'SIGIOT'
+  | 'SIGKILL'
+  | 'SIGPIPE'
+  | 'SIGPOLL'
+  | 'SIGPROF'
+  | 'SIGPWR'
+  | 'SIGQUIT'
+  | 'SIGSEGV'
+  | 'SIGSTKFLT'
+  | 'SIGSTOP'
+  | 'SIGSYS'
+  | 'SIGTERM'
+  | 'SIGTRAP'
+  | 'SIGTSTP'
+  | 'SIGTTIN'
+  | 'SIGTTOU'
+  | 'SIGUNUSED'
+  | 'SIGURG'
+  | 'SIGUSR1'
+  | 'SIGUSR2'
+  | 'SIGVTALRM'
+  | 'SIGWINCH'
+  | 'SIGXCPU'
+  | 'SIGXFSZ'
+  | 'SIGBREAK'
+  | 'SIGLOST'
+  | 'SIGINFO';
 
 /** How a child process ended, as the parent saw it. */
 export interface ChildExit {
@@ -69,7 +102,8 @@ export class ChildOutOfMemoryError extends ChildExitedError {
     super(
       exit,
       target,
-      `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid}) ran out of memory (${limit}) and was ended by V8. ` +
+      `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid}) ran out of memory (${limit}) and ` +
+        `was ended by V8. ` +
         'Raise the maxOldSpaceSize option or make the call work on less data at once.' +
         (exit.stderr ? ` V8 reported:\n${fatalReport(exit.stderr)}` : ''),
       'ERR_ISOLATED_CHILD_OOM',

@@ -64,10 +64,9 @@ function parsedScripts(): string[] {
     session.post('Debugger.disable');
     if (failure) throw failure;
   } catch (error) {
-    throw new Error(
-      `isModuleLoaded() can't list the ES modules of this process, so it can't tell: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new Error(`isModuleLoaded() can't list the ES modules of this process, so it can't tell: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     session.disconnect();
   }

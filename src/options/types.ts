@@ -1,4 +1,5 @@
 /** A class the codec can rebuild on the other side. */
+// biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
 export type Class = abstract new (...args: any[]) => unknown;
 
 /** What the `onCallEnd` hook receives after every call, successful or not. */

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
@@ -38,7 +37,7 @@ function isTypeScriptLoaderFlag(flag: string): boolean {
   if (/^--experimental-(strip|transform)-types$/.test(flag)) return true;
   const value = flag.replace(/^--[\w-]+=/, '').replace(/^file:\/\//, '');
   // `--import 'data:text/javascript,… register("ts-node/esm", …)'`: a loader registered inline.
-  if (value.startsWith('data:')) return /["'`](tsx|ts-node|@swc-node\/register|esbuild-register|jiti)(?:[\/"'`])/.test(value);
+  if (value.startsWith('data:')) return /["'`](tsx|ts-node|@swc-node\/register|esbuild-register|jiti)(?:[/"'`])/.test(value);
   const tail = value.split(/[\\/]node_modules[\\/]/).at(-1)!;
   return /^(tsx|ts-node|@swc-node[\\/]register|esbuild-register|jiti)(?:[\\/]|$)/.test(tail);
 }
@@ -203,4 +202,3 @@ function typeScriptLoaderFor(module: string, flags: readonly string[]): string[]
   const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
   return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', import.meta.url))] : undefined;
 }
-

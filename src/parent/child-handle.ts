@@ -12,7 +12,6 @@ import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './p
 
 const debug = debuglog('isolated-call');
 
-
 /**
  * One child process as the parent sees it: sends calls, routes replies by id,
  * keeps the tail of stderr, and turns every way the child can end into a
@@ -80,7 +79,10 @@ export class ChildHandle {
    * Only a value Node can't serialize at all fails here, typed.
    */
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
-    if (this.exit) return pending.reject(exitError(this.exit, this.heapLimitMb, pending.label));
+    if (this.exit) {
+      pending.reject(exitError(this.exit, this.heapLimitMb, pending.label));
+      return;
+    }
     this.calls++;
     this.pending.add(message.id, pending);
     this.setReferenced(true);
@@ -89,9 +91,14 @@ export class ChildHandle {
         if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`);
       });
     } catch (error) {
-      if (!isCloneError(error)) return this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
+      if (!isCloneError(error)) {
+        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
+        return;
+      }
       this.pending.take(message.id);
-      pending.reject(new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }));
+      pending.reject(
+        new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }),
+      );
     }
   }
 
@@ -160,18 +167,24 @@ export class ChildHandle {
     try {
       const parsed = parseChildMessage(message);
       if (parsed.kind === 'foreign') return; // someone else's traffic on the channel
-      if (parsed.kind === 'invalid') return this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion ? 'other-version' : 'subverted');
+      if (parsed.kind === 'invalid') {
+        this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion ? 'other-version' : 'subverted');
+        return;
+      }
       const reply = parsed.message;
       if (reply.type === 'ready') {
         this.readyAt = performance.now();
         return;
       }
       const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
-      if (files !== undefined) return this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
+      if (files !== undefined) {
+        this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
+        return;
+      }
       const pending = this.pending.take(reply.id);
       // A late reply to a call that timed out or was aborted: only its files need handling.
-      if (!pending) return discardReplyBlobs(reply, this.pid);
-      pending.resolve(reply);
+      if (pending) pending.resolve(reply);
+      else discardReplyBlobs(reply, this.pid);
     } catch (error) {
       this.protocolFailure(`it could not be handled (${String(error)})`);
     }
@@ -214,5 +227,4 @@ export class ChildHandle {
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }
-
 }

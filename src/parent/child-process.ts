@@ -42,7 +42,10 @@ export function forkChild(command: ChildCommand, preload: boolean): ChildProcess
  * calls `onEnd` once the child has exited and its stderr is drained (or 200 ms
  * after the exit, if a grandchild holds the pipe open).
  */
-export function watchChildEnd(child: ChildProcess, onEnd: (exitCode: number | null, signal: NodeJS.Signals | null, stderr: string) => void): void {
+export function watchChildEnd(
+  child: ChildProcess,
+  onEnd: (exitCode: number | null, signal: NodeJS.Signals | null, stderr: string) => void,
+): void {
   let tail = '';
   const stderr = child.stderr!;
   stderr.setEncoding('utf8');

@@ -35,7 +35,9 @@ export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promis
     const owner = ownerOf(meta, self);
     const runtime = runtimeFor(meta, owner?.name);
     const { options } = runtime.pool;
-    const ownerId = owner ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name) : (options.id ?? meta.name);
+    const ownerId = owner
+      ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name)
+      : (options.id ?? meta.name);
     if (owner) ensureClassRegistered(owner, ownerId);
     const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
 
@@ -84,7 +86,10 @@ function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRunt
   const label = ownerName ? `${options.id ?? ownerName}.${meta.name}` : (options.id ?? meta.name);
   const module = options.module !== undefined ? toFileUrl(options.module) : meta.detectedModule;
   if (module === undefined) {
-    throw new ModuleLoadError('', `Could not tell which module defines ${label}. Pass the module option: @Isolated({ module: import.meta.url }) or __filename.`);
+    throw new ModuleLoadError(
+      '',
+      `Could not tell which module defines ${label}. Pass the module option: @Isolated({ module: import.meta.url }) or __filename.`,
+    );
   }
   warnIfMainScript(module, label, meta.kind);
   const command = childCommand(options, module);
@@ -116,9 +121,11 @@ function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind'
     warned.add(module);
     process.emitWarning(
       kind === 'function'
-        ? `isolate() function ${label} is defined in the main script (${modulePath}). The child imports that module to find the function, so its top-level code runs again in the child. ` +
+        ? `isolate() function ${label} is defined in the main script (${modulePath}). The child imports that module to find the ` +
+            `function, so its top-level code runs again in the child. ` +
             'Move the isolate() call to a module of its own, or guard top-level work with isIsolatedChild().'
-        : `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its top-level code runs again in the child. ` +
+        : `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its ` +
+            `top-level code runs again in the child. ` +
             'Move the class to a module of its own, or guard top-level work with isIsolatedChild().',
       { code: 'ISOLATED_CALL_MAIN_MODULE' },
     );

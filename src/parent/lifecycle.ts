@@ -71,6 +71,10 @@ export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
  */
 export function warmUp(method: Function): void {
   const meta: MethodMeta | undefined = globalState().methods.get(method);
-  if (!meta) throw new InvalidOptionError('method', `warmUp() takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`);
+  if (!meta)
+    throw new InvalidOptionError(
+      'method',
+      `warmUp() takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`,
+    );
   poolOf(meta, meta.owner?.name).warmUp();
 }

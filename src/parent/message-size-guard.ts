@@ -33,7 +33,7 @@ export function guardMessageSize(child: ChildProcess, limit: number, onExceeded:
 
   const read = handle.onread;
   handle.onread = function guardedRead(this: unknown, arrayBuffer?: ArrayBuffer) {
-    read.apply(this, arguments as unknown as [ArrayBuffer | undefined]);
+    read.call(this, arrayBuffer);
     const size = handle[bufferedSize] as number;
     if (size === 0) return;
     const announced = announcedSize(handle[buffered] as Uint8Array[]);

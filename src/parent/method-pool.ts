@@ -84,13 +84,21 @@ export class MethodPool implements OwnedPool {
   }
 
   stats(): MethodStats {
-    return { target: this.label, calls: this.calls, failures: this.failures, queued: this.queue.length, running: this.running, alive: this.children.size };
+    return {
+      target: this.label,
+      calls: this.calls,
+      failures: this.failures,
+      queued: this.queue.length,
+      running: this.running,
+      alive: this.children.size,
+    };
   }
 
   /** Starts the standby child (or, with keepAlive, one warm child) ahead of the first call. */
   warmUp(): void {
     if (this.options.standby) ensureStandby(this.command, this.options.maxOldSpaceSize);
-    else if (this.options.keepAlive > 0 && this.children.size === 0 && hasRoom()) this.warm.keep(this.adopt(startChild(this.command, this.options.maxOldSpaceSize)));
+    else if (this.options.keepAlive > 0 && this.children.size === 0 && hasRoom())
+      this.warm.keep(this.adopt(startChild(this.command, this.options.maxOldSpaceSize)));
   }
 
   /** Rejects queued calls, ends idle children; running calls finish unless `force`. */
@@ -132,8 +140,13 @@ export class MethodPool implements OwnedPool {
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, id, call.attempts, child.pid, job.target.module);
     const message = callMessage(
       {
-        id, target: job.target, self: job.self, args: job.args, signals: job.signals.length,
-        exitAfter: this.options.keepAlive === 0, measure: this.measuresRss,
+        id,
+        target: job.target,
+        self: job.self,
+        args: job.args,
+        signals: job.signals.length,
+        exitAfter: this.options.keepAlive === 0,
+        measure: this.measuresRss,
         // No retry can follow this attempt: the child may delete the argument files once open.
         consumeArgs: call.attempts > this.options.retries,
       },
@@ -194,7 +207,8 @@ export class MethodPool implements OwnedPool {
   private endAttempt(call: PendingCall, child: ChildHandle, healthy: boolean): void {
     call.endAttempt();
     this.running--;
-    if (this.options.keepAlive === 0) child.killAfter(this.options.grace); // it exits by itself right after replying
+    if (this.options.keepAlive === 0)
+      child.killAfter(this.options.grace); // it exits by itself right after replying
     else if (healthy && !this.closed && this.warm.mayKeep(child)) this.warm.keep(child);
     else this.warm.retire(child);
     if (this.options.standby && !this.closed) ensureStandby(this.command, this.options.maxOldSpaceSize);

@@ -44,7 +44,10 @@ export class PendingCall {
     const { label, signals, startedAt } = this.job;
     const timer =
       timeout > 0
-        ? setTimeout(() => end(this, new CallTimeoutError(label, timeout, this.child?.pid), true), timeout - (performance.now() - startedAt))
+        ? setTimeout(
+            () => end(this, new CallTimeoutError(label, timeout, this.child?.pid), true),
+            timeout - (performance.now() - startedAt),
+          )
         : undefined;
     const listeners = signals.map((signal, index) => {
       const onAbort = () => {

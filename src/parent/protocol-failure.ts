@@ -5,7 +5,8 @@ export type ProtocolFailureHint = 'other-version' | 'subverted' | 'too-large';
 
 const HINTS: Readonly<Record<ProtocolFailureHint, string>> = {
   'other-version':
-    'Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ls isolated-call).',
+    'Two versions of isolated-call are installed; make the module that defines the method import the same one as the caller (npm ' +
+    'ls isolated-call).',
   subverted: 'The child may have been subverted by the data it was processing, or it wrote on the IPC channel itself (process.send).',
   'too-large': 'Return less data at once, or raise the maxMessageBytes option if such results are expected.',
 };

@@ -140,7 +140,10 @@ function pickFunction(exports: Record<string, unknown>, name: string): Function 
 function loadHint(thrown: unknown, label: string): string {
   const code = (thrown as { code?: unknown } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    return `. Check that the module option (or the detected module) is the file that defines ${label}, and that its dependencies resolve from there.`;
+    return (
+      `. Check that the module option (or the detected module) is the file that defines ${label}, and that its dependencies ` +
+      `resolve from there.`
+    );
   }
   return '';
 }

@@ -31,7 +31,8 @@ export function tsNodeChildEnv(flags: readonly string[], env: NodeJS.ProcessEnv 
   // ts-node/esm runs in the loaders' thread, where this thread can't see it; it finds tsconfig.json from the cwd, which the child shares.
   if (!service && !flags.some((flag) => /(^|[\\/"'])ts-node[\\/]esm\b/.test(flag))) return {};
   const extra: Record<string, string> = {};
-  if (service?.configFilePath && env.TS_NODE_PROJECT === undefined && env.TS_NODE_SKIP_PROJECT === undefined) extra.TS_NODE_PROJECT = service.configFilePath;
+  if (service?.configFilePath && env.TS_NODE_PROJECT === undefined && env.TS_NODE_SKIP_PROJECT === undefined)
+    extra.TS_NODE_PROJECT = service.configFilePath;
   if (env.TS_NODE_TRANSPILE_ONLY === undefined && env.TS_NODE_TYPE_CHECK === undefined) extra.TS_NODE_TRANSPILE_ONLY = 'true';
   return extra;
 }

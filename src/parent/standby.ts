@@ -26,7 +26,7 @@ export function takeStandby(command: ChildCommand): ChildHandle | undefined {
 export function ensureStandby(command: ChildCommand, heapLimitMb: number | undefined): void {
   const { standbys } = registry();
   const current = standbys.get(command.key);
-  if ((current && current.alive && !current.ending) || !hasRoom()) return;
+  if ((current?.alive && !current.ending) || !hasRoom()) return;
   const child = startChild(command, heapLimitMb, true);
   child.setReferenced(false);
   standbys.set(command.key, child);

@@ -53,10 +53,7 @@ export class WarmChildren {
   keep(child: ChildHandle): void {
     child.setReferenced(false);
     this.idle.push(child);
-    this.timers.set(
-      child,
-      setTimeout(() => this.drop(child), this.options.keepAlive).unref(),
-    );
+    this.timers.set(child, setTimeout(() => this.drop(child), this.options.keepAlive).unref());
     offerIdle(child, () => this.drop(child));
   }
 

@@ -15,12 +15,17 @@ describe('parseChildMessage', () => {
   });
 
   it('says "foreign" for anything without the marker', () => {
-    for (const m of [null, undefined, 1, 'x', [], { hello: 'world' }, new Map([[MARKER, 1]])]) expect(parseChildMessage(m).kind).toBe('foreign');
+    for (const m of [null, undefined, 1, 'x', [], { hello: 'world' }, new Map([[MARKER, 1]])])
+      expect(parseChildMessage(m).kind).toBe('foreign');
   });
 
   it('keeps the id of a reply whose other fields are wrong, and only a usable one', () => {
     const base = { [MARKER]: PROTOCOL_VERSION, type: 'result', value: { v: 1, t: false } };
-    expect(parseChildMessage({ ...base, id: 3, stats: null })).toMatchObject({ kind: 'invalid', id: 3, reason: expect.stringContaining('stats are null') });
+    expect(parseChildMessage({ ...base, id: 3, stats: null })).toMatchObject({
+      kind: 'invalid',
+      id: 3,
+      reason: expect.stringContaining('stats are null'),
+    });
     for (const id of [0, -1, 1.5, 2 ** 53, '3', null]) {
       const parsed = parseChildMessage({ ...base, id, stats });
       expect(parsed.kind).toBe('invalid');
@@ -35,7 +40,17 @@ describe('parseChildMessage', () => {
 
   it('never throws, and whatever it accepts has every field in range (fuzz)', () => {
     const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -1), fc.string({ maxLength: 2 }), fc.constant(null));
-    const encoded = fc.oneof(fc.record({ v: fc.anything({ maxDepth: 1 }), t: fc.oneof(fc.boolean(), num), f: fc.oneof(fc.array(fc.string()), fc.anything({ maxDepth: 1 })) }, { requiredKeys: [] }), fc.anything({ maxDepth: 1 }));
+    const encoded = fc.oneof(
+      fc.record(
+        {
+          v: fc.anything({ maxDepth: 1 }),
+          t: fc.oneof(fc.boolean(), num),
+          f: fc.oneof(fc.array(fc.string()), fc.anything({ maxDepth: 1 })),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.anything({ maxDepth: 1 }),
+    );
     const message = fc.oneof(
       fc.record(
         {
@@ -43,9 +58,11 @@ describe('parseChildMessage', () => {
           type: fc.oneof(fc.constantFrom('ready', 'result', 'error'), fc.anything({ maxDepth: 0 })),
           id: fc.oneof(fc.integer(), num),
           stats: fc.oneof(fc.record({ loadMs: num, runMs: num, peakRss: num }, { requiredKeys: [] }), fc.anything({ maxDepth: 1 })),
-          value: encoded, error: encoded,
+          value: encoded,
+          error: encoded,
           phase: fc.oneof(fc.constantFrom('load', 'decode', 'run', 'encode'), fc.anything({ maxDepth: 0 })),
-          path: fc.oneof(fc.string(), num), reason: fc.oneof(fc.string(), num),
+          path: fc.oneof(fc.string(), num),
+          reason: fc.oneof(fc.string(), num),
         },
         { requiredKeys: [] },
       ),

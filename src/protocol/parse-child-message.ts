@@ -5,7 +5,15 @@
  */
 import type { Encoded } from '../codec/tags.js';
 import { isObjectPrototype } from '../shared/realm.js';
-import { FAILURE_PHASES, MARKER, MAX_TEXT_LENGTH, PROTOCOL_VERSION, type ChildCallStats, type ChildMessage, type FailurePhase } from './messages.js';
+import {
+  FAILURE_PHASES,
+  MARKER,
+  MAX_TEXT_LENGTH,
+  PROTOCOL_VERSION,
+  type ChildCallStats,
+  type ChildMessage,
+  type FailurePhase,
+} from './messages.js';
 
 /** Most payload files one reply may name. */
 export const MAX_REPLY_FILES = 65_536;
@@ -37,10 +45,14 @@ export function parseChildMessage(message: unknown): ParsedChildMessage {
 }
 
 function parse(message: unknown): ParsedChildMessage {
-  if (!isRecord(message) || !Object.prototype.hasOwnProperty.call(message, MARKER)) return { kind: 'foreign' };
+  if (!isRecord(message) || !Object.hasOwn(message, MARKER)) return { kind: 'foreign' };
   const version = message[MARKER];
   if (version !== PROTOCOL_VERSION) {
-    return { kind: 'invalid', reason: `it speaks isolated-call protocol ${describe(version)}, this parent speaks ${PROTOCOL_VERSION}`, otherVersion: true };
+    return {
+      kind: 'invalid',
+      reason: `it speaks isolated-call protocol ${describe(version)}, this parent speaks ${PROTOCOL_VERSION}`,
+      otherVersion: true,
+    };
   }
   if (!isObjectPrototype(Object.getPrototypeOf(message))) return { kind: 'invalid', reason: 'it is not a plain object' };
   const type = own(message, 'type');
@@ -60,18 +72,28 @@ function parse(message: unknown): ParsedChildMessage {
   }
 
   const phase = own(message, 'phase');
-  if (!FAILURE_PHASES.includes(phase as FailurePhase)) return fail(`its phase ${describe(phase)} is not one of ${FAILURE_PHASES.join(', ')}`);
+  if (!FAILURE_PHASES.includes(phase as FailurePhase))
+    return fail(`its phase ${describe(phase)} is not one of ${FAILURE_PHASES.join(', ')}`);
   const error = parseEncoded(own(message, 'error'), 'error');
   if (typeof error === 'string') return fail(error);
   const path = own(message, 'path');
   const reason = own(message, 'reason');
-  for (const [name, text] of [['path', path], ['reason', reason]] as const) {
-    if (text !== undefined && !isText(text, MAX_TEXT_LENGTH)) return fail(`its ${name} is not a string of at most ${MAX_TEXT_LENGTH} characters`);
+  for (const [name, text] of [
+    ['path', path],
+    ['reason', reason],
+  ] as const) {
+    if (text !== undefined && !isText(text, MAX_TEXT_LENGTH))
+      return fail(`its ${name} is not a string of at most ${MAX_TEXT_LENGTH} characters`);
   }
   return {
     kind: 'message',
     message: {
-      [MARKER]: PROTOCOL_VERSION, type, id, phase: phase as FailurePhase, error, stats,
+      [MARKER]: PROTOCOL_VERSION,
+      type,
+      id,
+      phase: phase as FailurePhase,
+      error,
+      stats,
       ...(path === undefined ? {} : { path: path as string }),
       ...(reason === undefined ? {} : { reason: reason as string }),
     },
@@ -84,7 +106,11 @@ function parseStats(stats: unknown): ChildCallStats | string {
   const loadMs = own(stats, 'loadMs');
   const runMs = own(stats, 'runMs');
   const peakRss = own(stats, 'peakRss');
-  for (const [name, n] of [['loadMs', loadMs], ['runMs', runMs], ['peakRss', peakRss]] as const) {
+  for (const [name, n] of [
+    ['loadMs', loadMs],
+    ['runMs', runMs],
+    ['peakRss', peakRss],
+  ] as const) {
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return `its stats.${name} is ${describe(n)}, not a finite number ≥ 0`;
   }
   return { loadMs: loadMs as number, runMs: runMs as number, peakRss: peakRss as number };
@@ -96,8 +122,9 @@ function parseStats(stats: unknown): ChildCallStats | string {
  * the parent's folder before anything is read or deleted (side-channel.ts).
  */
 function parseEncoded(encoded: unknown, name: string): Encoded | string {
-  if (!isRecord(encoded) || !isObjectPrototype(Object.getPrototypeOf(encoded))) return `its ${name} is ${describe(encoded)}, not an encoded value`;
-  if (!Object.prototype.hasOwnProperty.call(encoded, 'v')) return `its ${name} has no v`;
+  if (!isRecord(encoded) || !isObjectPrototype(Object.getPrototypeOf(encoded)))
+    return `its ${name} is ${describe(encoded)}, not an encoded value`;
+  if (!Object.hasOwn(encoded, 'v')) return `its ${name} has no v`;
   const t = own(encoded, 't');
   if (typeof t !== 'boolean') return `its ${name}.t is ${describe(t)}, not a boolean`;
   const f = own(encoded, 'f');
@@ -106,7 +133,8 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
   const files: string[] = [];
   for (let i = 0; i < f.length; i++) {
     const file: unknown = f[i];
-    if (!isText(file, MAX_FILE_PATH_LENGTH) || file.length === 0) return `its ${name}.f[${i}] is not a file path of 1 to ${MAX_FILE_PATH_LENGTH} characters`;
+    if (!isText(file, MAX_FILE_PATH_LENGTH) || file.length === 0)
+      return `its ${name}.f[${i}] is not a file path of 1 to ${MAX_FILE_PATH_LENGTH} characters`;
     files.push(file);
   }
   return { v: encoded.v, t, f: files };
@@ -118,7 +146,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** An own property only: nothing on a prototype can stand in for a missing field. */
 function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isId(id: unknown): id is number {

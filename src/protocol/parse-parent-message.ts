@@ -21,9 +21,16 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
 function isCall(m: Record<string, unknown>): boolean {
   const target = m.target as Record<string, unknown> | null | undefined;
   return (
-    typeof target === 'object' && target !== null && typeof target.module === 'string' && typeof target.owner === 'string' &&
-    isEncoded(m.args) && (m.self === undefined || isEncoded(m.self)) && typeof m.blobDir === 'string' &&
-    Number.isInteger(m.signals) && (m.signals as number) >= 0 && (m.signals as number) <= MAX_SIGNALS
+    typeof target === 'object' &&
+    target !== null &&
+    typeof target.module === 'string' &&
+    typeof target.owner === 'string' &&
+    isEncoded(m.args) &&
+    (m.self === undefined || isEncoded(m.self)) &&
+    typeof m.blobDir === 'string' &&
+    Number.isInteger(m.signals) &&
+    (m.signals as number) >= 0 &&
+    (m.signals as number) <= MAX_SIGNALS
   );
 }
 

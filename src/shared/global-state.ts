@@ -64,7 +64,6 @@ export function globalState(): GlobalState {
   });
 }
 
-
 /**
  * superjson is bundled (see tsup.config.ts). A require() of a bundled ES
  * module makes esbuild evaluate it lazily, at this call, in both builds.

@@ -16,7 +16,10 @@ describe('values from another realm', () => {
   });
 
   it('decode walks records, maps and sets of another realm and rebuilds the tags inside', () => {
-    const v = runInNewContext(`({ list: [{ [T]: 'u', h: 'https://example.com/a' }], map: new Map([[1, { [T]: 'u', h: 'https://example.com/b' }]]) })`, { T: TAG });
+    const v = runInNewContext(
+      `({ list: [{ [T]: 'u', h: 'https://example.com/a' }], map: new Map([[1, { [T]: 'u', h: 'https://example.com/b' }]]) })`,
+      { T: TAG },
+    );
     const out = decode({ v, t: true }, 'result', { side: 'the parent' }) as { list: URL[]; map: Map<number, URL> };
     expect(out.list[0]).toBeInstanceOf(URL);
     expect(out.map.get(1)?.href).toBe('https://example.com/b');

@@ -48,7 +48,6 @@ export interface ChildRegistry {
   exitHookInstalled: boolean;
 }
 
-
 export function createRegistryState(): ChildRegistry {
   return {
     live: new Set(),

@@ -26,8 +26,15 @@ const run = picked.length > 0 ? picked : Object.keys(SCENARIOS);
 const dir = mkdtempSync(join(tmpdir(), 'codec-cost-'));
 try {
   const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, ['encode', 'decode', 'registerClass']
-    .map((name) => `export { ${name} } from ${JSON.stringify(join(root, 'src/codec', name === 'registerClass' ? 'register.ts' : `${name}.ts`))};`).join('\n'));
+  writeFileSync(
+    entry,
+    ['encode', 'decode', 'registerClass']
+      .map(
+        (name) =>
+          `export { ${name} } from ${JSON.stringify(join(root, 'src/codec', name === 'registerClass' ? 'register.ts' : `${name}.ts`))};`,
+      )
+      .join('\n'),
+  );
   const { buildSync } = await import(join(root, 'node_modules/esbuild/lib/main.js'));
   buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: join(dir, 'codec.cjs'), logLevel: 'error' });
 

@@ -58,7 +58,14 @@ async function main() {
   );
   table(
     'footprint: parent RSS after the import, MB',
-    [['contender', 'name'], ['n', 'n', 0], ['median MB', 'median'], ['p90 MB', 'p90'], ['added MB', 'added'], ['ratio', 'ratio']],
+    [
+      ['contender', 'name'],
+      ['n', 'n', 0],
+      ['median MB', 'median'],
+      ['p90 MB', 'p90'],
+      ['added MB', 'added'],
+      ['ratio', 'ratio'],
+    ],
     contenders.map(([name], i) => ({ ...timingRow(name, rss[i], baseR), added: median(rss[i]) - baseR })),
   );
   const iso = contenders.findIndex(([name]) => name === "import('isolated-call')");

@@ -7,7 +7,22 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Samples, envInt, fixture, heading, median, now, ratio, runJson, shutdownSdk, sleep, table, timingColumns, timingRow, verdict } from './lib.mjs';
+import {
+  Samples,
+  envInt,
+  fixture,
+  heading,
+  median,
+  now,
+  ratio,
+  runJson,
+  shutdownSdk,
+  sleep,
+  table,
+  timingColumns,
+  timingRow,
+  verdict,
+} from './lib.mjs';
 
 const N = envInt('BENCH_FRESH_N', 30);
 const WARMUP = envInt('BENCH_FRESH_WARMUP', 3);
@@ -81,7 +96,13 @@ async function peersSetup() {
       const t0 = now();
       // tinypool forks with env = options.env only: without this its child would
       // skip NODE_EXTRA_CA_CERTS and the like, and start faster than any other.
-      const pool = new Tinypool({ filename: fixture('tinypool-worker.mjs'), runtime: 'child_process', minThreads: 1, maxThreads: 1, env: process.env });
+      const pool = new Tinypool({
+        filename: fixture('tinypool-worker.mjs'),
+        runtime: 'child_process',
+        minThreads: 1,
+        maxThreads: 1,
+        env: process.env,
+      });
       const value = await pool.run(arg);
       const tResult = now() - t0;
       await pool.destroy();
@@ -90,7 +111,11 @@ async function peersSetup() {
     },
     async jestWorker() {
       const t0 = now();
-      const worker = new JestWorker(fixture('jest-worker-worker.cjs'), { numWorkers: 1, enableWorkerThreads: false, exposedMethods: ['echo'] });
+      const worker = new JestWorker(fixture('jest-worker-worker.cjs'), {
+        numWorkers: 1,
+        enableWorkerThreads: false,
+        exposedMethods: ['echo'],
+      });
       const value = await worker.echo(arg);
       const tResult = now() - t0;
       await worker.end();
@@ -200,24 +225,57 @@ async function main() {
   const subFloor = median(noSetpriv['floor.exit']);
   table(
     'fresh: setpriv wrapper (subprocess without it has its own floor)',
-    [['contender', 'name'], ['median ms', 'median'], ['ratio to its floor', 'ratio'], ['note', 'note']],
     [
-      { name: 'with setpriv: isolated-call to result', median: samples.median('isolated.result'), ratio: ratio(samples.median('isolated.result'), floor), note: 'main process' },
+      ['contender', 'name'],
+      ['median ms', 'median'],
+      ['ratio to its floor', 'ratio'],
+      ['note', 'note'],
+    ],
+    [
+      {
+        name: 'with setpriv: isolated-call to result',
+        median: samples.median('isolated.result'),
+        ratio: ratio(samples.median('isolated.result'), floor),
+        note: 'main process',
+      },
       { name: 'without setpriv: floor to exit', median: subFloor, ratio: '1.00x', note: 'subprocess, ISOLATED_CALL_NO_SETPRIV=1' },
-      { name: 'without setpriv: isolated-call to result', median: median(noSetpriv['isolated.result']), ratio: ratio(median(noSetpriv['isolated.result']), subFloor), note: 'subprocess' },
-      { name: 'without setpriv: isolated-call to exit', median: median(noSetpriv['isolated.exit']), ratio: ratio(median(noSetpriv['isolated.exit']), subFloor), note: 'subprocess' },
-      setpriv && { name: 'setpriv cost on the bare floor', median: samples.median('floorSetpriv.exit') - floor, ratio: ratio(samples.median('floorSetpriv.exit'), floor), note: 'floor under setpriv − floor, same run' },
+      {
+        name: 'without setpriv: isolated-call to result',
+        median: median(noSetpriv['isolated.result']),
+        ratio: ratio(median(noSetpriv['isolated.result']), subFloor),
+        note: 'subprocess',
+      },
+      {
+        name: 'without setpriv: isolated-call to exit',
+        median: median(noSetpriv['isolated.exit']),
+        ratio: ratio(median(noSetpriv['isolated.exit']), subFloor),
+        note: 'subprocess',
+      },
+      setpriv && {
+        name: 'setpriv cost on the bare floor',
+        median: samples.median('floorSetpriv.exit') - floor,
+        ratio: ratio(samples.median('floorSetpriv.exit'), floor),
+        note: 'floor under setpriv − floor, same run',
+      },
     ].filter(Boolean),
   );
 
   table(
     "fresh: where isolated-call's time goes (onCallEnd, medians)",
-    [['phase', 'name'], ['median ms', 'median'], ['share of to-result', 'share']],
+    [
+      ['phase', 'name'],
+      ['median ms', 'median'],
+      ['share of to-result', 'share'],
+    ],
     [
       ['child start-up (spawn → ready message)', 'isolated.startup'],
       ['import of the user module in the child', 'isolated.load'],
       ['method run', 'isolated.run'],
-    ].map(([name, key]) => ({ name, median: samples.median(key), share: `${((100 * samples.median(key)) / samples.median('isolated.result')).toFixed(0)}%` })),
+    ].map(([name, key]) => ({
+      name,
+      median: samples.median(key),
+      share: `${((100 * samples.median(key)) / samples.median('isolated.result')).toFixed(0)}%`,
+    })),
   );
   verdict('fresh to result / floor ≤ 1.10', samples.median('isolated.result') / floor, 1.1);
   verdict('fresh back-to-back per call / floor ≤ 1.10', samples.median('block.perCall') / floor, 1.1);

@@ -19,7 +19,9 @@ console.log('# isolated-call benchmarks\n');
 console.log(`node ${m.node} · ${m.cpus} CPUs (${m.cpu}) · load average ${m.load} · ${new Date().toISOString()}`);
 console.log('every table: medians of the same run on this machine; ratios are to the baseline of that table');
 if (process.env.NODE_EXTRA_CA_CERTS) {
-  console.log('note: NODE_EXTRA_CA_CERTS is set: every Node start (floor, SDK and peers alike) loads those certificates, which makes each fresh-process number larger; ratios stay comparable');
+  console.log(
+    'note: NODE_EXTRA_CA_CERTS is set: every Node start (floor, SDK and peers alike) loads those certificates, which makes each fresh-process number larger; ratios stay comparable',
+  );
 }
 
 const t0 = now();

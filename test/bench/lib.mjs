@@ -144,7 +144,9 @@ export function machine() {
     node: process.version,
     cpus: availableParallelism(),
     cpu,
-    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 

@@ -41,10 +41,19 @@ async function main() {
     process.stderr.write(i % 10 === 0 ? String(i) : '.');
   }
   process.stderr.write('\n');
-  const typescriptInParent = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) => k.includes('/typescript/'));
+  const typescriptInParent = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) =>
+    k.includes('/typescript/'),
+  );
   table(
     'memory: parent after N calls',
-    [['point', 'name'], ['RSS MB', 'rss', 1], ['heap used MB', 'heap', 1], ['active handles', 'handles', 0], ['process listeners', 'listeners', 0], ['elapsed s', 'elapsed', 1]],
+    [
+      ['point', 'name'],
+      ['RSS MB', 'rss', 1],
+      ['heap used MB', 'heap', 1],
+      ['active handles', 'handles', 0],
+      ['process listeners', 'listeners', 0],
+      ['elapsed s', 'elapsed', 1],
+    ],
     rows,
   );
   console.log(`typescript loaded in the parent: ${typescriptInParent ? 'YES' : 'no'}`);

@@ -15,9 +15,24 @@ const WARMUP = envInt('BENCH_PAYLOAD_WARMUP', 1);
 /** Deterministic pseudo-random numbers, so every run sends the same data. */
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
-const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november'];
+const WORDS = [
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'india',
+  'juliet',
+  'kilo',
+  'lima',
+  'mike',
+  'november',
+];
 
 function record(i, rand) {
   const word = () => WORDS[Math.floor(rand() * WORDS.length)];
@@ -28,11 +43,25 @@ function record(i, rand) {
     score: Math.round(rand() * 1e6) / 100,
     active: rand() < 0.5,
     tags: [word(), word(), word()],
-    address: { street: `${Math.floor(rand() * 999)} ${word()} street`, city: word(), zip: String(10000 + Math.floor(rand() * 89999)), geo: { lat: rand() * 180 - 90, lng: rand() * 360 - 180 } },
-    history: Array.from({ length: 3 }, (_, k) => ({ at: 1_700_000_000_000 + k * 86_400_000, amount: Math.round(rand() * 1e5) / 100, note: `${word()} ${word()}` })),
+    address: {
+      street: `${Math.floor(rand() * 999)} ${word()} street`,
+      city: word(),
+      zip: String(10000 + Math.floor(rand() * 89999)),
+      geo: { lat: rand() * 180 - 90, lng: rand() * 360 - 180 },
+    },
+    history: Array.from({ length: 3 }, (_, k) => ({
+      at: 1_700_000_000_000 + k * 86_400_000,
+      amount: Math.round(rand() * 1e5) / 100,
+      note: `${word()} ${word()}`,
+    })),
   };
   if (i % 5 === 0) r.created = new Date(1_700_000_000_000 + i * 1000);
-  if (i % 10 === 0) r.prefs = new Map([['theme', word()], ['lang', word()], ['limit', Math.floor(rand() * 100)]]);
+  if (i % 10 === 0)
+    r.prefs = new Map([
+      ['theme', word()],
+      ['lang', word()],
+      ['limit', Math.floor(rand() * 100)],
+    ]);
   return r;
 }
 
@@ -84,7 +113,7 @@ async function main() {
   heading('payload: large values through an isolated identity call on a warm child', [
     `timed: one operation from start to end, after gc() (not timed); contenders rotate each round; 1 MB: N=${N_SMALL}, 10 MB: N=${N_LARGE}, after ${WARMUP} warm-up round(s); the first result of each contender is checked (deep equality / Buffer bytes)`,
     'structured data: an array of records (strings, numbers, nested objects and arrays, a Date in 1 of 5, a Map in 1 of 10); the size is its v8.serialize length',
-    "superjson / v8: stringify+parse and serialize+deserialize in this process only, no IPC",
+    'superjson / v8: stringify+parse and serialize+deserialize in this process only, no IPC',
     "raw 'advanced' IPC echo: child.send(value) to a warm fork (serialization 'advanced') that sends it back; the baseline for structured data",
     "binary baseline: v8.serialize+deserialize of the Buffer plus one small-message round trip to another warm 'advanced' child",
     'isolated-call: identityWarm(value), keepAlive, warmed up before timing',
@@ -102,14 +131,21 @@ async function main() {
   const samples = {};
   const sizes = {};
   const structuredContenders = (data) => ({
-    'superjson stringify+parse': { run: () => superjson.parse(superjson.stringify(data)), check: (out) => assertEqual('superjson', out, data) },
+    'superjson stringify+parse': {
+      run: () => superjson.parse(superjson.stringify(data)),
+      check: (out) => assertEqual('superjson', out, data),
+    },
     'v8 serialize+deserialize': { run: () => v8.deserialize(v8.serialize(data)), check: (out) => assertEqual('v8', out, data) },
     "raw 'advanced' IPC echo": { run: () => raw.echo(data), check: (out) => assertEqual('raw echo', out, data) },
     'isolated-call identity (warm)': { run: () => identityWarm(data), check: (out) => assertEqual('isolated-call', out, data) },
   });
-  for (const [label, bytes, n] of [['1 MB structured', MB, N_SMALL], ['10 MB structured', 10 * MB, N_LARGE]]) {
+  for (const [label, bytes, n] of [
+    ['1 MB structured', MB, N_SMALL],
+    ['10 MB structured', 10 * MB, N_LARGE],
+  ]) {
     const data = structured(bytes);
-    sizes[label] = `${(v8.serialize(data).length / MB).toFixed(2)} MB v8, ${(JSON.stringify(data).length / MB).toFixed(2)} MB JSON, ${data.length} records`;
+    sizes[label] =
+      `${(v8.serialize(data).length / MB).toFixed(2)} MB v8, ${(JSON.stringify(data).length / MB).toFixed(2)} MB JSON, ${data.length} records`;
     await measure(label, n, structuredContenders(data), samples);
   }
 
@@ -147,7 +183,11 @@ async function main() {
   await shutdownSdk(sdk);
 
   const results = {};
-  for (const [label, baseName] of [['1 MB structured', "raw 'advanced' IPC echo"], ['10 MB structured', "raw 'advanced' IPC echo"], ['10 MB Buffer', 'v8 ser+deser + small IPC round trip']]) {
+  for (const [label, baseName] of [
+    ['1 MB structured', "raw 'advanced' IPC echo"],
+    ['10 MB structured', "raw 'advanced' IPC echo"],
+    ['10 MB Buffer', 'v8 ser+deser + small IPC round trip'],
+  ]) {
     const keys = Object.keys(samples).filter((k) => k.startsWith(`${label}|`));
     const base = median(samples[`${label}|${baseName}`]);
     const rows = keys.map((k) => {

@@ -56,16 +56,12 @@ async function main() {
   await shutdownSdk(sdk);
 
   const floor = median(floors);
-  table(
-    'standby: ms per call (ratio = median / fresh floor)',
-    timingColumns(),
-    [
-      timingRow('fresh floor (baseline)', floors, floor, 'fork + round trip + exit'),
-      timingRow('isolated-call standby, to result', calls, floor, 'call → value'),
-      timingRow('  of which: user module import in the child', loads, floor, 'onCallEnd loadMs'),
-      timingRow('  of which: start-up waited for', startups, floor, 'onCallEnd startupMs (0 = standby was ready)'),
-    ],
-  );
+  table('standby: ms per call (ratio = median / fresh floor)', timingColumns(), [
+    timingRow('fresh floor (baseline)', floors, floor, 'fork + round trip + exit'),
+    timingRow('isolated-call standby, to result', calls, floor, 'call → value'),
+    timingRow('  of which: user module import in the child', loads, floor, 'onCallEnd loadMs'),
+    timingRow('  of which: start-up waited for', startups, floor, 'onCallEnd startupMs (0 = standby was ready)'),
+  ]);
   verdict('standby / floor ≤ 0.25', median(calls) / floor, 0.25);
 }
 

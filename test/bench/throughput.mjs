@@ -33,7 +33,14 @@ async function main() {
   await shutdownSdk(sdk);
   table(
     'throughput: concurrency 2',
-    [['mode', 'name'], ['calls', 'calls', 0], ['seconds', 'seconds', 2], ['calls/s', 'rate', 0], ['ms per call', 'perCall', 3], ['note', 'note']],
+    [
+      ['mode', 'name'],
+      ['calls', 'calls', 0],
+      ['seconds', 'seconds', 2],
+      ['calls/s', 'rate', 0],
+      ['ms per call', 'perCall', 3],
+      ['note', 'note'],
+    ],
     rows,
   );
   console.log(`all ${rows.reduce((s, r) => s + r.calls, 0)} results correct`);

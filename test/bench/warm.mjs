@@ -45,12 +45,23 @@ async function contenders() {
   };
 
   const wp = workerpool.pool(fixture('workerpool-worker.cjs'), { workerType: 'process', minWorkers: 1, maxWorkers: 1 });
-  const tp = new Tinypool({ filename: fixture('tinypool-worker.mjs'), runtime: 'child_process', minThreads: 1, maxThreads: 1, env: process.env });
+  const tp = new Tinypool({
+    filename: fixture('tinypool-worker.mjs'),
+    runtime: 'child_process',
+    minThreads: 1,
+    maxThreads: 1,
+    env: process.env,
+  });
   const jw = new JestWorker(fixture('jest-worker-worker.cjs'), { numWorkers: 1, enableWorkerThreads: false, exposedMethods: ['echo'] });
   return {
     'raw JSON IPC (baseline)': rawEcho('echo-child.cjs', 'json'),
     "raw 'advanced' IPC": rawEcho('echo-child.cjs', 'advanced'),
-    'superjson string over JSON IPC': rawEcho('superjson-echo-child.mjs', 'json', (m) => superjson.stringify(m), (m) => superjson.parse(m)),
+    'superjson string over JSON IPC': rawEcho(
+      'superjson-echo-child.mjs',
+      'json',
+      (m) => superjson.stringify(m),
+      (m) => superjson.parse(m),
+    ),
     'isolated-call keepAlive': { call: () => echoWarm(arg).then(check('isolated-call')), close: () => shutdownSdk(sdk) },
     'workerpool (process)': { call: () => wp.exec('echo', [arg]).then(check('workerpool')), close: () => wp.terminate() },
     'tinypool (child_process)': { call: () => tp.run(arg).then(check('tinypool')), close: () => tp.destroy() },
@@ -93,7 +104,9 @@ async function main() {
   const iso = rows.find((r) => r.name.startsWith('isolated'));
   verdict('warm isolated / raw JSON IPC ≤ 1.5', iso.median / baseMedian, 1.5);
   for (const peer of rows.filter((r) => /workerpool|tinypool|jest/.test(r.name))) {
-    console.log(`isolated-call ${iso.median < peer.median ? 'faster' : 'SLOWER'} than ${peer.name} (${iso.median.toFixed(0)} vs ${peer.median.toFixed(0)} µs)`);
+    console.log(
+      `isolated-call ${iso.median < peer.median ? 'faster' : 'SLOWER'} than ${peer.name} (${iso.median.toFixed(0)} vs ${peer.median.toFixed(0)} µs)`,
+    );
   }
 }
 

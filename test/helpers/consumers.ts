@@ -27,7 +27,8 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const consumerFixtures = join(root, 'test/fixtures/consumer');
 /** One folder per checkout: two clones (or worktrees) testing at once must not share projects. */
 export const consumersDir =
-  process.env.ISOLATED_CALL_CONSUMERS ?? join(tmpdir(), `isolated-call-consumers-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`);
+  process.env.ISOLATED_CALL_CONSUMERS ??
+  join(tmpdir(), `isolated-call-consumers-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`);
 
 export interface Run {
   code: number | null;
@@ -41,25 +42,45 @@ export interface Run {
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1', CI: '1', ...extra };
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(VITEST|JEST|TEST$|NODE_ENV$|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|TS_NODE_|npm_(package|lifecycle|command|execpath)|npm_config_local_prefix$)/.test(key)) continue;
+    if (
+      /^(VITEST|JEST|TEST$|NODE_ENV$|NODE_OPTIONS$|FORCE_COLOR$|INIT_CWD$|TS_NODE_|npm_(package|lifecycle|command|execpath)|npm_config_local_prefix$)/.test(
+        key,
+      )
+    )
+      continue;
     env[key] ??= value;
   }
   return env;
 }
 
 /** Runs a command and resolves with what it printed; never rejects on a non-zero exit. */
-export function run(command: string, args: string[], cwd: string, options: { timeout?: number; env?: Record<string, string> } = {}): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  options: { timeout?: number; env?: Record<string, string> } = {},
+): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: cleanEnv(options.env), timeout: options.timeout ?? 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}`, ms: Math.round(performance.now() - started) });
-    });
+    execFile(
+      command,
+      args,
+      { cwd, env: cleanEnv(options.env), timeout: options.timeout ?? 90_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}`, ms: Math.round(performance.now() - started) });
+      },
+    );
   });
 }
 
 /** Like `run`, but fails with everything the command printed when it exits non-zero. */
-export async function ok(command: string, args: string[], cwd: string, options?: { timeout?: number; env?: Record<string, string> }): Promise<Run> {
+export async function ok(
+  command: string,
+  args: string[],
+  cwd: string,
+  options?: { timeout?: number; env?: Record<string, string> },
+): Promise<Run> {
   const result = await run(command, args, cwd, options);
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${result.code}:\n${result.output}`);
   return result;
@@ -96,7 +117,8 @@ export async function prepareWorkspace(spec: WorkspaceSpec, tarball: string): Pr
   if (existsSync(dir) && (!existsSync(keyFile) || readFileSync(keyFile, 'utf8') !== key)) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of projectsOf(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
-  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `consumers-${spec.name}`, private: true })}\n`);
+  if (!existsSync(join(dir, 'package.json')))
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `consumers-${spec.name}`, private: true })}\n`);
   // A copy of the tarball of its own, so npm sees a path that only this run's build has been at.
   const local = join(dir, 'isolated-call.tgz');
   cpSync(tarball, local);
@@ -130,6 +152,9 @@ export function codeBlocks(markdownFile: string, heading: string): { lang: strin
   const section = lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
   return [...section.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map((m) => ({
     lang: m[2]!,
-    code: m[3]!.split('\n').map((line) => line.slice(m[1]!.length)).join('\n'),
+    code: m[3]!
+      .split('\n')
+      .map((line) => line.slice(m[1]!.length))
+      .join('\n'),
   }));
 }

@@ -54,7 +54,7 @@ function walk(actual: unknown, expected: unknown, path: string, seen: Map<object
     const a = [...(got as Set<unknown>)];
     const e = [...expected];
     expect(a.length, `${path}: size`).toBe(e.length);
-    e.forEach((v, i) => walk(a[i], v, `${path}[item #${i}]`, seen, back));
+    for (const [i, v] of e.entries()) walk(a[i], v, `${path}[item #${i}]`, seen, back);
   }
   if (Array.isArray(expected)) {
     const arr = got as unknown[];
@@ -68,7 +68,8 @@ function walk(actual: unknown, expected: unknown, path: string, seen: Map<object
   if (ArrayBuffer.isView(expected)) return;
   const keys = Object.keys(expected);
   expect(Object.keys(got), `${path}: keys`).toEqual(keys);
-  for (const key of keys) walk((got as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`, seen, back);
+  for (const key of keys)
+    walk((got as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`, seen, back);
 }
 
 function bytesOf(value: object): Uint8Array {
@@ -81,7 +82,9 @@ function describe(value: unknown): string {
   if (typeof value === 'symbol' || typeof value === 'bigint') return `${String(value)}${typeof value === 'bigint' ? 'n' : ''}`;
   if (Object.is(value, -0)) return '-0';
   try {
-    return typeof value === 'object' && value !== null ? `[object ${Object.getPrototypeOf(value)?.constructor?.name ?? 'null'}]` : String(value);
+    return typeof value === 'object' && value !== null
+      ? `[object ${Object.getPrototypeOf(value)?.constructor?.name ?? 'null'}]`
+      : String(value);
   } catch {
     return typeof value;
   }

@@ -10,7 +10,9 @@ export function runNode(args: string[], { cwd, timeout = 60_000 }: { cwd?: strin
   const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout });
   if (result.status !== 0) {
     const why = result.error ? `${result.error.message}, ` : '';
-    throw new Error(`node ${args.join(' ')} failed (${why}status ${result.status}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `node ${args.join(' ')} failed (${why}status ${result.status}, signal ${result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return { stdout: result.stdout, stderr: result.stderr };
 }

@@ -59,7 +59,19 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
 >();
-for (const cls of [ChildExitedError, ChildOutOfMemoryError, CallTimeoutError, CallAbortedError, SerializationError, ModuleLoadError, ProtocolError, TempFolderError, ShutdownError, QueueFullError, InvalidOptionError]) {
+for (const cls of [
+  ChildExitedError,
+  ChildOutOfMemoryError,
+  CallTimeoutError,
+  CallAbortedError,
+  SerializationError,
+  ModuleLoadError,
+  ProtocolError,
+  TempFolderError,
+  ShutdownError,
+  QueueFullError,
+  InvalidOptionError,
+]) {
   expectTypeOf(cls.prototype).toMatchTypeOf<IsolatedCallError>();
   expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
 }
@@ -92,10 +104,12 @@ expectTypeOf<InvalidOptionError['option']>().toEqualTypeOf<string>();
 
 declare const caught: unknown;
 if (caught instanceof SerializationError) expectTypeOf(caught.path).toBeString();
-if (caught instanceof ChildExitedError && caught.code === 'ERR_ISOLATED_CHILD_OOM') expectTypeOf(caught.exitCode).toEqualTypeOf<number | null>();
+if (caught instanceof ChildExitedError && caught.code === 'ERR_ISOLATED_CHILD_OOM')
+  expectTypeOf(caught.exitCode).toEqualTypeOf<number | null>();
 // @ts-expect-error a timeout error never has another code
 if (caught instanceof CallTimeoutError && caught.code === 'ERR_ISOLATED_ABORTED') void caught;
-if (caught instanceof IsolatedCallError && caught.code === 'ERR_ISOLATED_TIMEOUT') expectTypeOf(caught.code).toEqualTypeOf<'ERR_ISOLATED_TIMEOUT'>();
+if (caught instanceof IsolatedCallError && caught.code === 'ERR_ISOLATED_TIMEOUT')
+  expectTypeOf(caught.code).toEqualTypeOf<'ERR_ISOLATED_TIMEOUT'>();
 // @ts-expect-error codes are a closed set
 if (caught instanceof IsolatedCallError && caught.code === 'ERR_TIMEOUT') void caught;
 // @ts-expect-error fields are read-only
@@ -113,6 +127,10 @@ expectTypeOf(configure).parameter(0).toHaveProperty('attemptTimeout');
 expectTypeOf(warmUp).returns.toEqualTypeOf<void>();
 registerClass(class Point {});
 registerCustom<URLSearchParams, string>(
-  { isApplicable: (v): v is URLSearchParams => v instanceof URLSearchParams, serialize: (v) => v.toString(), deserialize: (s) => new URLSearchParams(s) },
+  {
+    isApplicable: (v): v is URLSearchParams => v instanceof URLSearchParams,
+    serialize: (v) => v.toString(),
+    deserialize: (s) => new URLSearchParams(s),
+  },
   'URLSearchParams',
 );

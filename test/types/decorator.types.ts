@@ -5,7 +5,10 @@ import { expectTypeOf } from 'vitest';
 import { Isolated, type AsyncMethod, type IsolatedDecorator } from 'isolated-call';
 
 class Point {
-  constructor(readonly x: number, readonly y: number) {}
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
 }
 
 export class Service {
