@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** How often the watchdog asks who the parent is; the bound on how long an orphan lives. */
-export const WATCHDOG_INTERVAL_MS = 250;
+const WATCHDOG_INTERVAL_MS = 250;
 
 /**
  * Without `setpriv --pdeathsig`, a child learns of its parent's death when

@@ -15,7 +15,7 @@ import { sweepDeadFolders } from './sweep-dead-folders.js';
 const debug = debuglog('isolated-call');
 
 /** `isolated-call-<pid>-<random hex>`: the pid lets a later parent sweep the folders of dead ones. */
-export const FOLDER_PREFIX = 'isolated-call-';
+const FOLDER_PREFIX = 'isolated-call-';
 
 /** The folder handed out now; undefined before the first call. */
 let current: string | undefined;
@@ -30,7 +30,7 @@ let checkedAt = -Infinity;
  * only bounds how soon a folder spoiled behind the parent's back (seen only by
  * a child) is replaced.
  */
-export const RECHECK_MS = 100;
+const RECHECK_MS = 100;
 let exitHook = false;
 
 /**

@@ -1,26 +1,3 @@
-/**
- * Prototypes of the objects structured clone (and Node's IPC serializer)
- * copies faithfully by itself, contents included. Buffer is among them: Node's
- * serializer writes it as a host object and rebuilds a Buffer.
- */
-const typedArrayPrototypes: ReadonlySet<object> = new Set(
-  [
-    Int8Array,
-    Uint8Array,
-    Uint8ClampedArray,
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-    DataView,
-    Buffer,
-  ].map((c) => c.prototype),
-);
-
 /** A typed array or DataView class: all take (buffer, byteOffset, length). */
 export interface BinaryViewClass {
   new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ArrayBufferView;
@@ -28,23 +5,32 @@ export interface BinaryViewClass {
   readonly BYTES_PER_ELEMENT?: number;
 }
 
-/** Binary view classes by name, for data sent beside the message. */
+const viewClasses: readonly BinaryViewClass[] = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView,
+];
+
+/**
+ * Prototypes of the objects structured clone (and Node's IPC serializer)
+ * copies faithfully by itself, contents included. Buffer is among them: Node's
+ * serializer writes it as a host object and rebuilds a Buffer.
+ */
+const typedArrayPrototypes: ReadonlySet<object> = new Set([...viewClasses, Buffer].map((c) => c.prototype));
+
+/** Binary view classes by name, for data sent beside the message. Null prototype: the name comes from the wire. */
 export const binaryViews: Readonly<Record<string, BinaryViewClass>> = Object.assign(
   Object.create(null) as Record<string, BinaryViewClass>,
-  {
-    Int8Array,
-    Uint8Array,
-    Uint8ClampedArray,
-    Int16Array,
-    Uint16Array,
-    Int32Array,
-    Uint32Array,
-    Float32Array,
-    Float64Array,
-    BigInt64Array,
-    BigUint64Array,
-    DataView,
-  },
+  Object.fromEntries(viewClasses.map((c) => [(c as unknown as Function).name, c])),
 );
 
 export const objectPrototype = Object.prototype;

@@ -1,5 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { everyPresent, presentIndicesFrom } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+
+// The walk each codec walker inlines (they keep their own loops to spend one stack frame per level).
+/**
+ * Calls `visit(value, index)` for each present index in ascending order;
+ * holes are skipped. Stops and returns false as soon as `visit` returns false.
+ */
+function everyPresent<T>(array: readonly T[], visit: (value: T, index: number) => boolean): boolean {
+  const length = array.length;
+  let holes = 0;
+  for (let i = 0; i < length; i++) {
+    const value = array[i]!;
+    if (value === undefined && !(i in array)) {
+      if (mostlyHoles(++holes, i)) {
+        for (const index of presentIndicesFrom(array, i + 1)) if (!visit(array[index]!, index)) return false;
+        return true;
+      }
+      continue;
+    }
+    if (!visit(value, i)) return false;
+  }
+  return true;
+}
 
 function indices(array: readonly unknown[]): number[] {
   const out: number[] = [];

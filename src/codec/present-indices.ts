@@ -12,27 +12,6 @@
 const HOLES_BEFORE_KEYS = 1024;
 
 /**
- * Calls `visit(value, index)` for each present index in ascending order;
- * holes are skipped. Stops and returns false as soon as `visit` returns false.
- */
-export function everyPresent<T>(array: readonly T[], visit: (value: T, index: number) => boolean): boolean {
-  const length = array.length;
-  let holes = 0;
-  for (let i = 0; i < length; i++) {
-    const value = array[i]!;
-    if (value === undefined && !(i in array)) {
-      if (mostlyHoles(++holes, i)) {
-        for (const index of presentIndicesFrom(array, i + 1)) if (!visit(array[index]!, index)) return false;
-        return true;
-      }
-      continue;
-    }
-    if (!visit(value, i)) return false;
-  }
-  return true;
-}
-
-/**
  * Should a walk that has met `holes` holes by index `index` stop stepping
  * through indices and use `presentIndicesFrom(array, index + 1)` instead?
  */

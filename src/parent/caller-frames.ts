@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** The line between the frames where an error arose (the child's, or none) and the caller's. */
-export const CALLER_MARKER = '    at <isolated-call: rethrown in the parent, called from>';
+const CALLER_MARKER = '    at <isolated-call: rethrown in the parent, called from>';
 
 /** This build's folder, as a path and as a URL: frames there are the SDK's plumbing, not the user's code. */
 const ownDir = fileURLToPath(new URL('.', import.meta.url));
