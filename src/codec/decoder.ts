@@ -32,8 +32,8 @@ export class Decoder {
     // One call per kind, no closures: each frame here is repeated once per level of nesting.
     if (kind === Kind.Record && isPlainRecord(value)) this.record(value);
     else if (kind === Kind.Array && Array.isArray(value)) this.array(value);
-    else if (kind === Kind.Map && types.isMap(value)) this.map(value as Map<unknown, unknown>);
-    else if (kind === Kind.Set && types.isSet(value)) this.set(value as Set<unknown>);
+    else if (kind === Kind.Map && types.isMap(value)) this.map(value);
+    else if (kind === Kind.Set && types.isSet(value)) this.set(value);
     return value;
   }
 

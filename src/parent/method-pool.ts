@@ -1,11 +1,10 @@
 import { debuglog } from 'node:util';
-import { blobDirectory, discardReplyBlobs } from '../codec/side-channel.js';
+import { discardReplyBlobs } from '../codec/side-channel.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options.js';
-import { callMessage } from '../protocol.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle } from './child-handle.js';
@@ -134,24 +133,13 @@ export class MethodPool implements OwnedPool {
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
     this.running++;
     call.startAttempt(child, this.options.attemptTimeout, this.endEarlyBound);
-    const id = (call.messageId = nextMessageId++);
-    if (call.attempts === 1) call.queueMs = performance.now() - call.job.startedAt;
+    const message = call.message(nextMessageId++, {
+      exitAfter: this.options.keepAlive === 0,
+      measure: this.measuresRss,
+      lastAttempt: call.attempts > this.options.retries,
+    });
     const { job } = call;
-    debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, id, call.attempts, child.pid, job.target.module);
-    const message = callMessage(
-      {
-        id,
-        target: job.target,
-        self: job.self,
-        args: job.args,
-        signals: job.signals.length,
-        exitAfter: this.options.keepAlive === 0,
-        measure: this.measuresRss,
-        // No retry can follow this attempt: the child may delete the argument files once open.
-        consumeArgs: call.attempts > this.options.retries,
-      },
-      blobDirectory(),
-    );
+    debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
     child.request(message, {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
@@ -161,8 +149,7 @@ export class MethodPool implements OwnedPool {
 
   private async onReply(call: PendingCall, child: ChildHandle, reply: ChildReply, startup: boolean): Promise<void> {
     child.lastPeakRss = reply.stats.peakRss;
-    call.stats = reply.stats;
-    if (startup && child.readyAt !== undefined) call.startupMs = child.readyAt - child.spawnedAt;
+    call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
     try {
       const value = await interpretReply(reply, call.job, child.pid);

@@ -5,7 +5,8 @@ import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import type { CallInfo } from '../options.js';
-import { abortMessage, type ChildCallStats } from '../protocol.js';
+import { blobDirectory } from '../codec/side-channel.js';
+import { abortMessage, callMessage, type CallMessage, type ChildCallStats } from '../protocol.js';
 import type { CallJob } from './call-job.js';
 import { appendCallerFrames } from './caller-frames.js';
 import type { ChildHandle } from './child-handle.js';
@@ -62,6 +63,24 @@ export class PendingCall {
       if (timer) clearTimeout(timer);
       for (const remove of listeners) remove();
     };
+  }
+
+  /**
+   * The message of the current attempt. `lastAttempt`: no retry can follow,
+   * so the child may delete the argument files as soon as it has them open.
+   */
+  message(id: number, flags: { exitAfter: boolean; measure: boolean; lastAttempt: boolean }): CallMessage {
+    this.messageId = id;
+    if (this.attempts === 1) this.queueMs = performance.now() - this.job.startedAt;
+    const { target, self, args, signals } = this.job;
+    const { exitAfter, measure, lastAttempt } = flags;
+    return callMessage({ id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt }, blobDirectory());
+  }
+
+  /** What the child measured; `startupMs` is 0 for a child that was already running. */
+  recordStats(stats: ChildCallStats, startupMs: number): void {
+    this.stats = stats;
+    if (startupMs > 0) this.startupMs = startupMs;
   }
 
   /** An attempt got its child: `attemptTimeout` counts from now. */
