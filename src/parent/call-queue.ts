@@ -5,6 +5,9 @@ import type { PendingCall } from './pending-call.js';
  * back to the front). While any call waits, a referenced timer keeps the
  * process alive: a waiting call may have no child, socket or timer of its
  * own, and an `await` on it must not end the script with exit code 13.
+ * Adding a call doesn't start that timer: most calls leave the queue in the
+ * same pump that added them, so the pool calls `holdWhileWaiting()` once the
+ * pump is done.
  */
 export class CallQueue {
   private readonly calls: PendingCall[] = [];
@@ -26,19 +29,15 @@ export class CallQueue {
 
   push(call: PendingCall): void {
     this.calls.push(call);
-    this.holdWhileWaiting();
   }
 
   /** A retry: it goes first, it has waited already. */
   pushFront(call: PendingCall): void {
     this.calls.unshift(call);
-    this.holdWhileWaiting();
   }
 
   shift(): PendingCall | undefined {
-    const call = this.calls.shift();
-    this.holdWhileWaiting();
-    return call;
+    return this.calls.shift();
   }
 
   /** Takes a call out (its timeout or abort came while it waited). */
@@ -55,7 +54,8 @@ export class CallQueue {
     return drained;
   }
 
-  private holdWhileWaiting(): void {
+  /** Holds the process alive exactly while calls wait. */
+  holdWhileWaiting(): void {
     if (this.calls.length > 0) this.hold ??= setInterval(() => {}, 1 << 30);
     else if (this.hold !== undefined) {
       clearInterval(this.hold);

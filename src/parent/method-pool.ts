@@ -128,6 +128,7 @@ export class MethodPool implements OwnedPool {
       }
       this.start(this.queue.shift()!, child, startup);
     }
+    this.queue.holdWhileWaiting();
   }
 
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {

@@ -31,6 +31,7 @@ function parentSide(pid: number | undefined) {
  */
 export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
   if (reply.type === 'result') {
+    if (!reply.value.t) return reply.value.v; // plain data: nothing to rebuild (the common, warm case)
     try {
       return decode(reply.value, 'result', { ...parentSide(pid), readBlob: replyBlobReader(reply.value, pid) });
     } catch (error) {
