@@ -28,13 +28,14 @@ export function defineLeftBehind(target: object, key: string, tag: LeftBehindTag
 }
 
 /**
- * Why reading the field fails, and the three ways out. Kept with the
- * original reason (what the value is, and how to register it) in front.
+ * Why reading the field fails, and the ways out. The original reason (what
+ * the value is, and how to make it cross) comes first: it is the most
+ * specific advice.
  */
 export function leftBehindReason(field: string, tag: LeftBehindTag): string {
   const inside = tag.w === field ? '' : ` (${tag.w} can't cross)`;
   return (
-    `${field} stayed in the parent${inside}: ${tag.r}. The method read it in the child. Fix: make the value cross (register its ` +
-    `class, as the reason says), pass what the method needs as an argument, or make the method not use ${field}`
+    `it stayed in the parent${inside}, and the method read it in the child: ${tag.r}. Either make the value cross as just ` +
+    `said, pass what the method needs as an argument, or make the method not use ${field}`
   );
 }
