@@ -36,9 +36,6 @@ export class Encoder {
   /** Payload files written for this value. */
   readonly files: string[] = [];
 
-  /** Objects remembered while a field that may be left behind is encoded, to forget them if it is. */
-  private journal: object[] | undefined;
-
   /**
    * @param leftBehind When given, the root instance's own fields that can't
    *   cross are left behind (a tag, see tags.ts) instead of failing the walk,
@@ -111,7 +108,6 @@ export class Encoder {
 
   remember<T>(obj: object, out: T): T {
     this.memo.set(obj, out);
-    this.journal?.push(obj);
     return out;
   }
 
@@ -230,20 +226,19 @@ export class Encoder {
    * whole copy, not the half-built one.
    */
   private fieldOrLeftBehind(obj: object, key: string): unknown {
-    const journal: object[] = [];
-    const filesBefore = this.files.length;
-    this.journal = journal;
+    const remembered = this.memo.size;
+    const written = this.files.length;
     try {
       return this.atProperty(obj, key);
     } catch (error) {
       if (!(error instanceof SerializationError)) throw error;
       this.path.unwindTo(0);
-      for (const remembered of journal) this.memo.delete(remembered);
-      discardBlobs(this.files.splice(filesBefore));
+      // The memo lists objects in the order they were met: forget those this field added (deleting while iterating is safe).
+      let index = 0;
+      for (const seen of this.memo.keys()) if (index++ >= remembered) this.memo.delete(seen);
+      discardBlobs(this.files.splice(written));
       this.leftBehind!.push(error.path);
       return leftBehindTag(error.path, error.reason);
-    } finally {
-      this.journal = undefined;
     }
   }
 

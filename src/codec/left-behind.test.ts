@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../errors/protocol-error.js';
@@ -7,6 +8,7 @@ import { decode, type DecodeHooks } from './decode.js';
 import { encode } from './encode.js';
 import { encodeThis } from './encode-this.js';
 import { registerClass } from './register.js';
+import { blobDirectory, discardBlobs } from './side-channel.js';
 import { TAG, Tag, leftBehindTag, type Encoded } from './tags.js';
 
 /** What NestJS injects: a class nobody registered. */
@@ -97,6 +99,23 @@ describe('fields of `this` that cannot cross are left behind', () => {
     );
     // The failed walk's half-built copy of `shared` is forgotten: the later field gets a whole one.
     expect(out.alsoShared).toEqual({ n: 1 });
+  });
+
+  it('large data a left-behind field had already written beside the message is deleted, and not listed', () => {
+    const blobDir = blobDirectory();
+    const before = readdirSync(blobDir).length;
+    const self = Object.assign(new ReportService(new ConfigService()), {
+      cache: { big: Buffer.alloc(2 * 1024 * 1024, 1), fn: () => {} },
+      kept: Buffer.alloc(2 * 1024 * 1024, 2),
+    });
+    const { encoded } = encodeThis(self, true, 'unused', blobDir);
+    expect(encoded.f).toHaveLength(1);
+    expect(readdirSync(blobDir)).toHaveLength(before + 1);
+    const out: any = decode(deserialize(serialize(encoded)) as Encoded, 'this', { ...child, readBlob: (f) => readFileSync(f) });
+    expect(out.kept).toEqual(Buffer.alloc(2 * 1024 * 1024, 2));
+    expect(thrown(() => out.cache).path).toBe('this.cache');
+    for (const file of encoded.f!) expect(existsSync(file)).toBe(true);
+    discardBlobs(encoded.f);
   });
 
   it('a getter that throws leaves its field behind, and cycles through `this` still arrive', () => {
