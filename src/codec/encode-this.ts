@@ -1,4 +1,3 @@
-import { registeredClassId } from './classify.js';
 import { encode } from './encode.js';
 import { formatPath } from './value-path.js';
 import { instanceTag, leftBehindTag, type Encoded, type EncodedProps } from './tags.js';
@@ -20,7 +19,7 @@ export interface EncodedThis {
  * names, each left behind: reading one in the child then says why, instead of
  * giving `undefined`.
  *
- * @param classId The id the instance's class is registered under (the call's owner).
+ * @param classId The id the instance's class is registered under on both sides (the call's owner; the child registers it too).
  * @throws SerializationError only for `this` itself (a Proxy, say), never for a field.
  */
 export function encodeThis(self: object, sendThis: boolean, classId: string, blobDir: string | undefined): EncodedThis {
@@ -33,5 +32,5 @@ export function encodeThis(self: object, sendThis: boolean, classId: string, blo
     Object.defineProperty(p, key, { value: leftBehindTag(path, reason), enumerable: true, writable: true, configurable: true });
     leftBehind.push(path);
   }
-  return { encoded: { v: instanceTag(registeredClassId(Object.getPrototypeOf(self)) ?? classId, p), t: true }, leftBehind };
+  return { encoded: { v: instanceTag(classId, p), t: true }, leftBehind };
 }
