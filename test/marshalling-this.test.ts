@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { flavors, loadFixture } from './helpers/fixtures.js';
+import { fixtureFile, flavors, loadFixture } from './helpers/fixtures.js';
 
 afterAll(() => shutdown());
 
@@ -98,5 +99,21 @@ describe.each(flavors)('a NestJS-style service with an injected ConfigService an
     const error = await caught(service.bareCurrency());
     expect(error.path).toBe('this.currency');
     expect(error.reason).toMatch(/sendThis: false/);
+  });
+});
+
+describe('NODE_DEBUG=isolated-call', () => {
+  it('names the fields of `this` left in the parent, once per call', () => {
+    const run = spawnSync(process.execPath, ['left-behind-debug.mjs'], {
+      cwd: fixtureFile('scripts'),
+      encoding: 'utf8',
+      env: { ...process.env, NODE_DEBUG: 'isolated-call' },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('"currency":"EUR"');
+    expect(run.stderr).toMatch(
+      /ReportService\.convert: left in the parent, an error if the method reads them: this\.(logger|config), this\.(logger|config), this\.onDone\n/,
+    );
   });
 });
