@@ -20,7 +20,7 @@ import {
   type BlobTag,
   type EncodedProps,
 } from './tags.js';
-import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
+import { MAX_NESTING, ValuePath, formatPath, type PathKey } from './value-path.js';
 
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
@@ -39,7 +39,8 @@ export class Encoder {
   /**
    * @param leftBehind When given, the root instance's own fields that can't
    *   cross are left behind (a tag, see tags.ts) instead of failing the walk,
-   *   and their paths are pushed here. Only for `this`.
+   *   and their paths are pushed here (`this.options (this.options.onProgress)`
+   *   when what failed is inside the field). Only for `this`.
    */
   constructor(
     root: string,
@@ -237,7 +238,8 @@ export class Encoder {
       let index = 0;
       for (const seen of this.memo.keys()) if (index++ >= remembered) this.memo.delete(seen);
       discardBlobs(this.files.splice(written));
-      this.leftBehind!.push(error.path);
+      const field = formatPath(this.path.root, [key]);
+      this.leftBehind!.push(field === error.path ? field : `${field} (${error.path})`);
       return leftBehindTag(error.path, error.reason);
     }
   }

@@ -91,7 +91,7 @@ describe('fields of `this` that cannot cross are left behind', () => {
       alsoShared: shared,
     });
     const { self: out, leftBehind } = sendThis(self);
-    expect(leftBehind).toContain('this.options.nested.onProgress');
+    expect(leftBehind).toContain('this.options (this.options.nested.onProgress)');
     const error = thrown(() => out.options);
     expect(error.path).toBe('this.options');
     expect(error.reason).toMatch(
