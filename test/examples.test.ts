@@ -54,6 +54,9 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(parent).toBeDefined();
     expect(child).not.toBe(parent);
     expect(out).toContain('total    32.50 EUR');
+    // The logger and the injected config stayed in the parent; reading one in the child names it.
+    expect(out).toContain('[ReportService] rendering Invoice 42');
+    expect(out).toMatch(/currency\(\): SerializationError at this\.config: it stayed in the parent.*class ReportConfig/);
   });
 
   it('keep-alive: a few children serve many calls', () => {

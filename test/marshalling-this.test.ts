@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { flavors, loadFixture } from './helpers/fixtures.js';
+import { fixtureFile, flavors, loadFixture } from './helpers/fixtures.js';
 
 afterAll(() => shutdown());
 
@@ -38,21 +39,17 @@ describe.each(flavors)('`this` (%s build)', (flavor) => {
   });
 
   it.each([
-    ['logger', () => new fx.Logger(), /class Logger/],
-    ['onEvent', () => () => {}, /a function/],
-    ['socket', () => new Socket(), /Socket/],
-  ])("a field that can't cross (%s) fails before forking, naming this.<field>", async (field, make, names) => {
+    ['logger', () => new fx.Logger()],
+    ['onEvent', () => () => {}],
+    ['socket', () => new Socket()],
+  ])("a field that can't cross (%s) stays in the parent: a method that doesn't read it runs", async (field, make) => {
     const account = Object.assign(new fx.Account(), { [field]: make() });
-    const error = await caught(account.inspect());
-    expect(error).toBeInstanceOf(SerializationError);
-    expect(error.path).toBe(`this.${field}`);
-    expect(error.reason).toMatch(names);
-    expect(error.pid).toBeUndefined();
+    expect((await account.inspect()).keys).toEqual(Object.keys(account));
   });
 
-  it('sendThis: false runs the method with a bare instance, whatever the fields hold', async () => {
+  it('sendThis: false runs the method with an instance whose fields are all left behind', async () => {
     const account = Object.assign(new fx.Account(), { logger: new fx.Logger(), socket: new Socket() });
-    expect(await account.bare(21)).toEqual({ n: 42, isAccount: true, keys: [] });
+    expect(await account.bare(21)).toEqual({ n: 42, isAccount: true, keys: Object.keys(account) });
   });
 
   it.each([
@@ -64,5 +61,59 @@ describe.each(flavors)('`this` (%s build)', (flavor) => {
     expect(error.path).toBe('this');
     expect(error.reason).toMatch(/#private or accessor fields, which can't be read or restored from outside the class/);
     expect(error.cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe.each(flavors)('a NestJS-style service with an injected ConfigService and a logger (%s build)', (flavor) => {
+  let fx: Record<string, any>;
+  let service: any;
+  beforeAll(async () => {
+    fx = await loadFixture(flavor, 'injected-service');
+    service = new fx.ReportService(new fx.ConfigService({ title: 'Q3' }));
+  });
+
+  it("a method that uses only what crosses runs with no option; every field is on the child's `this`", async () => {
+    expect(await service.convert(10, 'USD')).toEqual({
+      value: 11,
+      currency: 'EUR',
+      keys: ['config', 'currency', 'logger', 'onDone', 'rates'],
+    });
+  });
+
+  it('reading a field that stayed in the parent rejects with a SerializationError naming it and the fix, from the child', async () => {
+    const error = await caught(service.title());
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error.path).toBe('this.config');
+    expect(error.reason).toMatch(/^it stayed in the parent, and the method read it in the child: it is an instance of class ConfigService/);
+    expect(error.reason).toMatch(
+      /registerClass\(ConfigService\).*pass what the method needs as an argument, or make the method not use this\.config$/,
+    );
+    expect(error.pid).toEqual(expect.any(Number));
+  });
+
+  it('writing a left-behind field in the child replaces it', async () => {
+    expect(await service.replaceLogger()).toEqual(['in the child']);
+  });
+
+  it('sendThis: false: reading a field throws, saying the option sent nothing', async () => {
+    const error = await caught(service.bareCurrency());
+    expect(error.path).toBe('this.currency');
+    expect(error.reason).toMatch(/sendThis: false/);
+  });
+});
+
+describe('NODE_DEBUG=isolated-call', () => {
+  it('names the fields of `this` left in the parent, once per call', () => {
+    const run = spawnSync(process.execPath, ['left-behind-debug.mjs'], {
+      cwd: fixtureFile('scripts'),
+      encoding: 'utf8',
+      env: { ...process.env, NODE_DEBUG: 'isolated-call' },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('"currency":"EUR"');
+    expect(run.stderr).toMatch(
+      /ReportService\.convert: left in the parent, an error if the method reads them: this\.(logger|config), this\.(logger|config), this\.onDone\n/,
+    );
   });
 });

@@ -25,15 +25,26 @@ describe('SerializationError: where a value could not cross', () => {
     expect(alive('Unsendable.takes')).toBe(0);
   });
 
-  it('this state fails before any child is forked, with its path', async () => {
+  it("a field of this that can't cross stays in the parent: the call runs, and reading the field fails in the child", async () => {
     const { Unsendable } = await fixture();
     const instance = new Unsendable();
     instance.logger = { log: () => {} };
-    const error = await caught(instance.usesThis());
+    expect(await instance.usesThis()).toBe('ran');
+    const error = await caught(instance.readsLogger());
     expect(error).toBeInstanceOf(SerializationError);
-    expect(error.path).toBe('this.logger.log');
+    expect(error.path).toBe('this.logger');
+    expect(error.reason).toMatch(
+      /^it stayed in the parent \(this\.logger\.log can't cross\), and the method read it in the child: it is a function/,
+    );
+    expect(error.pid).toEqual(expect.any(Number));
+  });
+
+  it('this itself that cannot cross (a Proxy) fails before any child is forked', async () => {
+    const { Unsendable } = await fixture();
+    const error = await caught(new Proxy(new Unsendable(), {}).usesThis());
+    expect(error).toBeInstanceOf(SerializationError);
+    expect(error.path).toBe('this');
     expect(error.pid).toBeUndefined();
-    expect(alive('Unsendable.usesThis')).toBe(0);
   });
 
   it('a result the child cannot send is reported by the child and raised in the parent', async () => {

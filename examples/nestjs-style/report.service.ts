@@ -1,5 +1,5 @@
 import { Isolated } from 'isolated-call';
-import { Injectable } from './di.js';
+import { Injectable, Logger } from './di.js';
 
 @Injectable()
 export class ReportConfig {
@@ -19,20 +19,36 @@ export class Invoice {
 
 @Injectable()
 export class ReportService {
+  private readonly logger = new Logger(ReportService.name);
+  readonly width = 8;
+
   constructor(private readonly config: ReportConfig) {}
 
-  // With emitDecoratorMetadata, @Isolated() sees that `invoice` is an Invoice
-  // and lets Invoice instances cross by itself. `this` goes to the child too,
-  // with its injected ReportConfig: list that class. (An injected service that
-  // can't cross, like a database pool, calls for `sendThis: false`.)
-  @Isolated({ classes: [ReportConfig] })
-  async render(invoice: Invoice): Promise<string> {
-    const { currency } = this.config;
-    const lines = invoice.items.map((item) => `  ${item.label.padEnd(8)} ${item.amount.toFixed(2)} ${currency}`);
+  /** Runs in the parent: uses the logger and the injected config, and passes the child what it needs. */
+  async renderInvoice(invoice: Invoice): Promise<string> {
+    this.logger.log(`rendering ${invoice.title}`);
+    return this.render(invoice, this.config.currency);
+  }
+
+  // No option needed. `this.logger` and `this.config` can't cross (their
+  // classes aren't registered): they stay in the parent, and this method
+  // doesn't read them. `this.width` is plain data and crosses. With
+  // emitDecoratorMetadata, @Isolated() sees that `invoice` is an Invoice and
+  // lets Invoice instances cross by itself.
+  @Isolated()
+  async render(invoice: Invoice, currency: string): Promise<string> {
+    const lines = invoice.items.map((item) => `  ${item.label.padEnd(this.width)} ${item.amount.toFixed(2)} ${currency}`);
     return [
       `${invoice.title}, rendered in pid ${process.pid}:`,
       ...lines,
-      `  ${'total'.padEnd(8)} ${invoice.total().toFixed(2)} ${currency}`,
+      `  ${'total'.padEnd(this.width)} ${invoice.total().toFixed(2)} ${currency}`,
     ].join('\n');
+  }
+
+  // Reads a field that stayed in the parent: the call rejects with a
+  // SerializationError at `this.config` that says so and what to do.
+  @Isolated()
+  async currency(): Promise<string> {
+    return this.config.currency;
   }
 }

@@ -18,7 +18,7 @@ import type { Encoded } from './tags.js';
  */
 export function encode(value: unknown, root: string, options: EncodeOptions = {}): Encoded {
   if (isPlainData(value, options.blobDir !== undefined)) return { v: value, t: false };
-  const encoder = new Encoder(root, options.signals, options.blobDir);
+  const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind);
   let v: unknown;
   try {
     v = encoder.encode(value);
@@ -35,6 +35,13 @@ export interface EncodeOptions {
   readonly signals?: AbortSignal[];
   /** Where to write large binary data and strings instead of sending them inline (side-channel.ts). */
   readonly blobDir?: string;
+  /**
+   * For `this` only: when given, an own field of the root instance that
+   * can't cross doesn't fail the encode but is left behind (the child throws
+   * if the method reads it), and its path is pushed here. Anywhere else, and
+   * without it, such a value fails fast as usual.
+   */
+  readonly leftBehind?: string[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
 import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, type ClassifyContext } from './classify.js';
 import { describeRefused, describeUnsendable } from './describe-unsendable.js';
@@ -5,12 +6,13 @@ import { encodeError } from './encode-error.js';
 import { binaryKind } from './native-types.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
-import { writeBlob } from './side-channel.js';
+import { discardBlobs, writeBlob } from './side-channel.js';
 import {
   blobTag,
   customTag,
   escapedTag,
   instanceTag,
+  leftBehindTag,
   nullProtoTag,
   signalTag,
   symbolTag,
@@ -18,7 +20,7 @@ import {
   type BlobTag,
   type EncodedProps,
 } from './tags.js';
-import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
+import { MAX_NESTING, ValuePath, formatPath, type PathKey } from './value-path.js';
 
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
@@ -34,10 +36,17 @@ export class Encoder {
   /** Payload files written for this value. */
   readonly files: string[] = [];
 
+  /**
+   * @param leftBehind When given, the root instance's own fields that can't
+   *   cross are left behind (a tag, see tags.ts) instead of failing the walk,
+   *   and their paths are pushed here (`this.options (this.options.onProgress)`
+   *   when what failed is inside the field). Only for `this`.
+   */
   constructor(
     root: string,
     private readonly signals: AbortSignal[] | undefined,
     private readonly blobDir: string | undefined,
+    private readonly leftBehind?: string[],
   ) {
     this.context = classifyContext(blobDir !== undefined);
     this.path = new ValuePath(root);
@@ -204,8 +213,35 @@ export class Encoder {
     const proto: object | null = Object.getPrototypeOf(obj);
     const p: EncodedProps = {};
     const tag = this.remember(obj, instanceTag(registeredClassId(proto)!, p));
-    this.props(obj, p, globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never));
+    const only = globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never);
+    if (this.leftBehind !== undefined && this.path.depth === 0) {
+      for (const key of only ?? Object.keys(obj)) defineOwn(p, key, this.fieldOrLeftBehind(obj, key));
+    } else this.props(obj, p, only);
     return tag;
+  }
+
+  /**
+   * A field of the root instance, encoded, or a left-behind tag when it (or
+   * something in it) can't cross. What the failed walk had remembered and
+   * written is undone: a later field sharing one of those objects must get a
+   * whole copy, not the half-built one.
+   */
+  private fieldOrLeftBehind(obj: object, key: string): unknown {
+    const remembered = this.memo.size;
+    const written = this.files.length;
+    try {
+      return this.atProperty(obj, key);
+    } catch (error) {
+      if (!(error instanceof SerializationError)) throw error;
+      this.path.unwindTo(0);
+      // The memo lists objects in the order they were met: forget those this field added (deleting while iterating is safe).
+      let index = 0;
+      for (const seen of this.memo.keys()) if (index++ >= remembered) this.memo.delete(seen);
+      discardBlobs(this.files.splice(written));
+      const field = formatPath(this.path.root, [key]);
+      this.leftBehind!.push(field === error.path ? field : `${field} (${error.path})`);
+      return leftBehindTag(error.path, error.reason);
+    }
   }
 
   private signal(signal: AbortSignal): unknown {

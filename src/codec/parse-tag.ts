@@ -96,6 +96,13 @@ const FIELDS: ReadonlyMap<unknown, ReadonlyArray<readonly [string, FieldCheck]>>
     ],
   ],
   [Tag.NullProto, [['p', props]]],
+  [
+    Tag.LeftBehind,
+    [
+      ['w', string],
+      ['r', string],
+    ],
+  ],
 ]);
 
 function isValidTag(raw: Record<string, unknown>): raw is Record<string, unknown> & TagObject {

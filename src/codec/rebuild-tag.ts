@@ -1,11 +1,14 @@
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { globalState } from '../shared/global-state.js';
 import type { Decoder } from './decoder.js';
+import { defineLeftBehind } from './left-behind.js';
 import { binaryViews, builtinErrors } from './native-types.js';
+import { isPlainRecord, parseTag } from './parse-tag.js';
 import { defineData, defineHidden, defineOwn } from './own-props.js';
 import {
   ErrorClassSource,
   TAG,
+  hasTagKey,
   Tag,
   type BlobTag,
   type EncodedProps,
@@ -54,6 +57,9 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
       return d.remember(raw, blob(d, tag));
     case Tag.NullProto:
       return fill(d, d.remember(raw, Object.create(null)), tag.p);
+    case Tag.LeftBehind:
+      // Only a field of `this` itself may be left behind (see fillThis): anywhere else it is a broken message.
+      return d.malformed(`it is a left-behind tag (for ${JSON.stringify(tag.w)}) outside the own fields of \`this\``);
   }
 }
 
@@ -66,7 +72,19 @@ function instance(d: Decoder, raw: object, tag: InstanceTag): object {
         `only in the main script`,
     );
   }
-  return fill(d, d.remember(raw, Object.create(cls.prototype)), tag.p);
+  const out = d.remember(raw, Object.create(cls.prototype));
+  return d.path.root === 'this' && d.path.depth === 0 ? fillThis(d, out, tag.p) : fill(d, out, tag.p);
+}
+
+/** Fills the rebuilt `this`: as `fill`, except that fields the parent left behind become accessors that throw when read. */
+function fillThis(d: Decoder, target: object, props: EncodedProps): object {
+  for (const key of Object.keys(props)) {
+    const value = props[key];
+    const tag = isPlainRecord(value) && hasTagKey(value) ? parseTag(value) : undefined;
+    if (typeof tag === 'object' && tag[TAG] === Tag.LeftBehind) defineLeftBehind(target, key, tag);
+    else defineData(target, key, d.at(key, value));
+  }
+  return target;
 }
 
 function error(d: Decoder, raw: object, tag: ErrorTag): Error {

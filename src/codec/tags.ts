@@ -26,6 +26,7 @@ export const Tag = {
   Escaped: 'o',
   Blob: 'b',
   NullProto: 'n',
+  LeftBehind: 'l',
 } as const;
 export type Tag = (typeof Tag)[keyof typeof Tag];
 
@@ -113,8 +114,32 @@ export interface NullProtoTag extends Marked<typeof Tag.NullProto> {
   readonly p: EncodedProps;
 }
 
+/**
+ * A field of `this` whose value can't cross (an unregistered service, a
+ * logger, a function, a socket), left in the parent. Only ever the value of
+ * one of the root instance's own fields: the child defines an accessor there
+ * that throws when the method reads it (left-behind.ts), so a method that
+ * doesn't use the field runs, and one that does gets an error naming it.
+ */
+export interface LeftBehindTag extends Marked<typeof Tag.LeftBehind> {
+  /** Path of the value that couldn't cross: the field (`this.config`) or something inside it (`this.options.onProgress`). */
+  readonly w: string;
+  /** Why it couldn't, as a SerializationError's reason. */
+  readonly r: string;
+}
+
 /** Any tag, discriminated by its TAG key. */
-export type TagObject = InstanceTag | ErrorTag | SymbolTag | UrlTag | CustomTag | SignalTag | EscapedTag | BlobTag | NullProtoTag;
+export type TagObject =
+  | InstanceTag
+  | ErrorTag
+  | SymbolTag
+  | UrlTag
+  | CustomTag
+  | SignalTag
+  | EscapedTag
+  | BlobTag
+  | NullProtoTag
+  | LeftBehindTag;
 
 /** An encoded value plus whether any tag is inside (if not, decoding is free). */
 export interface Encoded {
@@ -132,6 +157,7 @@ export const signalTag = (i: number): SignalTag => ({ [TAG]: Tag.Signal, i });
 export const escapedTag = (v: [string, unknown][]): EscapedTag => ({ [TAG]: Tag.Escaped, v });
 export const blobTag = (f: string, k: string): BlobTag => ({ [TAG]: Tag.Blob, f, k });
 export const nullProtoTag = (p: EncodedProps): NullProtoTag => ({ [TAG]: Tag.NullProto, p });
+export const leftBehindTag = (w: string, r: string): LeftBehindTag => ({ [TAG]: Tag.LeftBehind, w, r });
 
 /** An error tag without `h` and `c`, which the encoder adds as it walks the error's properties. */
 export function errorTag(fields: Omit<ErrorTag, typeof TAG | 'h' | 'c'>): ErrorTag {

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { debuglog } from 'node:util';
 import { encode } from '../codec/encode.js';
+import { encodeThis } from '../codec/encode-this.js';
 import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { ensureClassRegistered } from '../codec/register.js';
@@ -23,6 +25,7 @@ interface MethodRuntime {
 }
 
 const runtimes = new WeakMap<MethodMeta, MethodRuntime>();
+const debug = debuglog('isolated-call');
 
 /**
  * A call of an isolated method in the parent: encode `this` and the
@@ -48,7 +51,13 @@ export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promis
     try {
       const aborted = signals.find((s) => s.aborted);
       if (aborted) throw new CallAbortedError(label, aborted.reason, undefined);
-      encodedSelf = meta.kind === 'instance' && options.sendThis ? encode(self, 'this', { blobDir }) : undefined;
+      if (meta.kind === 'instance') {
+        const encoded = encodeThis(self as object, options.sendThis, ownerId, blobDir);
+        encodedSelf = encoded.encoded;
+        if (encoded.leftBehind.length > 0) {
+          debug('%s: left in the parent, an error if the method reads them: %s', label, encoded.leftBehind.join(', '));
+        }
+      }
     } catch (error) {
       discardBlobs(encodedArgs.f);
       throw error;
