@@ -20,7 +20,7 @@ const SHOWN_KEYS = 24;
  */
 export const MAX_NESTING = 1500;
 
-function formatPath(root: string, keys: readonly PathKey[]): string {
+export function formatPath(root: string, keys: readonly PathKey[]): string {
   if (keys.length > SHOWN_KEYS) {
     const head = keys.slice(0, SHOWN_KEYS / 2);
     const tail = keys.slice(keys.length - SHOWN_KEYS / 4);
