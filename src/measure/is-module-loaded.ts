@@ -1,8 +1,9 @@
 import { createRequire, isBuiltin } from 'node:module';
 import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
+import { ownUrl } from '../shared/own-url.js';
 
-const requireFromHere = createRequire(import.meta.url);
+const requireFromHere = createRequire(ownUrl);
 
 /**
  * Whether a package (or a file) is loaded in this process, CommonJS or ESM.

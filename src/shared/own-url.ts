@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fileUrlOfFrame } from './module-url.js';
+
+/**
+ * Where this copy of the SDK's code runs from, and whether that is the SDK's
+ * own build or an application's bundle that holds it.
+ *
+ * `import.meta.url` is the SDK's file in its own ESM build (and, shimmed by
+ * tsup, in its CommonJS build). When an app bundles the ESM build into a
+ * CommonJS bundle (esbuild `--format=cjs` without `--packages=external`),
+ * `import.meta` is an empty object; the file is then read from the stack,
+ * where this module's own frame names the bundle.
+ */
+export const ownUrl: string = (import.meta as { url?: string }).url ?? urlOfThisFrame();
+
+function urlOfThisFrame(): string {
+  const savedPrepare = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, urlOfThisFrame);
+    const file = holder.stack?.[0]?.getFileName();
+    const url = file ? fileUrlOfFrame(file) : undefined;
+    if (url) return url;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+  }
+  // No file on the stack (code evaluated from a string): resolve against the working folder, nothing will be found there.
+  return new URL(`${process.cwd()}/`, 'file:').href;
+}
+
+/** The file of this SDK code: the SDK's dist/index.* or child.cjs, or the app's bundle that holds it. */
+export const ownFile: string = fileURLToPath(ownUrl);
+
+let bundled: boolean | undefined;
+
+/**
+ * True when this SDK code was bundled into an application: its build's
+ * dist/child.cjs is not beside it. Checked once per process (one stat),
+ * when first needed.
+ */
+export function isSdkBundled(): boolean {
+  bundled ??= !existsSync(fileURLToPath(new URL('./child.cjs', ownUrl)));
+  return bundled;
+}
+
+/**
+ * The folder whose stack frames are the SDK's plumbing, as a path and a URL,
+ * or undefined when the SDK is bundled into the app: its folder (and file)
+ * then holds the user's code too, so no frame can be told apart by place.
+ */
+export function ownFrameFolder(): { path: string; url: string } | undefined {
+  if (isSdkBundled()) return undefined;
+  const url = new URL('.', ownUrl);
+  return { path: fileURLToPath(url), url: url.href };
+}
