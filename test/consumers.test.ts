@@ -250,7 +250,7 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
   beforeAll(async () => {
     dir = addProject(ws.bundles, 'esbuild-app', 'bundles');
     const built = await ok(process.execPath, ['build.mjs'], dir);
-    expect(lastJson(built.stdout)).toHaveLength(10);
+    expect(lastJson(built.stdout)).toHaveLength(12);
   }, 60_000);
 
   /** How many times the app's main() started, in the parent and in any child (children share the parent's stdout). */
@@ -296,6 +296,22 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
       // The parent said so before the call, and the child's start-up stopped at its first isolated call.
       expect(r.stderr).toContain('ISOLATED_CALL_MAIN_MODULE');
       expect(r.stdout.split('\n').filter((line) => line.startsWith('{'))).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  test.each([
+    ['CommonJS', 'two-copies-cjs.cjs'],
+    ['ESM', 'two-copies-esm.mjs'],
+  ])(
+    '%s bundle holding both builds of isolated-call (an ES module and a CommonJS one import it): one shared state',
+    async (_, bundle) => {
+      const r = await ok(process.execPath, [`dist/${bundle}`], dir);
+      const out = lastJson(r.stdout);
+      expect(out.tripled).toMatchObject({ value: 15, child: true });
+      expect(out.multiplied).toMatchObject({ value: 8, child: true });
+      expect(out.tripled.pid).not.toBe(out.parent);
+      expect(mainRuns(r.stdout)).toBe(1);
     },
     60_000,
   );

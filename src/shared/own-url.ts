@@ -6,13 +6,18 @@ import { fileUrlOfFrame } from './module-url.js';
  * Where this copy of the SDK's code runs from, and whether that is the SDK's
  * own build or an application's bundle that holds it.
  *
- * `import.meta.url` is the SDK's file in its own ESM build (and, shimmed by
- * tsup, in its CommonJS build). When an app bundles the ESM build into a
- * CommonJS bundle (esbuild `--format=cjs` without `--packages=external`),
- * `import.meta` is an empty object; the file is then read from the stack,
- * where this module's own frame names the bundle.
+ * `import.meta.url` is the SDK's file in its own ESM build. In a CommonJS
+ * file `import.meta` is an empty object: in the SDK's CommonJS build, and in
+ * an app's CommonJS bundle that holds the ESM build. The file is then read
+ * from the stack, where this module's own frame names it.
+ *
+ * `import.meta` is read through a variable on purpose: tsup would replace
+ * `import.meta.url` in the CommonJS build with a shim that reads
+ * `__filename` when the file loads, and an app's ESM bundle that holds that
+ * build (a `require('isolated-call')` in an ESM app) has no `__filename`.
  */
-export const ownUrl: string = (import.meta as { url?: string }).url ?? urlOfThisFrame();
+const meta: { url?: string } = import.meta;
+export const ownUrl: string = meta.url ?? urlOfThisFrame();
 
 function urlOfThisFrame(): string {
   const savedPrepare = Error.prepareStackTrace;
