@@ -9,14 +9,17 @@ const PREDICATE_KEY = Symbol.for('isolated-call.heap-predicate');
  * never sees its class (only an instance would show it), so the child asks
  * V8, through a same-thread inspector session, for every function on its
  * heap and takes the one named `owner` whose prototype holds the decorated
- * wrapper `method`. It costs tens of milliseconds, once per child, and only
- * where the cheaper lookups failed. Undefined when there is none or the
- * inspector is unavailable.
+ * wrapper `method`, decorated in `module` if any such class was (two
+ * modules may each define a class of that name). A millisecond or two in a
+ * small child (the search starts with a garbage collection), once per child,
+ * and only where the cheaper lookups failed. Undefined when there is none or
+ * the inspector is unavailable.
  */
-export function findClassOnHeap(owner: string, method: string): Function | undefined {
+export function findClassOnHeap(module: string, owner: string, method: string): Function | undefined {
   const { methods } = globalState();
   const holder = globalThis as { [PREDICATE_KEY]?: (f: unknown) => boolean };
   let found: Function | undefined;
+  let elsewhere: Function | undefined;
   holder[PREDICATE_KEY] = (f: unknown) => {
     if (typeof f !== 'function' || found) return false;
     let held: unknown;
@@ -27,6 +30,10 @@ export function findClassOnHeap(owner: string, method: string): Function | undef
     }
     const meta = typeof held === 'function' ? methods.get(held) : undefined;
     if (meta?.kind !== 'instance' || (f.name !== owner && meta.options?.id !== owner)) return false;
+    if (meta.detectedModule !== module) {
+      elsewhere ??= f;
+      return false;
+    }
     found = f;
     return true;
   };
@@ -55,5 +62,5 @@ export function findClassOnHeap(owner: string, method: string): Function | undef
     session.disconnect();
     delete holder[PREDICATE_KEY];
   }
-  return found;
+  return found ?? elsewhere;
 }

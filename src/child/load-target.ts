@@ -60,7 +60,7 @@ function findClass(exports: Record<string, unknown>, ref: TargetRef): Function |
     pick(exports, ref.owner) ??
     (globalState().registry.classRegistry.getValue(ref.owner) as Function | undefined) ??
     recordedClass(ref.module, ref.owner) ??
-    (ref.kind === 'instance' ? findClassOnHeap(ref.owner, ref.method ?? '') : undefined)
+    (ref.kind === 'instance' ? findClassOnHeap(ref.module, ref.owner, ref.method ?? '') : undefined)
   );
 }
 
