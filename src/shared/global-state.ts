@@ -50,7 +50,8 @@ export interface GlobalState {
 }
 
 // v2: the children registry joined the state; a v1 copy in the same process keeps its own.
-const STATE_KEY = Symbol.for('isolated-call.state.v2');
+// v3: the decorators' class records, the child's run state and guardAsked joined it (bundled apps).
+const STATE_KEY = Symbol.for('isolated-call.state.v3');
 
 type StateHolder = { [STATE_KEY]?: GlobalState };
 
