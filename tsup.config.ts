@@ -6,6 +6,10 @@ import { defineConfig } from 'tsup';
 // of ES modules, which measurably slows every fresh child's start-up.
 const noExternal = ['superjson', 'copy-anything', 'is-what'];
 
+// src/shared/own-url.ts reads import.meta knowing it is empty in CommonJS
+// (it falls back to the stack): esbuild's warning about that says nothing new.
+const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -17,6 +21,9 @@ export default defineConfig([
     platform: 'node',
     noExternal,
     sourcemap: false,
+    esbuildOptions(options) {
+      options.logOverride = { ...options.logOverride, ...quietImportMeta };
+    },
   },
   {
     // The child entry is a separate, self-contained CommonJS file: the cheapest
@@ -30,5 +37,8 @@ export default defineConfig([
     platform: 'node',
     noExternal,
     sourcemap: false,
+    esbuildOptions(options) {
+      options.logOverride = { ...options.logOverride, ...quietImportMeta };
+    },
   },
 ]);

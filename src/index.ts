@@ -1,3 +1,5 @@
+import { startIfBundledChild } from './child/bundled-child.js';
+
 export { Isolated, type IsolatedDecorator, type AsyncMethod } from './decorator/isolated.js';
 export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
@@ -18,3 +20,7 @@ export { TempFolderError } from './errors/temp-folder-error.js';
 export { ShutdownError } from './errors/shutdown-error.js';
 export { QueueFullError } from './errors/queue-full-error.js';
 export { InvalidOptionError } from './errors/invalid-option-error.js';
+
+// A child forked from an app's bundle that holds the SDK starts its loop here,
+// before the app's own code runs (child/bundled-child.ts); elsewhere a no-op.
+startIfBundledChild();

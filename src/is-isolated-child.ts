@@ -9,5 +9,8 @@ import { globalState } from './shared/global-state.js';
  * if (!isIsolatedChild()) app.listen(3000);
  */
 export function isIsolatedChild(): boolean {
-  return globalState().inChild;
+  const state = globalState();
+  // An entry that asks before its first call guards its start-up: the parent's main-script warning has nothing to add.
+  state.guardAsked = true;
+  return state.inChild;
 }

@@ -22,6 +22,8 @@ const WORKSPACES = {
   vitest: { name: 'tsx/vitest', packages: ['vitest', 'tsx', 'esbuild'] },
   // What README's quick start and getting-started name; TypeScript 7 (and no @types/*) for the types check.
   docs: { name: 'docs', packages: ['typescript@5', 'tsx', 'typescript-7@npm:typescript@7'] },
+  // An app bundled with esbuild (docs/bundling.md), typescript as the heavy dependency.
+  bundles: { name: 'bundles', packages: ['esbuild', 'typescript@5'] },
 } satisfies Record<string, WorkspaceSpec>;
 
 /** The packages of `npm install` lines in shell code (isolated-call itself is the tarball). */
@@ -241,4 +243,87 @@ describe('the published types', () => {
     },
     60_000,
   );
+});
+
+describe('apps bundled with esbuild (docs/bundling.md)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = addProject(ws.bundles, 'esbuild-app', 'bundles');
+    const built = await ok(process.execPath, ['build.mjs'], dir);
+    expect(lastJson(built.stdout)).toHaveLength(12);
+  }, 60_000);
+
+  /** How many times the app's main() started, in the parent and in any child (children share the parent's stdout). */
+  const mainRuns = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('main: start')).length;
+
+  test.each([
+    ['CommonJS, isolated-call external', 'main-cjs-external.cjs'],
+    ['CommonJS, isolated-call bundled in', 'main-cjs-bundled.cjs'],
+    ['ESM, isolated-call external', 'main-esm-external.mjs'],
+    ['ESM, isolated-call bundled in', 'main-esm-bundled.mjs'],
+  ])(
+    '%s: a guarded entry runs its main once, the child finds the unexported class in the bundle',
+    async (_, bundle) => {
+      const r = await ok(process.execPath, [`dist/${bundle}`], dir);
+      const out = lastJson(r.stdout);
+      expect(out.multiplied).toMatchObject({ value: 42, child: true });
+      expect(out.shouted).toMatchObject({ value: 'HI' });
+      expect(out.multiplied.pid).not.toBe(out.parent);
+      expect(out.shouted.pid).not.toBe(out.parent);
+      expect(mainRuns(r.stdout)).toBe(1);
+      // Nothing of typescript is in the bundle, and the bundle says what it holds: a confident false.
+      expect(out.typescriptLoaded).toBe(false);
+      // The guard was asked before the first call: no main-script warning.
+      expect(r.stderr).not.toContain('ISOLATED_CALL');
+    },
+    60_000,
+  );
+
+  test.each([
+    ['CommonJS, isolated-call external', 'unguarded-cjs-external.cjs'],
+    ['CommonJS, isolated-call bundled in', 'unguarded-cjs-bundled.cjs'],
+    ['ESM, isolated-call external', 'unguarded-esm-external.mjs'],
+    ['ESM, isolated-call bundled in', 'unguarded-esm-bundled.mjs'],
+  ])(
+    '%s, no guard: the call fails with an error that names the bundle and shows the guard; the start-up in the child stops at its first isolated call',
+    async (_, bundle) => {
+      const r = await ok(process.execPath, [`dist/${bundle}`], dir);
+      const out = lastJson(r.stdout);
+      expect(out.error).toMatchObject({ name: 'ModuleLoadError', code: 'ERR_ISOLATED_MODULE_LOAD' });
+      expect(out.error.causeCode).toBe('ISOLATED_CALL_UNGUARDED_ENTRY');
+      expect(out.error.message).toContain(join(dir, 'dist', bundle));
+      expect(out.error.message).toContain('if (!isIsolatedChild()) main();');
+      // The parent said so before the call, and the child's start-up stopped at its first isolated call.
+      expect(r.stderr).toContain('ISOLATED_CALL_MAIN_MODULE');
+      expect(r.stdout.split('\n').filter((line) => line.startsWith('{'))).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  test.each([
+    ['CommonJS', 'two-copies-cjs.cjs'],
+    ['ESM', 'two-copies-esm.mjs'],
+  ])(
+    '%s bundle holding both builds of isolated-call (an ES module and a CommonJS one import it): one shared state',
+    async (_, bundle) => {
+      const r = await ok(process.execPath, [`dist/${bundle}`], dir);
+      const out = lastJson(r.stdout);
+      expect(out.tripled).toMatchObject({ value: 15, child: true });
+      expect(out.multiplied).toMatchObject({ value: 8, child: true });
+      expect(out.tripled.pid).not.toBe(out.parent);
+      expect(mainRuns(r.stdout)).toBe(1);
+    },
+    60_000,
+  );
+
+  test("typescript bundled in: the parent pays for it, and isModuleLoaded() says it can't tell; --external:typescript keeps it out", async () => {
+    const bundled = lastJson((await ok(process.execPath, ['--expose-gc', 'dist/transpile-bundled.cjs'], dir)).stdout);
+    const external = lastJson((await ok(process.execPath, ['--expose-gc', 'dist/transpile-external.cjs'], dir)).stdout);
+    for (const r of [bundled, external]) expect(r.output).toBe('var x = 1;');
+    expect(bundled.typescriptLoaded).toBe('ERR_ISOLATED_BUNDLED_MODULE');
+    expect(external.typescriptLoaded).toBe(false);
+    // About +46 MB measured (docs/bundling.md); well above noise either way.
+    expect(bundled.startMb - external.startMb).toBeGreaterThan(25);
+    console.log(`parent RSS at start: typescript bundled ${bundled.startMb} MB, external ${external.startMb} MB`);
+  }, 60_000);
 });

@@ -6,6 +6,9 @@ import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
 import { isCommonJsTypeScript } from '../shared/module-format.js';
+import { recordedClass } from '../decorator/class-record.js';
+import { childRun } from './child-run.js';
+import { findClassOnHeap } from './find-class-on-heap.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -19,15 +22,21 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
   let loading = modules.get(ref.module);
   if (!loading) {
-    loading = importModule(ref.module).catch((error: unknown) => {
-      throw explainImportFailure(ref.module, error);
-    });
+    const run = childRun();
+    run.importing = ref.module;
+    loading = importModule(ref.module)
+      .catch((error: unknown) => {
+        throw explainImportFailure(ref.module, error);
+      })
+      .finally(() => {
+        run.importing = undefined;
+      });
     modules.set(ref.module, loading);
   }
   const exports = await loading;
   if (ref.kind === 'function') return { fn: findFunction(exports, ref), cls: undefined };
 
-  const cls = pick(exports, ref.owner) ?? (globalState().registry.classRegistry.getValue(ref.owner) as Function | undefined);
+  const cls = findClass(exports, ref);
   if (typeof cls !== 'function') {
     throw new Error(
       `class "${ref.owner}" was not found: export it from the module under that name, or call registerClass(${ref.owner}) in it. ` +
@@ -39,6 +48,20 @@ export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
   if (typeof fn !== 'function') throw new Error(`class "${ref.owner}" has no ${ref.kind} method "${ref.method}" in the child`);
   ensureClassRegistered(cls, ref.owner);
   return { fn, cls };
+}
+
+/**
+ * The class by its export, its registration, the decorator's record of it
+ * (a bundle exports nothing, but importing it ran the decorators), or, for a
+ * standard instance method whose decorator never saw the class, on the heap.
+ */
+function findClass(exports: Record<string, unknown>, ref: TargetRef): Function | undefined {
+  return (
+    pick(exports, ref.owner) ??
+    (globalState().registry.classRegistry.getValue(ref.owner) as Function | undefined) ??
+    recordedClass(ref.module, ref.owner) ??
+    (ref.kind === 'instance' ? findClassOnHeap(ref.module, ref.owner, ref.method ?? '') : undefined)
+  );
 }
 
 /**

@@ -1,7 +1,5 @@
 import { fileUrlOfFrame } from '../shared/module-url.js';
-
-/** The folder of this build of the SDK; frames inside it are ours, not the user's. */
-const ownDir = new URL('.', import.meta.url).href;
+import { isSdkBundled, ownUrl } from '../shared/own-url.js';
 
 // Decorator helpers that can sit between the user's class body and us.
 const HELPERS = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|@babel[\\/]runtime|reflect-metadata)[\\/]/;
@@ -11,6 +9,10 @@ const HELPERS = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|@babel[\\/]runtim
  * itself or a decorator helper: the module whose class body applied the
  * decorator. Works for CommonJS, ESM, tsx and vitest, which all report real
  * file names (only the line numbers differ, and they aren't used).
+ *
+ * The SDK's frames are those in its build's folder; when the SDK is bundled
+ * into the app, those in the file that holds it. If every frame is in that
+ * file, the decorator ran in the app's bundle itself, and that is the module.
  */
 export function findCallerModule(): string | undefined {
   const savedPrepare = Error.prepareStackTrace;
@@ -26,12 +28,19 @@ export function findCallerModule(): string | undefined {
     Error.prepareStackTrace = savedPrepare;
     Error.stackTraceLimit = savedLimit;
   }
+  const bundled = isSdkBundled();
+  const ownDir = new URL('.', ownUrl).href;
+  let inOwnFile = false;
   for (const site of sites) {
     const file = site.getFileName();
     if (!file || file.startsWith('node:') || HELPERS.test(file)) continue;
     const url = fileUrlOfFrame(file);
-    if (url === undefined || url.startsWith(ownDir)) continue;
+    if (url === undefined) continue;
+    if (bundled ? url === ownUrl : url.startsWith(ownDir)) {
+      inOwnFile = true;
+      continue;
+    }
     return url;
   }
-  return undefined;
+  return bundled && inOwnFile ? ownUrl : undefined;
 }

@@ -3,7 +3,9 @@ import { registerClass } from '../codec/register.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
 import { invoke } from '../parent/invoke.js';
 import { globalState } from '../shared/global-state.js';
+import { stopUnguardedCall } from '../child/unguarded-entry.js';
 import { findCallerModule } from './caller-module.js';
+import { recordClass } from './class-record.js';
 import type { MethodMeta } from './method-meta.js';
 
 /** Any method that returns a Promise. */
@@ -61,6 +63,7 @@ export function Isolated(options?: IsolatedOptions): IsolatedDecorator {
       if (second.static)
         second.addInitializer(function (this: unknown) {
           meta.owner = this as Function;
+          recordClass(detectedModule, meta.owner, options?.id);
         });
       return wrap(meta);
     }
@@ -71,6 +74,7 @@ export function Isolated(options?: IsolatedOptions): IsolatedDecorator {
     const isStatic = typeof value === 'function';
     const owner = (isStatic ? value : (value as { constructor: Function }).constructor) as Function;
     const meta = createMeta(isStatic ? 'static' : 'instance', second as string | symbol, descriptor.value, options, detectedModule, owner);
+    recordClass(detectedModule, owner, options?.id);
     registerParamTypes(value as object, second as string | symbol);
     return { ...descriptor, value: wrap(meta) };
   }
@@ -97,13 +101,24 @@ export function wrap(meta: MethodMeta): AsyncMethod {
   const state = globalState();
   const { original } = meta;
   const isolated = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    // In the child this very wrapper is what gets called: run the real code.
-    if (state.inChild) return original.apply(this, args) as Promise<unknown>;
+    if (state.inChild) {
+      // Called in a child while no dispatched call runs: the app's own start-up, unguarded (child/unguarded-entry.ts).
+      if (state.childRun?.running === 0) return stopUnguardedCall(labelOf(meta, this));
+      // In the child this very wrapper is what gets called: run the real code.
+      return original.apply(this, args) as Promise<unknown>;
+    }
     return invoke(meta, this, args);
   };
   Object.defineProperty(isolated, 'name', { value: meta.name });
   state.methods.set(isolated, meta);
   return isolated;
+}
+
+/** `Class.method` (or the function's id) for messages, from what the call has at hand. */
+function labelOf(meta: MethodMeta, self: unknown): string {
+  if (meta.kind === 'function') return meta.name;
+  const owner = meta.kind === 'static' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
+  return `${typeof owner === 'function' ? owner.name : (meta.owner?.name ?? '?')}.${meta.name}`;
 }
 
 // With emitDecoratorMetadata + reflect-metadata, parameter classes are known

@@ -1,8 +1,10 @@
 import { createRequire, isBuiltin } from 'node:module';
 import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
+import { ownUrl } from '../shared/own-url.js';
+import { bundledCallerDoubt } from './bundled-caller.js';
 
-const requireFromHere = createRequire(import.meta.url);
+const requireFromHere = createRequire(ownUrl);
 
 /**
  * Whether a package (or a file) is loaded in this process, CommonJS or ESM.
@@ -19,9 +21,15 @@ const requireFromHere = createRequire(import.meta.url);
  * - Built-ins (`node:fs`) are looked up in `process.moduleLoadList`.
  *
  * It never guesses: when the inspector can't be used, it throws rather than
- * answer false.
+ * answer false. Nor can it see a package that was bundled into the code that
+ * asks (esbuild, webpack, Rollup): that code is parsed with the bundle, never
+ * imported under its own name. So when the caller is a bundle that holds the
+ * package, or a minified bundle that doesn't say what it holds, it throws
+ * (code `ERR_ISOLATED_BUNDLED_MODULE`) rather than answer false; mark the
+ * package external to keep it out of the bundle (docs/bundling.md).
  *
  * @throws Error when ES modules can't be listed (the inspector is unavailable).
+ * @throws Error with code `ERR_ISOLATED_BUNDLED_MODULE` when the package may be bundled into the caller.
  */
 export function isModuleLoaded(specifier: string): boolean {
   if (typeof specifier !== 'string' || specifier === '') throw new TypeError('isModuleLoaded() takes a package name or a file path');
@@ -32,17 +40,32 @@ export function isModuleLoaded(specifier: string): boolean {
   }
   const matches = matcherFor(specifier);
   for (const file of Object.keys(requireFromHere.cache)) if (matches(file)) return true;
-  return parsedScripts().some((url) => matches(url.startsWith('file:') ? safePath(url) : url));
+  if (parsedScripts().some((url) => matches(url.startsWith('file:') ? safePath(url) : url))) return true;
+  const doubt = isBareSpecifier(specifier) ? bundledCallerDoubt(packageName(specifier)) : undefined;
+  if (doubt) {
+    const error = new Error(`isModuleLoaded('${specifier}') can't tell: ${doubt}.`);
+    (error as { code?: string }).code = 'ERR_ISOLATED_BUNDLED_MODULE';
+    throw error;
+  }
+  return false;
+}
+
+function isBareSpecifier(specifier: string): boolean {
+  return !(specifier.startsWith('file:') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier));
+}
+
+/** `typescript` of `typescript/lib/x`, `@scope/pkg` of `@scope/pkg/sub`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
 function matcherFor(specifier: string): (file: string) => boolean {
-  if (specifier.startsWith('file:') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier)) {
+  if (!isBareSpecifier(specifier)) {
     const path = specifier.startsWith('file:') ? fileURLToPath(specifier) : specifier;
     return (file) => file === path;
   }
-  const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-  const needle = `/node_modules/${name}/`;
+  const needle = `/node_modules/${packageName(specifier)}/`;
   return (file) => file.replace(/\\/g, '/').includes(needle);
 }
 

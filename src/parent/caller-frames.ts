@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import { ownFrameFolder } from '../shared/own-url.js';
 
 /** The line between the frames where an error arose (the child's, or none) and the caller's. */
 const CALLER_MARKER = '    at <isolated-call: rethrown in the parent, called from>';
 
-/** This build's folder, as a path and as a URL: frames there are the SDK's plumbing, not the user's code. */
-const ownDir = fileURLToPath(new URL('.', import.meta.url));
-const ownDirUrl = new URL('.', import.meta.url).href;
-
-/** Drops the SDK's own frames from stack lines. */
+/** Drops the SDK's own frames from stack lines (none when the SDK is bundled into the app: its frames share the app's file). */
 export function withoutOwnFrames(lines: readonly string[]): string[] {
-  return lines.filter((line) => !(line.startsWith('    at ') && (line.includes(ownDir) || line.includes(ownDirUrl))));
+  const own = ownFrameFolder();
+  if (!own) return [...lines];
+  return lines.filter((line) => !(line.startsWith('    at ') && (line.includes(own.path) || line.includes(own.url))));
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { ownFile, ownUrl } from '../shared/own-url.js';
 import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 
@@ -192,7 +193,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
 function typeScriptLoaderFor(module: string, flags: readonly string[]): string[] | undefined {
   if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some(isTypeScriptLoaderFlag)) return undefined;
   const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
-  const tsx = resolveFrom([modulePath, fileURLToPath(import.meta.url)], 'tsx');
+  const tsx = resolveFrom([modulePath, ownFile], 'tsx');
   if (tsx) return ['--import', pathToFileURL(tsx).href];
   if (!isCommonJsTypeScript(modulePath)) return undefined;
   const tsNode = resolveFrom([modulePath], 'ts-node/register/transpile-only');
@@ -200,5 +201,5 @@ function typeScriptLoaderFor(module: string, flags: readonly string[]): string[]
   // The project's own typescript (ts-jest needs one): the SDK's small require hook around its transpileModule.
   const typescript = resolveFrom([modulePath], 'typescript/package.json');
   const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
-  return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', import.meta.url))] : undefined;
+  return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', ownUrl))] : undefined;
 }

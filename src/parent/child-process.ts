@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { BUNDLED_CHILD_ENV } from '../shared/child-flags.js';
+import { isSdkBundled, ownFile, ownUrl } from '../shared/own-url.js';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
 import { PRELOAD_FLAG } from '../protocol.js';
@@ -9,8 +11,18 @@ import type { ChildCommand } from './child-command.js';
 
 const debug = debuglog('isolated-call');
 
-/** The child entry sits next to the parent's build output (dist/child.cjs). */
-const childEntry = fileURLToPath(new URL('./child.cjs', import.meta.url));
+/**
+ * What a child runs. Normally the SDK's child entry, next to its build
+ * output (dist/child.cjs). When the SDK is bundled into the app there is no
+ * such file: the child runs the file that holds this very code (the app's
+ * bundle) with a variable that makes the SDK inside it start as a child
+ * the moment it is evaluated, before the app's own code (child/bundled-child.ts).
+ */
+function childScript(): { path: string; env: Record<string, string> | undefined } {
+  return isSdkBundled()
+    ? { path: ownFile, env: { [BUNDLED_CHILD_ENV]: '1' } }
+    : { path: fileURLToPath(new URL('./child.cjs', ownUrl)), env: undefined };
+}
 
 const STDERR_TAIL = 8192;
 const OOM_PATTERN = /JavaScript heap out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/;
@@ -23,10 +35,11 @@ const CLOSE_WAIT_MS = 200;
  */
 export function forkChild(command: ChildCommand, preload: boolean): ChildProcess {
   const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
-  const child = fork(childEntry, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
+  const script = childScript();
+  const child = fork(script.path, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
     execPath: command.execPath,
     execArgv: [...command.execArgv],
-    env: command.env,
+    env: script.env ? { ...command.env, ...script.env } : command.env,
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     // The child leads its own process group, so a kill reaches whatever it

@@ -119,7 +119,8 @@ const warned = new Set<string>();
 /** The child imports the module: if that's the main script, its top-level code runs again there. */
 function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind']): void {
   const main = process.argv[1];
-  if (!main || warned.has(module)) return;
+  // A bundled app is its main script; one that asked isIsolatedChild() guards its start-up (the child checks it did: child/unguarded-entry.ts).
+  if (!main || warned.has(module) || globalState().guardAsked) return;
   let modulePath: string;
   try {
     modulePath = fileURLToPath(module);
@@ -132,10 +133,10 @@ function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind'
       kind === 'function'
         ? `isolate() function ${label} is defined in the main script (${modulePath}). The child imports that module to find the ` +
             `function, so its top-level code runs again in the child. ` +
-            'Move the isolate() call to a module of its own, or guard top-level work with isIsolatedChild().'
+            'Move the isolate() call to a module of its own, or guard top-level work: if (!isIsolatedChild()) main();'
         : `${label} is defined in the main script (${modulePath}). The child imports that module to find the method, so its ` +
             `top-level code runs again in the child. ` +
-            'Move the class to a module of its own, or guard top-level work with isIsolatedChild().',
+            'Move the class to a module of its own, or guard top-level work: if (!isIsolatedChild()) main();',
       { code: 'ISOLATED_CALL_MAIN_MODULE' },
     );
   }

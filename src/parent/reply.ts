@@ -7,7 +7,9 @@ import { ModuleLoadError } from '../errors/module-load-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
+import { ownUrl } from '../shared/own-url.js';
 import type { CallJob } from './call-job.js';
+import { withoutOwnFrames } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
 
 /** What the parent's decoder needs: a value only a broken or subverted child sends is a ProtocolError. */
@@ -84,16 +86,8 @@ function stitchStack(thrown: unknown, callSite: Error): unknown {
   return thrown;
 }
 
-/** This build's folder, as a path and as a URL: frames there are the SDK's plumbing, not the user's code. */
-const ownDir = fileURLToPath(new URL('.', import.meta.url));
-const ownDirUrl = new URL('.', import.meta.url).href;
-
-function withoutOwnFrames(lines: string[]): string[] {
-  return lines.filter((line) => !(line.startsWith('    at ') && (line.includes(ownDir) || line.includes(ownDirUrl))));
-}
-
 const exportsCache = new Map<string, Record<string, unknown> | undefined>();
-const requireFromHere = createRequire(import.meta.url);
+const requireFromHere = createRequire(ownUrl);
 
 /**
  * The exports of the module that defines the method, if this process has

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
+import { ownUrl } from './own-url.js';
 
-const requireBuiltin = createRequire(import.meta.url);
+const requireBuiltin = createRequire(ownUrl);
 
 /**
  * Loads a Node built-in on first use instead of at import time. Modules like

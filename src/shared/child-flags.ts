@@ -5,3 +5,11 @@
 
 /** The parent's death has no kernel signal for this child (no setpriv): it watches for it (child/parent-watchdog.ts). */
 export const WATCHDOG_FLAG = '--isolated-call-watchdog';
+
+/**
+ * Set in the environment of a child that runs the app's own bundle (the SDK
+ * bundled into it, so no dist/child.cjs exists): the SDK code inside the
+ * bundle starts the child loop when it is evaluated (child/bundled-child.ts),
+ * and deletes the variable so the child's own subprocesses don't see it.
+ */
+export const BUNDLED_CHILD_ENV = 'ISOLATED_CALL_BUNDLED_CHILD';

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type SuperJSON from 'superjson';
+import type { ChildRun } from '../child/child-run.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { createRegistryState, type ChildRegistry } from './registry-state.js';
 import type { IsolatedOptions } from '../options.js';
@@ -16,6 +17,16 @@ import type { IsolatedOptions } from '../options.js';
 export interface GlobalState {
   /** Set by the child entry before it loads any user module. */
   inChild: boolean;
+  /** In a child: what its loop is doing (child/child-run.ts). */
+  childRun?: ChildRun;
+  /**
+   * Classes that decorated methods belong to, by `module URL + '#' + class
+   * name`, recorded when the class is defined: the child finds a class here
+   * when its module doesn't export it (an app's bundle exports nothing).
+   */
+  readonly classes: Map<string, Function>;
+  /** Whether this process has asked `isIsolatedChild()`: an entry that guards its start-up does, before any call. */
+  guardAsked: boolean;
   /** Decorated wrapper function -> what the child needs to run the original. */
   readonly methods: WeakMap<Function, MethodMeta>;
   /** `module URL + '#' + id` -> function-form targets created by `isolate()`. */
@@ -39,7 +50,8 @@ export interface GlobalState {
 }
 
 // v2: the children registry joined the state; a v1 copy in the same process keeps its own.
-const STATE_KEY = Symbol.for('isolated-call.state.v2');
+// v3: the decorators' class records, the child's run state and guardAsked joined it (bundled apps).
+const STATE_KEY = Symbol.for('isolated-call.state.v3');
 
 type StateHolder = { [STATE_KEY]?: GlobalState };
 
@@ -47,6 +59,8 @@ export function globalState(): GlobalState {
   const holder = globalThis as StateHolder;
   return (holder[STATE_KEY] ??= {
     inChild: false,
+    classes: new Map(),
+    guardAsked: false,
     methods: new WeakMap(),
     functions: new Map(),
     get registry(): SuperJSON {

@@ -1,0 +1,220 @@
+/**
+ * The loop a child process runs: it waits for one call (or, when kept warm,
+ * many), imports the module that defines the method, rebuilds `this` and the
+ * arguments, runs the method and replies with the value or the error.
+ * Started by the SDK's child entry (entry.ts), or, when the SDK is bundled
+ * into an app, by the SDK's code inside the app's bundle (bundled-child.ts).
+ * Nothing else is loaded until a call needs it.
+ */
+import { decode } from '../codec/decode.js';
+import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { encode } from '../codec/encode.js';
+import type { Encoded } from '../codec/tags.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { TempFolderError } from '../errors/temp-folder-error.js';
+import { readRss, resetPeakRss } from '../measure/proc-status.js';
+import {
+  errorMessage,
+  readyMessage,
+  resultMessage,
+  type AbortMessage,
+  type CallMessage,
+  type ChildCallStats,
+  type ChildMessage,
+  type ErrorMessage,
+  type FailurePhase,
+} from '../protocol/messages.js';
+import { parseParentMessage } from '../protocol/parse-parent-message.js';
+import { childRun } from './child-run.js';
+import { loadTarget } from './load-target.js';
+import { startParentWatchdog } from './parent-watchdog.js';
+import { WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { unguardedEntryError } from './unguarded-entry.js';
+
+const childSide = { side: 'the child' } as const;
+const controllers = new Map<number, AbortController[]>();
+let callsRun = 0;
+
+function send(message: ChildMessage, then?: () => void): void {
+  process.send!(message, (error: Error | null) => {
+    if (error && message.type === 'result') {
+      discardReplyBlobs(message);
+      return sendUnserializable(message.id, error);
+    }
+    // Sent: the result's files are the parent's to delete now.
+    if (message.type === 'result') handOverBlobs(message.value.f);
+    then?.();
+  });
+}
+
+/** The reply couldn't be serialized after all: answer anyway, the caller must never hang. */
+function sendUnserializable(id: number, error: Error): void {
+  const reply = errorMessage({
+    id,
+    phase: 'encode',
+    path: 'result',
+    reason: `Node could not serialize it (${error.message})`,
+    error: { v: error.message, t: false },
+    stats: { loadMs: 0, runMs: 0, peakRss: 0 },
+  });
+  process.send!(reply, () => process.exit(0));
+}
+
+async function handleCall(message: CallMessage): Promise<void> {
+  const { id, target } = message;
+  const signals = Array.from({ length: message.signals }, () => new AbortController());
+  controllers.set(id, signals);
+  if (message.measure && callsRun > 0) resetPeakRss();
+  callsRun++;
+  let phase: FailurePhase = 'load';
+  let loadMs = 0;
+  let runMs = 0;
+  const stats = () => ({ loadMs, runMs, peakRss: message.measure ? readRss().peak : 0 });
+  try {
+    const t0 = performance.now();
+    const { fn, cls } = await loadTarget(target);
+    loadMs = performance.now() - t0;
+    const unguarded = unguardedEntryError(target);
+    if (unguarded) throw unguarded;
+
+    phase = 'decode';
+    // Argument files are deleted as soon as they are open (when no retry needs them):
+    // a parent killed by a signal then leaves nothing of a running call behind.
+    const readBlob = argumentBlobReader(message.consumeArgs === true);
+    const args = decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) as unknown[];
+    const self =
+      target.kind === 'static'
+        ? cls
+        : target.kind === 'function'
+          ? undefined
+          : message.self !== undefined
+            ? decode(message.self, 'this', { ...childSide, readBlob })
+            : Object.create(cls!.prototype as object);
+
+    phase = 'run';
+    const t1 = performance.now();
+    let value: unknown;
+    // Counted while the method runs: a decorated method called in the child
+    // outside every call is the app's own start-up running here (unguarded-entry.ts).
+    const run = childRun();
+    run.running++;
+    try {
+      value = await fn.apply(self, args);
+    } finally {
+      run.running--;
+      runMs = performance.now() - t1;
+    }
+
+    phase = 'encode';
+    const encoded = encode(value, 'result', { blobDir: message.blobDir });
+    send(resultMessage(id, encoded, stats()), () => finish(message));
+  } catch (thrown) {
+    send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
+  }
+}
+
+function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
+  const base = { id, stats } as const;
+  if (thrown instanceof SerializationError) {
+    return errorMessage({
+      ...base,
+      phase: phase === 'run' ? 'encode' : phase,
+      path: thrown.path,
+      reason: thrown.reason,
+      error: encodeThrown(thrown),
+    });
+  }
+  if (thrown instanceof TempFolderError && phase === 'encode') {
+    return errorMessage({
+      ...base,
+      phase,
+      path: 'result',
+      reason: `its large parts could not be written beside the message: ${thrown.message}`,
+      error: encodeThrown(thrown),
+    });
+  }
+  if (phase === 'run' && kind === 'instance' && isPrivateFieldError(thrown)) {
+    return errorMessage({
+      ...base,
+      phase: 'decode',
+      path: 'this',
+      error: encodeThrown(thrown),
+      reason:
+        "the method uses #private or accessor fields, which can't be read or restored from outside the class, " +
+        "so they don't reach the child. " +
+        'Keep the state the method needs in public fields, or pass it as an argument.',
+    });
+  }
+  if (phase === 'run' && !(thrown instanceof Error)) {
+    // A thrown non-Error is rethrown as that very value, so no stand-in will
+    // do: say what can't cross, as for a result.
+    try {
+      return errorMessage({ ...base, phase, error: encode(thrown, 'thrown') });
+    } catch (error) {
+      if (error instanceof SerializationError) {
+        return errorMessage({ ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) });
+      }
+    }
+  }
+  return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
+}
+
+/** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
+function encodeThrown(thrown: unknown): Encoded {
+  try {
+    return encode(thrown, 'error');
+  } catch {
+    const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
+    if (thrown instanceof Error) {
+      fallback.name = thrown.name;
+      fallback.stack = thrown.stack;
+    }
+    return encode(fallback, 'error');
+  }
+}
+
+function isPrivateFieldError(thrown: unknown): boolean {
+  return (
+    thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message)
+  );
+}
+
+function finish(message: CallMessage): void {
+  controllers.delete(message.id);
+  if (message.exitAfter) process.exit(0);
+}
+
+function handleAbort(message: AbortMessage): void {
+  const controller = controllers.get(message.id)?.[message.signal];
+  if (!controller || controller.signal.aborted) return;
+  let reason: unknown;
+  try {
+    reason = decode(message.reason, 'reason', childSide);
+  } catch {
+    reason = message.reason;
+  }
+  controller.abort(reason);
+}
+
+/**
+ * Starts answering the parent: listens for calls and aborts, leaves when the
+ * channel closes, says `ready`. The caller has set `inChild` already, before
+ * any user module loads, so decorated methods run inline here.
+ */
+export function startChildLoop(): void {
+  childRun(); // from now on a decorated method called outside every call is the app's unguarded start-up
+  process.on('message', (message: unknown) => {
+    // Anything that isn't a well-formed message of ours (the user's own
+    // traffic, another version) is left alone: never a crash of the entry.
+    const parentMessage = parseParentMessage(message);
+    if (parentMessage?.type === 'call') void handleCall(parentMessage);
+    else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+  });
+
+  // The parent is gone, or retired this child: leave, whatever is still scheduled.
+  process.on('disconnect', () => process.exit(0));
+
+  process.send!(readyMessage());
+
+  if (process.argv.includes(WATCHDOG_FLAG)) startParentWatchdog();
+}
