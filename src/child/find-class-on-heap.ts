@@ -54,7 +54,9 @@ export function findClassOnHeap(module: string, owner: string, method: string): 
     if (functions)
       session.post('Runtime.callFunctionOn', {
         objectId: functions,
-        functionDeclaration: `function () { const test = globalThis[Symbol.for('isolated-call.heap-predicate')]; for (const f of this) if (test(f)) return; }`,
+        functionDeclaration:
+          'function () { const test = globalThis[Symbol.for("isolated-call.heap-predicate")]; ' +
+          'for (const f of this) if (test(f)) return; }',
       });
   } catch {
     // no inspector (a build without it): the caller reports the class as not found

@@ -13,7 +13,10 @@ import { toPath } from '../shared/module-url.js';
 interface BundleText {
   /** The text itself: read again for each question, never kept (a bundle with a compiler in it is megabytes). */
   readonly text: string;
-  /** It names each module it holds (esbuild's `// node_modules/x/…` comments, webpack's module ids): a package it doesn't name isn't in it. */
+  /**
+   * It names each module it holds (esbuild's `// node_modules/x/…` comments,
+   * webpack's module ids): a package it doesn't name isn't in it.
+   */
   readonly listsModules: boolean;
 }
 

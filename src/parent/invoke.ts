@@ -119,7 +119,8 @@ const warned = new Set<string>();
 /** The child imports the module: if that's the main script, its top-level code runs again there. */
 function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind']): void {
   const main = process.argv[1];
-  // A bundled app is its main script; one that asked isIsolatedChild() guards its start-up (the child checks it did: child/unguarded-entry.ts).
+  // A bundled app is its main script; one that asked isIsolatedChild() guards its start-up
+  // (the child checks it did: child/unguarded-entry.ts).
   if (!main || warned.has(module) || globalState().guardAsked) return;
   let modulePath: string;
   try {
