@@ -96,11 +96,11 @@ describe('concurrency', () => {
     const { Counted } = await loadFixture('tc39', 'lifecycle');
     const counted = new Counted();
     const calls = [counted.visit(200), counted.visit(0), counted.visit(0)];
-    expect(statsOf('Counted.visit')).toEqual({ target: 'Counted.visit', calls: 3, failures: 0, queued: 2, running: 1, alive: 1 });
+    expect(statsOf('Counted.visit')).toMatchObject({ target: 'Counted.visit', calls: 3, failures: 0, queued: 2, running: 1, alive: 1 });
     await Promise.all(calls);
     await expect(counted.fail('no')).rejects.toThrow('no');
-    expect(statsOf('Counted.visit')).toEqual({ target: 'Counted.visit', calls: 3, failures: 0, queued: 0, running: 0, alive: 1 });
-    expect(statsOf('Counted.fail')).toEqual({ target: 'Counted.fail', calls: 1, failures: 1, queued: 0, running: 0, alive: 1 });
+    expect(statsOf('Counted.visit')).toMatchObject({ target: 'Counted.visit', calls: 3, failures: 0, queued: 0, running: 0, alive: 1 });
+    expect(statsOf('Counted.fail')).toMatchObject({ target: 'Counted.fail', calls: 1, failures: 1, queued: 0, running: 0, alive: 1 });
     await shutdown();
     expect(statsOf('Counted.visit')).toBeUndefined(); // counters start afresh after shutdown()
   });

@@ -39,7 +39,7 @@ describe('standby', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(childrenOf(process.pid)).toEqual([standbyPid]);
     expect((await new Standby().visit()).pid).toBe(standbyPid);
-    expect(stats()).toEqual([{ target: 'Standby.visit', calls: 1, failures: 0, queued: 0, running: 0, alive: 1 }]);
+    expect(stats()).toMatchObject([{ target: 'Standby.visit', calls: 1, failures: 0, queued: 0, running: 0, alive: 1 }]);
   });
 
   it('warmUp() also starts the warm child of a keepAlive method', async () => {

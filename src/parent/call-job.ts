@@ -1,5 +1,6 @@
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
+import type { CallTraceContext } from './call-tracing.js';
 
 /** One call of an isolated method, prepared and encoded, waiting to run. */
 export interface CallJob {
@@ -13,4 +14,6 @@ export interface CallJob {
   /** Captured at the call, to append the caller's frames to a rethrown error. */
   readonly callSite: Error;
   readonly startedAt: number;
+  /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
+  readonly trace: CallTraceContext | undefined;
 }

@@ -5,6 +5,7 @@ import type { ChildExit } from '../errors/child-exited-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { parseChildMessage, type ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
+import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
 import { guardMessageSize } from './message-size-guard.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
@@ -30,6 +31,10 @@ export class ChildHandle {
   exit: ChildExit | undefined;
   /** Set when the parent decided to end the child (retire, kill). */
   ending = false;
+  /** The method whose child this is (set again when a pool takes a standby); for the diagnostics events. */
+  target: string | undefined;
+  /** Why the parent ended the child, once it decided to (child-events.ts says which decision counts). */
+  endReason: ChildExitReason | undefined;
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private referenced = true;
@@ -39,15 +44,19 @@ export class ChildHandle {
    * @param preload Let the child load this package's builds while it waits
    *   (a standby child): the user's module then finds them loaded.
    * @param onExit Called once the child is gone and its stderr drained (the registry frees its place).
+   * @param target The method it is started for; undefined for a standby child.
    */
   constructor(
     command: ChildCommand,
     private readonly heapLimitMb: number | undefined,
-    preload: boolean,
+    private readonly preload: boolean,
     private readonly onExit: (child: ChildHandle) => void,
+    target: string | undefined,
   ) {
     this.process = forkChild(command, preload);
     this.pid = this.process.pid;
+    this.target = target;
+    publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
     this.process.on('message', (message) => this.onMessage(message));
     const { maxMessageBytes } = command;
     guardMessageSize(this.process, maxMessageBytes, (bytes) =>
@@ -88,11 +97,11 @@ export class ChildHandle {
     this.setReferenced(true);
     try {
       this.process.send(message, (error) => {
-        if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`);
+        if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`, 'crash');
       });
     } catch (error) {
       if (!isCloneError(error)) {
-        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`);
+        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`, 'crash');
         return;
       }
       this.pending.take(message.id);
@@ -116,9 +125,14 @@ export class ChildHandle {
     this.pending.take(id);
   }
 
-  /** Ends the child and everything it started (its process group) now; `why` goes to the debug log. */
-  kill(why = 'ended by the parent'): void {
+  /**
+   * Ends the child and everything it started (its process group) now; `why`
+   * goes to the debug log. `reason` overrides a retirement under way (a
+   * timeout outranks "idle"); without one, an earlier reason stands.
+   */
+  kill(why = 'ended by the parent', reason?: ChildExitReason): void {
     this.ending = true;
+    if (reason !== undefined && this.exit === undefined) this.endReason = reason;
     if (this.killed) return;
     this.killed = true;
     debug('killing child pid %d and its process group: %s', this.pid, why);
@@ -127,15 +141,17 @@ export class ChildHandle {
   }
 
   /** Lets the child leave on its own (it exits when its channel closes), killing it after `grace` ms. */
-  retire(grace: number): void {
-    debug('retiring child pid %d (idle, recycled or shut down); killed in %d ms if still there', this.pid, grace);
+  retire(grace: number, reason: ChildExitReason): void {
+    debug('retiring child pid %d (%s); killed in %d ms if still there', this.pid, reason, grace);
+    this.endReason ??= reason;
     this.ending = true;
     if (this.process.connected) this.process.disconnect();
-    this.killAfter(grace);
+    this.killAfter(grace, reason);
   }
 
-  /** Kills the child after `ms` unless it is gone by then. Never keeps the parent alive. */
-  killAfter(ms: number): void {
+  /** Kills the child after `ms` unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
+  killAfter(ms: number, reason: ChildExitReason): void {
+    this.endReason ??= reason;
     this.ending = true;
     this.setReferenced(false);
     if (this.exit) return;
@@ -197,10 +213,11 @@ export class ChildHandle {
    */
   private protocolFailure(reason: string, id?: number, hint: ProtocolFailureHint = 'subverted'): void {
     const error = protocolFailureError(this.pid, reason, hint);
+    this.endReason = 'protocol-error';
     const pending = id === undefined ? undefined : this.pending.take(id);
     if (pending) pending.reject(error);
     else this.pending.rejectAll(error);
-    this.kill(`protocol error: ${reason}`);
+    this.kill(`protocol error: ${reason}`, 'protocol-error');
   }
 
   private onSpawnError(error: Error): void {
@@ -208,6 +225,7 @@ export class ChildHandle {
     // 'error' also fires when kill() or send() fail on a process already gone;
     // only a failed spawn (no pid) means calls can't proceed.
     if (this.pid === undefined) {
+      this.endReason = 'spawn-failed';
       this.pending.rejectAll(error);
       this.finish(null, null, '');
     }
@@ -216,7 +234,11 @@ export class ChildHandle {
   private finish(exitCode: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.exit) return;
     this.exit = { pid: this.pid, exitCode, signal, stderr };
-    debug('child pid %d ended: code %s, signal %s', this.pid, exitCode, signal);
+    // Decided before the pending calls hear of it: their pools retire the child as a matter of course.
+    const reason = (this.endReason ??= 'crash');
+    debug('child pid %d ended: code %s, signal %s (%s)', this.pid, exitCode, signal, reason);
+    const { pid, target, preload: standby, calls } = this;
+    publishExit(() => ({ pid, target, standby, exitCode, signal, reason, calls }));
     const exit = this.exit;
     this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
     discardFilesOf(this.pid);

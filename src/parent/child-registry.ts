@@ -13,17 +13,22 @@ export function registry(): ChildRegistry {
   return globalState().children;
 }
 
-/** Starts a child that the registry owns until it ends. */
-export function startChild(command: ChildCommand, heapLimitMb: number | undefined, preload = false): ChildHandle {
+/** Starts a child that the registry owns until it ends: for the method `target`, or a standby (`preload`) for any. */
+export function startChild(
+  command: ChildCommand,
+  heapLimitMb: number | undefined,
+  target: string | undefined,
+  preload = false,
+): ChildHandle {
   const children = registry();
-  const child = new ChildHandle(command, heapLimitMb, preload, childEnded);
+  const child = new ChildHandle(command, heapLimitMb, preload, childEnded, target);
   children.live.add(child);
   if (!children.exitHookInstalled) {
     children.exitHookInstalled = true;
     // A child must never outlive its parent, not even for the moment its IPC
     // channel takes to close: whatever is left is killed synchronously.
     process.on('exit', () => {
-      for (const live of children.live) live.kill('the parent is exiting');
+      for (const live of children.live) live.kill('the parent is exiting', 'parent-exit');
     });
   }
   return child;

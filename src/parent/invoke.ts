@@ -13,6 +13,7 @@ import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import type { CallJob } from './call-job.js';
+import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from './call-tracing.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
 
@@ -34,16 +35,49 @@ const debug = debuglog('isolated-call');
  */
 export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promise<unknown> {
   const startedAt = performance.now();
+  let prepared: PreparedCall;
   try {
-    const owner = ownerOf(meta, self);
-    const runtime = runtimeFor(meta, owner?.name);
-    const { options } = runtime.pool;
-    const ownerId = owner
-      ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name)
-      : (options.id ?? meta.name);
-    if (owner) ensureClassRegistered(owner, ownerId);
-    const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
+    prepared = prepare(meta, self);
+  } catch (error) {
+    // Before the target is known (no instance as `this`, no module): nothing to trace.
+    return Promise.reject(error);
+  }
+  if (!isCallTraced()) return send(prepared, self, args, startedAt, undefined);
+  const context = newCallContext(prepared.label);
+  return traceCall(context, () => send(prepared, self, args, startedAt, context));
+}
 
+interface PreparedCall {
+  readonly meta: MethodMeta;
+  readonly runtime: MethodRuntime;
+  readonly ownerId: string;
+  readonly label: string;
+}
+
+/** Which pool runs the call and under which name the child finds the target. */
+function prepare(meta: MethodMeta, self: unknown): PreparedCall {
+  const owner = ownerOf(meta, self);
+  const runtime = runtimeFor(meta, owner?.name);
+  const { options } = runtime.pool;
+  const ownerId = owner
+    ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name)
+    : (options.id ?? meta.name);
+  if (owner) ensureClassRegistered(owner, ownerId);
+  const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
+  return { meta, runtime, ownerId, label };
+}
+
+/** Encodes `this` and the arguments and hands the call to its pool. Never throws: a failure is a rejection. */
+function send(
+  prepared: PreparedCall,
+  self: unknown,
+  args: unknown[],
+  startedAt: number,
+  trace: CallTraceContext | undefined,
+): Promise<unknown> {
+  const { meta, runtime, ownerId, label } = prepared;
+  try {
+    const { options } = runtime.pool;
     const signals: AbortSignal[] = [];
     const blobDir = blobDirectory();
     const encodedArgs = encode(args, 'args', { signals, blobDir });
@@ -69,9 +103,11 @@ export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promis
       kind: meta.kind,
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
-    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite: new Error('call site'), startedAt };
+    const callSite = new Error('call site');
+    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace };
     return runtime.pool.run(job);
   } catch (error) {
+    if (trace) trace.totalMs = performance.now() - startedAt;
     return Promise.reject(error);
   }
 }

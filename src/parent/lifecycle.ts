@@ -25,7 +25,11 @@ export function configure(options: ProcessOptions): void {
   state.defaultsVersion++;
 }
 
-/** Per-method counters: calls, failures, queue length, running calls and children alive; every method of the process. */
+/**
+ * Per-method counters (calls, failures, queue length, running calls, children
+ * alive) and latency percentiles (wait and run time over the recent calls);
+ * every method of the process.
+ */
 export function stats(): MethodStats[] {
   return [...registry().pools].map((pool) => pool.stats());
 }

@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import { discardReplyBlobs } from '../codec/side-channel.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
@@ -12,6 +13,7 @@ import type { ChildReply } from './pending-replies.js';
 import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './child-registry.js';
 import type { MethodStats } from './method-stats.js';
 import { CallQueue } from './call-queue.js';
+import { LatencyWindow } from './latency-histogram.js';
 import { PendingCall } from './pending-call.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
@@ -32,6 +34,8 @@ export class MethodPool implements OwnedPool {
   /** This method's children alive now, busy, idle or exiting. */
   private readonly children = new Set<ChildHandle>();
   private running = 0;
+  private readonly waitTimes = new LatencyWindow();
+  private readonly runTimes = new LatencyWindow();
   private calls = 0;
   private failures = 0;
   private closed = false;
@@ -90,6 +94,8 @@ export class MethodPool implements OwnedPool {
       queued: this.queue.length,
       running: this.running,
       alive: this.children.size,
+      waitMs: this.waitTimes.percentiles(),
+      runMs: this.runTimes.percentiles(),
     };
   }
 
@@ -97,7 +103,7 @@ export class MethodPool implements OwnedPool {
   warmUp(): void {
     if (this.options.standby) ensureStandby(this.command, this.options.maxOldSpaceSize);
     else if (this.options.keepAlive > 0 && this.children.size === 0 && hasRoom())
-      this.warm.keep(this.adopt(startChild(this.command, this.options.maxOldSpaceSize)));
+      this.warm.keep(this.adopt(startChild(this.command, this.options.maxOldSpaceSize, this.label)));
   }
 
   /** Rejects queued calls, ends idle children; running calls finish unless `force`. */
@@ -107,7 +113,7 @@ export class MethodPool implements OwnedPool {
     for (const call of this.queue.drain()) this.settle(call, new ShutdownError(call.job.label));
     this.warm.retireAll();
     return [...this.children].map((child) => {
-      if (force) child.kill('shutdown({ force: true })');
+      if (force) child.kill('shutdown({ force: true })', 'shutdown');
       return child.exited();
     });
   }
@@ -121,7 +127,7 @@ export class MethodPool implements OwnedPool {
         child = takeStandby(this.command);
         if (!child) {
           if (!mayStartChild(this.pumpBound)) break;
-          child = startChild(this.command, this.options.maxOldSpaceSize);
+          child = startChild(this.command, this.options.maxOldSpaceSize, this.label);
           startup = true;
         }
         this.adopt(child);
@@ -136,7 +142,8 @@ export class MethodPool implements OwnedPool {
     call.startAttempt(child, this.options.attemptTimeout, this.endEarlyBound);
     const message = call.message(nextMessageId++, {
       exitAfter: this.options.keepAlive === 0,
-      measure: this.measuresRss,
+      // A subscriber to the call events gets the peak RSS too.
+      measure: this.measuresRss || call.job.trace !== undefined,
       lastAttempt: call.attempts > this.options.retries,
     });
     const { job } = call;
@@ -158,7 +165,7 @@ export class MethodPool implements OwnedPool {
     } catch (error) {
       // A reply whose value breaks the rules (a payload file it may not name)
       // condemns its child, even if it was kept warm a moment ago.
-      if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`);
+      if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`, 'protocol-error');
       this.settle(call, error);
     } finally {
       discardReplyBlobs(reply, child.pid);
@@ -182,8 +189,9 @@ export class MethodPool implements OwnedPool {
     const child = call.child;
     if (child) {
       child.forget(call.messageId);
-      if (killNow) child.kill(`${call.job.label}: ${error.message}`);
-      else child.killAfter(this.options.grace);
+      const reason = error instanceof CallTimeoutError ? 'timeout' : 'abort';
+      if (killNow) child.kill(`${call.job.label}: ${error.message}`, reason);
+      else child.killAfter(this.options.grace, reason);
       this.endAttempt(call, child, false);
     } else {
       this.queue.remove(call);
@@ -196,14 +204,15 @@ export class MethodPool implements OwnedPool {
     call.endAttempt();
     this.running--;
     if (this.options.keepAlive === 0)
-      child.killAfter(this.options.grace); // it exits by itself right after replying
+      child.killAfter(this.options.grace, 'after-call'); // it exits by itself right after replying
     else if (healthy && !this.closed && this.warm.mayKeep(child)) this.warm.keep(child);
-    else this.warm.retire(child);
+    else this.warm.retire(child, this.closed ? 'shutdown' : 'recycled');
     if (this.options.standby && !this.closed) ensureStandby(this.command, this.options.maxOldSpaceSize);
     this.pump();
   }
 
   private adopt(child: ChildHandle): ChildHandle {
+    child.target = this.label; // a standby child becomes this method's
     this.children.add(child);
     this.warm.adopt(child);
     void child.exited().then(() => this.children.delete(child));
@@ -211,6 +220,9 @@ export class MethodPool implements OwnedPool {
   }
 
   private settle(call: PendingCall, error: unknown, value?: unknown): void {
-    if (call.settle(error, value, this.options.onCallEnd) && error !== undefined) this.failures++;
+    if (!call.settle(error, value, this.options.onCallEnd)) return;
+    if (error !== undefined) this.failures++;
+    if (call.attempts > 0) this.waitTimes.record(call.queueMs);
+    if (call.stats) this.runTimes.record(call.stats.runMs);
   }
 }

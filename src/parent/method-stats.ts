@@ -1,4 +1,6 @@
-/** Counters of one isolated method, as returned by `stats()`. */
+import type { LatencyPercentiles } from './latency-histogram.js';
+
+/** Counters and latencies of one isolated method, as returned by `stats()`. */
 export interface MethodStats {
   /** `Class.method` or the function's id. */
   readonly target: string;
@@ -12,4 +14,11 @@ export interface MethodStats {
   readonly running: number;
   /** Children of this method alive now (busy, idle or exiting). */
   readonly alive: number;
+  /**
+   * Time from the call until a child took it (the queue, and waiting under
+   * `maxChildren`), over the most recent calls that got a child.
+   */
+  readonly waitMs: LatencyPercentiles;
+  /** The method's own run time in the child, over the most recent calls the child answered (a throw included). */
+  readonly runMs: LatencyPercentiles;
 }

@@ -11,6 +11,9 @@ import type { CallJob } from './call-job.js';
 import { appendCallerFrames } from './caller-frames.js';
 import type { ChildHandle } from './child-handle.js';
 
+/** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
+type CallTimings = Pick<CallInfo, 'pid' | 'totalMs' | 'queueMs' | 'startupMs' | 'loadMs' | 'runMs' | 'peakRss' | 'attempts'>;
+
 /** How a call ends before its child replies: the pool takes the child back. */
 export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => void;
 
@@ -88,6 +91,7 @@ export class PendingCall {
     this.attempts++;
     this.child = child;
     this.pid = child.pid;
+    if (this.job.trace) this.job.trace.pid = child.pid;
     if (attemptTimeout > 0) {
       this.attemptTimer = setTimeout(
         () => end(this, new CallTimeoutError(this.job.label, attemptTimeout, child.pid, 'attemptTimeout'), true),
@@ -111,6 +115,8 @@ export class PendingCall {
     // Large arguments sent beside the message: no attempt will read them again.
     discardBlobs(this.job.args.f);
     discardBlobs(this.job.self?.f);
+    // Filled before the promise settles: the tracing channel's asyncStart reads them.
+    if (this.job.trace) Object.assign(this.job.trace, this.timings());
     if (error !== undefined) {
       // The SDK's own errors arise in timers and exit handlers: make them point at the caller.
       if (error instanceof IsolatedCallError) appendCallerFrames(error, this.job.callSite);
@@ -122,12 +128,10 @@ export class PendingCall {
     return true;
   }
 
-  private report(hook: (info: CallInfo) => void, error: unknown): void {
-    const info: CallInfo = {
-      target: this.job.label,
+  /** The call's timings and peak RSS, as `onCallEnd` and the tracing channel report them. */
+  timings(): CallTimings {
+    return {
       pid: this.pid,
-      ok: error === undefined,
-      ...(error === undefined ? {} : { error }),
       totalMs: performance.now() - this.job.startedAt,
       queueMs: this.queueMs,
       startupMs: this.startupMs,
@@ -135,6 +139,15 @@ export class PendingCall {
       runMs: this.stats?.runMs ?? 0,
       peakRss: this.stats?.peakRss ?? 0,
       attempts: this.attempts,
+    };
+  }
+
+  private report(hook: (info: CallInfo) => void, error: unknown): void {
+    const info: CallInfo = {
+      target: this.job.label,
+      ok: error === undefined,
+      ...(error === undefined ? {} : { error }),
+      ...this.timings(),
     };
     try {
       hook(info);

@@ -27,12 +27,12 @@ export function ensureStandby(command: ChildCommand, heapLimitMb: number | undef
   const { standbys } = registry();
   const current = standbys.get(command.key);
   if ((current?.alive && !current.ending) || !hasRoom()) return;
-  const child = startChild(command, heapLimitMb, true);
+  const child = startChild(command, heapLimitMb, undefined, true);
   child.setReferenced(false);
   standbys.set(command.key, child);
   offerIdle(child, () => {
     if (standbys.get(command.key) === child) standbys.delete(command.key);
-    child.kill('a standby gives way to a call under maxChildren');
+    child.kill('a standby gives way to a call under maxChildren', 'made-room');
   });
 }
 
@@ -43,7 +43,7 @@ export function endStandbys(): Promise<void>[] {
   standbys.clear();
   for (const child of ended) {
     claimIdle(child);
-    child.kill('shutdown() ends standby children');
+    child.kill('shutdown() ends standby children', 'shutdown');
   }
   return ended.map((child) => child.exited());
 }

@@ -1,5 +1,6 @@
 import type { ResolvedOptions } from '../options.js';
 import type { ChildCommand } from './child-command.js';
+import type { ChildExitReason } from './child-events.js';
 import type { ChildHandle } from './child-handle.js';
 import { claimIdle, offerIdle } from './child-registry.js';
 
@@ -32,7 +33,7 @@ export class WarmChildren {
     this.options = options;
     this.command = command;
     for (const child of [...this.idle]) {
-      if (options.keepAlive === 0 || this.commandKeys.get(child) !== command.key) this.drop(child);
+      if (options.keepAlive === 0 || this.commandKeys.get(child) !== command.key) this.drop(child, 'recycled');
     }
   }
 
@@ -53,8 +54,8 @@ export class WarmChildren {
   keep(child: ChildHandle): void {
     child.setReferenced(false);
     this.idle.push(child);
-    this.timers.set(child, setTimeout(() => this.drop(child), this.options.keepAlive).unref());
-    offerIdle(child, () => this.drop(child));
+    this.timers.set(child, setTimeout(() => this.drop(child, 'idle'), this.options.keepAlive).unref());
+    offerIdle(child, () => this.drop(child, 'made-room'));
   }
 
   /** The most recently used idle child that can still take a call. */
@@ -68,21 +69,21 @@ export class WarmChildren {
   }
 
   /** Lets a child leave: it exits when its channel closes, or is killed after the grace period. */
-  retire(child: ChildHandle): void {
+  retire(child: ChildHandle, reason: ChildExitReason): void {
     this.forget(child);
-    child.retire(this.options.grace);
+    child.retire(this.options.grace, reason);
   }
 
   /** Retires every idle child (shutdown). */
   retireAll(): void {
-    for (const child of this.idle.splice(0)) this.retire(child);
+    for (const child of this.idle.splice(0)) this.retire(child, 'shutdown');
   }
 
   /** Ends an idle child: its keepAlive ran out, or a call elsewhere needs its place. */
-  private drop(child: ChildHandle): void {
+  private drop(child: ChildHandle, reason: ChildExitReason): void {
     const index = this.idle.indexOf(child);
     if (index !== -1) this.idle.splice(index, 1);
-    this.retire(child);
+    this.retire(child, reason);
   }
 
   private forget(child: ChildHandle): void {

@@ -1,3 +1,4 @@
+import type { ChildExitReason } from '../parent/child-events.js';
 import type { MethodStats } from '../parent/method-stats.js';
 
 /**
@@ -15,8 +16,8 @@ export interface OwnedChild {
   readonly alive: boolean;
   /** Set when the parent decided to end it. */
   readonly ending: boolean;
-  /** Ends the child (and its process group) now. */
-  kill(why?: string): void;
+  /** Ends the child (and its process group) now; `reason` for the child's exit event. */
+  kill(why?: string, reason?: ChildExitReason): void;
   /** Resolves once the child is gone. */
   exited(): Promise<void>;
 }
