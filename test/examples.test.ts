@@ -65,6 +65,18 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(out).toMatch(/served by [12] child process\(es\); stats: 50 calls/);
   });
 
+  // OpenTelemetry isn't installed here: the example prints its spans as plain objects instead.
+  it('opentelemetry: a span per call from the TracingChannel, without OpenTelemetry installed', () => {
+    const out = tsx('examples/opentelemetry/main.ts');
+    expect(out).toContain('OpenTelemetry not installed: printing spans');
+    expect(out.match(/name: 'isolated-call Hasher\.digest'/g)).toHaveLength(3);
+    expect(out).toMatch(/'isolated_call\.pid': \d+/);
+    expect(out).toMatch(/'isolated_call\.peak_rss': [1-9]\d+/);
+    expect(out).toContain("status: 'error: rounds must be at least 1, got 0'");
+    expect(out).toContain("exceptions: [ 'RangeError: rounds must be at least 1, got 0' ]");
+    expect(out).toContain('rejected: rounds must be at least 1, got 0');
+  });
+
   it('demo: only the isolated run gives the memory back', () => {
     const out = tsx('examples/demo.ts');
     const kept = (row: string) => Number(new RegExp(`^\\(${row}\\).*?([+-][\\d.]+)\\s+(yes|no)$`, 'm').exec(out)?.[1]);
