@@ -2,6 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CallTimeoutError,
+  configure,
   type CallTraceContext,
   type ChildExitEvent,
   type ChildSpawnEvent,
@@ -11,6 +12,7 @@ import {
   stats,
 } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
+import { shutdownAndReset } from './helpers/sdk-state.js';
 import { waitForExit } from './helpers/processes.js';
 
 type CallEvent = 'start' | 'end' | 'asyncStart' | 'asyncEnd' | 'error';
@@ -47,7 +49,7 @@ afterAll(() => {
   diagnosticsChannel.unsubscribe(diagnosticsChannels.childExit, onExit);
 });
 afterEach(async () => {
-  await shutdown();
+  await shutdownAndReset();
   seen.length = 0;
   spawns.length = 0;
   exits.length = 0;
@@ -170,6 +172,22 @@ describe('the child:spawn and child:exit channels', () => {
     const warm: number = await observed.warm();
     process.kill(warm, 'SIGKILL');
     expect(await exitOf(warm)).toMatchObject({ reason: 'crash', signal: 'SIGKILL', target: 'Observed.warm' });
+  });
+
+  it('a protocol error', async () => {
+    const { ProtocolMisuse } = await loadFixture('tc39', 'protocol-misuse');
+    await expect(new ProtocolMisuse().malformed()).rejects.toThrow();
+    const child = spawns.find((s) => s.target === 'ProtocolMisuse.malformed')!;
+    expect(await exitOf(child.pid)).toMatchObject({ reason: 'protocol-error', signal: 'SIGKILL' });
+  });
+
+  it('an idle warm child making room under maxChildren', async () => {
+    const { Observed } = await loadFixture('tc39', 'observed');
+    configure({ maxChildren: 1 });
+    const warm: number = await new Observed().warm();
+    const fresh: number = await new Observed().work(0);
+    expect(fresh).not.toBe(warm);
+    expect(await exitOf(warm)).toMatchObject({ reason: 'made-room', target: 'Observed.warm' });
   });
 
   it('an abort', async () => {
