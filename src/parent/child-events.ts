@@ -1,4 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
+import type { ChildSignal } from '../errors/child-exited-error.js';
 import { diagnosticsChannels } from './call-tracing.js';
 
 /**
@@ -51,7 +52,7 @@ export interface ChildExitEvent {
   readonly target: string | undefined;
   readonly standby: boolean;
   readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
+  readonly signal: ChildSignal | null;
   /** Why it ended. */
   readonly reason: ChildExitReason;
   /** Calls it ran. */
