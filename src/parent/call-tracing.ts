@@ -1,3 +1,5 @@
+// Not loaded lazily like other built-ins (shared/builtin.ts): Node loads it
+// anyway with `net`, which every process with an IPC channel has, parent and child.
 import diagnosticsChannel from 'node:diagnostics_channel';
 
 /** The names this SDK publishes under on `node:diagnostics_channel`. */

@@ -24,6 +24,7 @@ export class LatencyWindow {
   private count = 0;
   private next = 0;
 
+  /** Adds one call's latency, pushing out the oldest once the window is full. */
   record(ms: number): void {
     this.values[this.next] = ms;
     this.next = (this.next + 1) % LATENCY_WINDOW;
