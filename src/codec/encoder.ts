@@ -1,26 +1,14 @@
-import { SerializationError } from '../errors/serialization-error.js';
 import { globalState } from '../shared/global-state.js';
-import { Kind, classOf, classify, classifyContext, isLarge, registeredClassId, type ClassifyContext } from './classify.js';
+import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
 import { describeRefused, describeUnsendable } from './describe-unsendable.js';
 import { encodeError } from './encode-error.js';
+import { encodeBlob, encodeEscaped, encodeInstance, encodeNullProto, encodeSignal, encodeSymbol } from './encode-tags.js';
 import { binaryKind } from './native-types.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
-import { discardBlobs, writeBlob } from './side-channel.js';
-import {
-  blobTag,
-  customTag,
-  escapedTag,
-  instanceTag,
-  leftBehindTag,
-  nullProtoTag,
-  signalTag,
-  symbolTag,
-  urlTag,
-  type BlobTag,
-  type EncodedProps,
-} from './tags.js';
-import { MAX_NESTING, ValuePath, formatPath, type PathKey } from './value-path.js';
+import { discardBlobs } from './side-channel.js';
+import { customTag, urlTag } from './tags.js';
+import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
@@ -44,9 +32,9 @@ export class Encoder {
    */
   constructor(
     root: string,
-    private readonly signals: AbortSignal[] | undefined,
-    private readonly blobDir: string | undefined,
-    private readonly leftBehind?: string[],
+    readonly signals: AbortSignal[] | undefined,
+    readonly blobDir: string | undefined,
+    readonly leftBehind?: string[],
   ) {
     this.context = classifyContext(blobDir !== undefined);
     this.path = new ValuePath(root);
@@ -55,13 +43,13 @@ export class Encoder {
   encode(value: unknown): unknown {
     switch (typeof value) {
       case 'symbol':
-        return this.symbol(value);
+        return encodeSymbol(this, value);
       case 'function':
         return this.fail(value);
       case 'object':
         return value === null ? null : this.memo.has(value) ? this.memo.get(value) : this.object(value);
       case 'string':
-        return this.context.offload && isLarge(value) ? this.blob(value, 'string') : value;
+        return this.context.offload && isLarge(value) ? encodeBlob(this, value, 'string') : value;
       default:
         return value;
     }
@@ -126,7 +114,7 @@ export class Encoder {
       case Kind.Record:
         return this.props(obj, this.remember(obj, {}));
       case Kind.TaggedRecord:
-        return this.escaped(obj);
+        return encodeEscaped(this, obj);
       case Kind.Array:
         return this.array(obj as readonly unknown[]);
       case Kind.Map:
@@ -136,9 +124,9 @@ export class Encoder {
       case Kind.NativeLeaf:
         return this.remember(obj, obj);
       case Kind.LargeBinary:
-        return this.remember(obj, this.blob(obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
+        return this.remember(obj, encodeBlob(this, obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
       case Kind.NullProto:
-        return this.nullProto(obj);
+        return encodeNullProto(this, obj);
       case Kind.Custom: {
         const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
         return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
@@ -148,16 +136,16 @@ export class Encoder {
       case Kind.Url:
         return this.remember(obj, urlTag((obj as URL).href));
       case Kind.Signal:
-        return this.signal(obj as AbortSignal);
+        return encodeSignal(this, obj as AbortSignal);
       case Kind.Instance:
-        return this.instance(obj);
+        return encodeInstance(this, obj);
       default:
         return this.fail(obj, describeRefused(obj, kind));
     }
   }
 
   /** Copies own enumerable props (or the allowed ones) into `out`. */
-  private props<T extends object>(obj: object, out: T, only?: readonly string[]): T {
+  props<T extends object>(obj: object, out: T, only?: readonly string[]): T {
     for (const key of only ?? Object.keys(obj)) defineOwn(out, key, this.at(key, this.read(obj, key)));
     return out;
   }
@@ -194,79 +182,25 @@ export class Encoder {
     return out;
   }
 
-  /** A plain object that has the TAG key: sent as its entries, so it can't pass for a tag. */
-  private escaped(obj: object): unknown {
-    const entries: [string, unknown][] = [];
-    const tag = this.remember(obj, escapedTag(entries));
-    for (const key of Object.keys(obj)) entries.push([key, this.atProperty(obj, key)]);
-    return tag;
-  }
-
-  private nullProto(obj: object): unknown {
-    const p: EncodedProps = {};
-    const tag = this.remember(obj, nullProtoTag(p));
-    this.props(obj, p);
-    return tag;
-  }
-
-  private instance(obj: object): unknown {
-    const proto: object | null = Object.getPrototypeOf(obj);
-    const p: EncodedProps = {};
-    const tag = this.remember(obj, instanceTag(registeredClassId(proto)!, p));
-    const only = globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never);
-    if (this.leftBehind !== undefined && this.path.depth === 0) {
-      for (const key of only ?? Object.keys(obj)) defineOwn(p, key, this.fieldOrLeftBehind(obj, key));
-    } else this.props(obj, p, only);
-    return tag;
+  /** A mark to undo to: how much the walk has remembered and written so far. */
+  mark(): WalkMark {
+    return { remembered: this.memo.size, written: this.files.length };
   }
 
   /**
-   * A field of the root instance, encoded, or a left-behind tag when it (or
-   * something in it) can't cross. What the failed walk had remembered and
-   * written is undone: a later field sharing one of those objects must get a
-   * whole copy, not the half-built one.
+   * Forgets the objects remembered and deletes the files written since
+   * `mark`, after a part of the walk failed and is replaced by something else.
    */
-  private fieldOrLeftBehind(obj: object, key: string): unknown {
-    const remembered = this.memo.size;
-    const written = this.files.length;
-    try {
-      return this.atProperty(obj, key);
-    } catch (error) {
-      if (!(error instanceof SerializationError)) throw error;
-      this.path.unwindTo(0);
-      // The memo lists objects in the order they were met: forget those this field added (deleting while iterating is safe).
-      let index = 0;
-      for (const seen of this.memo.keys()) if (index++ >= remembered) this.memo.delete(seen);
-      discardBlobs(this.files.splice(written));
-      const field = formatPath(this.path.root, [key]);
-      this.leftBehind!.push(field === error.path ? field : `${field} (${error.path})`);
-      return leftBehindTag(error.path, error.reason);
-    }
+  undoTo(mark: WalkMark): void {
+    // The memo lists objects in the order they were met (deleting while iterating is safe).
+    let index = 0;
+    for (const seen of this.memo.keys()) if (index++ >= mark.remembered) this.memo.delete(seen);
+    discardBlobs(this.files.splice(mark.written));
   }
+}
 
-  private signal(signal: AbortSignal): unknown {
-    if (!this.signals) return this.fail(signal);
-    const index = this.signals.indexOf(signal);
-    return this.remember(signal, signalTag(index === -1 ? this.signals.push(signal) - 1 : index));
-  }
-
-  /** Writes the bytes beside the message; the other side reads them back as the same type. */
-  private blob(data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
-    const bytes =
-      typeof data === 'string'
-        ? data
-        : ArrayBuffer.isView(data)
-          ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-          : new Uint8Array(data);
-    const file = writeBlob(this.blobDir!, bytes);
-    this.files.push(file);
-    return blobTag(file, kind);
-  }
-
-  private symbol(sym: symbol): unknown {
-    const globalKey = Symbol.keyFor(sym);
-    if (globalKey !== undefined) return symbolTag(globalKey, true);
-    const id = globalState().registry.symbolRegistry.getIdentifier(sym);
-    return id === undefined ? this.fail(sym) : symbolTag(id, false);
-  }
+/** See `Encoder.mark()`. */
+export interface WalkMark {
+  readonly remembered: number;
+  readonly written: number;
 }
