@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
-import { isCommonJsTypeScript } from '../shared/module-format.js';
+import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
 import { recordedClass } from '../decorator/class-record.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
@@ -91,18 +90,6 @@ function requireHookFor(path: string): boolean {
     typeof createRequire(path).extensions[extension] === 'function' &&
     isCommonJsTypeScript(path)
   );
-}
-
-/** The "type" of the nearest package.json, as Node decides a .js file's format. */
-function packageType(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    try {
-      return (JSON.parse(readFileSync(join(current, 'package.json'), 'utf8')) as { type?: string }).type ?? 'commonjs';
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
-    }
-    if (dirname(current) === current) return undefined;
-  }
 }
 
 function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
