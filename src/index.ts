@@ -1,6 +1,6 @@
 import { startIfBundledChild } from './child/bundled-child.js';
 
-export { Isolated, type IsolatedDecorator, type AsyncMethod } from './decorator/isolated.js';
+export { Isolated, type IsolatedDecorator, type AsyncMethod, type StreamMethod } from './decorator/isolated.js';
 export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
 export type { IsolatedOptions, CallInfo, Class } from './options.js';

@@ -7,3 +7,4 @@
 export * from './protocol/messages.js';
 export { parseChildMessage, MAX_REPLY_FILES, MAX_FILE_PATH_LENGTH, type ParsedChildMessage } from './protocol/parse-child-message.js';
 export { parseParentMessage } from './protocol/parse-parent-message.js';
+export * from './protocol/stream-messages.js';

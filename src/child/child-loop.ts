@@ -26,6 +26,7 @@ import {
 } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { childRun } from './child-run.js';
+import { driveStream, handleStreamControl } from './child-stream.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
@@ -100,6 +101,8 @@ async function handleCall(message: CallMessage): Promise<void> {
     run.running++;
     try {
       value = await fn.apply(self, args);
+      // An async generator method: drive it, sending what it yields; the reply carries its return value.
+      if (message.stream) value = await driveStream(value, message, message.stream);
     } finally {
       run.running--;
       runMs = performance.now() - t1;
@@ -209,6 +212,7 @@ export function startChildLoop(): void {
     const parentMessage = parseParentMessage(message);
     if (parentMessage?.type === 'call') void handleCall(parentMessage);
     else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+    else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
   });
 
   // The parent is gone, or retired this child: leave, whatever is still scheduled.

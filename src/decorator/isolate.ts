@@ -4,6 +4,7 @@ import { registerClass } from '../codec/register.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
 import { globalState } from '../shared/global-state.js';
 import { findCallerModule } from './caller-module.js';
+import { isAsyncGeneratorFunction } from './is-async-generator-function.js';
 import { wrap } from './isolated.js';
 import type { MethodMeta } from './method-meta.js';
 
@@ -20,6 +21,9 @@ import type { MethodMeta } from './method-meta.js';
  *   return ts.transpileModule(source, {}).outputText;
  * });
  *
+ * An async generator function (`async function*`) gives an AsyncGenerator of
+ * the values the child yields, as `@Isolated()` does for `async *` methods.
+ *
  * A named function keeps its name as the id; an anonymous one is known by its
  * place among the module's isolate() calls (`anonymous#1`, …), which both
  * processes agree on as long as the module makes the same isolate() calls in
@@ -29,7 +33,7 @@ import type { MethodMeta } from './method-meta.js';
  * no `id` and the calling module can't be told.
  */
 // biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
-export function isolate<F extends (...args: any[]) => Promise<unknown>>(fn: F, options?: IsolatedOptions): F {
+export function isolate<F extends (...args: any[]) => Promise<unknown> | AsyncIterable<unknown>>(fn: F, options?: IsolatedOptions): F {
   if (typeof fn !== 'function') throw new InvalidOptionError('fn', 'isolate() takes the async function to run in a child');
   resolveOptions(options);
   const detectedModule = findCallerModule();
@@ -40,7 +44,8 @@ export function isolate<F extends (...args: any[]) => Promise<unknown>>(fn: F, o
       'isolate() needs a named function or an id option here: the module that called it could not be told',
     );
   for (const cls of options?.classes ?? []) registerClass(cls);
-  const meta: MethodMeta = { kind: 'function', name: id, original: fn, options, detectedModule, owner: undefined };
+  const stream = isAsyncGeneratorFunction(fn);
+  const meta: MethodMeta = { kind: 'function', name: id, original: fn, options, detectedModule, owner: undefined, stream };
   const wrapped = wrap(meta);
   if (detectedModule) globalState().functions.set(`${detectedModule}#${id}`, meta);
   return wrapped as unknown as F;

@@ -2,9 +2,11 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
 import { resolveOptions, type IsolatedOptions } from '../options.js';
 import { invoke } from '../parent/invoke.js';
+import { invokeStream } from '../parent/stream-call.js';
 import { globalState } from '../shared/global-state.js';
 import { stopUnguardedCall } from '../child/unguarded-entry.js';
 import { findCallerModule } from './caller-module.js';
+import { isAsyncGeneratorFunction } from './is-async-generator-function.js';
 import { recordClass } from './class-record.js';
 import type { MethodMeta } from './method-meta.js';
 
@@ -13,20 +15,32 @@ import type { MethodMeta } from './method-meta.js';
 export type AsyncMethod<This = any, Args extends any[] = any[], Return = unknown> = (this: This, ...args: Args) => Promise<Return>;
 
 /**
+ * Any async generator method (`async *`), or one returning an async iterable:
+ * each call gives the caller an AsyncGenerator of the values the child yields.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
+export type StreamMethod<This = any, Args extends any[] = any[], Yield = unknown> = (this: This, ...args: Args) => AsyncIterable<Yield>;
+
+/**
  * The decorator `@Isolated()` returns. It works in both dialects, chosen at
  * run time by the arguments it receives: TC39 standard decorators (TypeScript
  * 5 without `experimentalDecorators`) and legacy ones (`experimentalDecorators`).
- * Only methods returning a Promise are accepted; decorating a sync method is a
- * compile error, since isolation would silently make it async.
+ * Only methods returning a Promise, and async generator methods (`async *`,
+ * returning an AsyncGenerator or AsyncIterable), are accepted; decorating a
+ * sync method is a compile error, since isolation would silently make it async.
  */
 export interface IsolatedDecorator {
   /**
    * TC39 standard method decorator. Typed by the whole method type, not by its
    * parameters and result, so generic methods keep their type parameters.
    */
-  <This, Method extends AsyncMethod<This>>(method: Method, context: ClassMethodDecoratorContext<This, Method>): Method;
+  <This, Method extends AsyncMethod<This> | StreamMethod<This>>(method: Method, context: ClassMethodDecoratorContext<This, Method>): Method;
   /** Legacy (`experimentalDecorators`) method decorator. */
-  <T extends AsyncMethod>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
+  <T extends AsyncMethod | StreamMethod>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T>;
 }
 
 /**
@@ -41,6 +55,11 @@ export interface IsolatedDecorator {
  *
  * @param options See {@link IsolatedOptions}; each has a documented default.
  * @throws InvalidOptionError at decoration time for a bad option.
+ * An async generator method (`async *rows()`) gives its caller an
+ * AsyncGenerator: the child drives the generator and the values arrive as it
+ * yields them, at most `streamAhead` values (or `streamAheadBytes`) ahead of
+ * the consumer. See docs/streams-and-callbacks.md.
+ *
  * @example
  * class Transpiler {
  *   @Isolated({ timeout: 10_000 })
@@ -93,21 +112,21 @@ function createMeta(
     throw new InvalidOptionError('@Isolated', `can't isolate symbol-named method ${String(name)}: the child must find it by name`);
   if (typeof original !== 'function') throw new InvalidOptionError('@Isolated', `applies to methods, not to ${typeof original}`);
   for (const cls of options?.classes ?? []) registerClass(cls);
-  return { kind, name, original, options, detectedModule, owner };
+  return { kind, name, original, options, detectedModule, owner, stream: isAsyncGeneratorFunction(original) };
 }
 
 /** The function that replaces the method: inline in a child, a child call otherwise. */
-export function wrap(meta: MethodMeta): AsyncMethod {
+export function wrap(meta: MethodMeta): (this: unknown, ...args: unknown[]) => Promise<unknown> | AsyncGenerator<unknown> {
   const state = globalState();
   const { original } = meta;
-  const isolated = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+  const isolated = function (this: unknown, ...args: unknown[]): Promise<unknown> | AsyncGenerator<unknown> {
     if (state.inChild) {
       // Called in a child while no dispatched call runs: the app's own start-up, unguarded (child/unguarded-entry.ts).
       if (state.childRun?.running === 0) return stopUnguardedCall(labelOf(meta, this));
       // In the child this very wrapper is what gets called: run the real code.
       return original.apply(this, args) as Promise<unknown>;
     }
-    return invoke(meta, this, args);
+    return meta.stream ? invokeStream(meta, this, args) : invoke(meta, this, args);
   };
   Object.defineProperty(isolated, 'name', { value: meta.name });
   state.methods.set(isolated, meta);

@@ -13,4 +13,6 @@ export interface MethodMeta {
   readonly detectedModule: string | undefined;
   /** The class, when the decorator dialect tells us (legacy, or TC39 static). */
   owner: Function | undefined;
+  /** An async generator function (`async *`), told by its constructor at decoration time: the call is a stream. */
+  readonly stream?: boolean;
 }

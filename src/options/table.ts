@@ -59,6 +59,8 @@ export const kOptionTable = Object.freeze({
   concurrency: methodOption(availableParallelism(), v.integer(1)),
   maxQueue: methodOption(Infinity, v.integer(0)),
   maxMessageBytes: methodOption(256 * 1024 * 1024, v.integer(1024)),
+  streamAhead: methodOption(1024, v.integer(1)),
+  streamAheadBytes: methodOption(16 * 1024 * 1024, v.integer(1)),
   maxCallsPerChild: methodOption(Infinity, v.integer(1)),
   maxChildRss: methodOption(Infinity, v.number(1)),
   retries: methodOption(0, v.integer(0)),

@@ -113,6 +113,21 @@ export interface IsolatedOptions {
    * don't count: they travel beside the message. Default: `268435456` (256 MiB).
    */
   maxMessageBytes?: number;
+  /**
+   * For an async generator method: how many yielded values the child may
+   * have sent (or batched) that the parent's consumer hasn't taken yet. The
+   * generator isn't resumed past that until the consumer takes more, so
+   * memory stays bounded however fast the child produces. Default: `1024`.
+   */
+  streamAhead?: number;
+  /**
+   * For an async generator method: the same bound in bytes, as the child
+   * estimates them (a string 2 bytes per character, binary data its length,
+   * a large part sent beside the message its file size). The child resumes
+   * the generator only while less than this is untaken, so the parent holds
+   * at most this much plus one value. Default: `16777216` (16 MiB).
+   */
+  streamAheadBytes?: number;
   /** With `keepAlive`, retire a child after this many calls. Default: `Infinity`. */
   maxCallsPerChild?: number;
   /** With `keepAlive`, retire a child whose peak RSS went over this many MB. Default: `Infinity`. */

@@ -1,6 +1,7 @@
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
 import type { CallTraceContext } from './call-tracing.js';
+import type { StreamSink } from './stream-sink.js';
 
 /** One call of an isolated method, prepared and encoded, waiting to run. */
 export interface CallJob {
@@ -16,4 +17,6 @@ export interface CallJob {
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;
+  /** Set for an async generator method: where the values it yields go (stream-sink.ts). */
+  readonly stream?: StreamSink | undefined;
 }

@@ -3,7 +3,7 @@ import { debuglog } from 'node:util';
 import { discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { parseChildMessage, type ParentMessage } from '../protocol.js';
+import { parseChildMessage, type ParentMessage, type StreamItemsMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
@@ -192,6 +192,10 @@ export class ChildHandle {
         this.readyAt = performance.now();
         return;
       }
+      if (reply.type === 'stream-items') {
+        this.onStreamItems(reply);
+        return;
+      }
       const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
       if (files !== undefined) {
         this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
@@ -204,6 +208,21 @@ export class ChildHandle {
     } catch (error) {
       this.protocolFailure(`it could not be handled (${String(error)})`);
     }
+  }
+
+  /** Values of a streamed call: each file they name checked, then handed to the call, which stays pending. */
+  private onStreamItems(message: StreamItemsMessage): void {
+    for (const item of message.items) {
+      const files = replyFilesProblem(item, this.pid);
+      if (files !== undefined) {
+        this.protocolFailure(`stream-items for call ${message.id}: ${files}`, message.id);
+        return;
+      }
+    }
+    const pending = this.pending.get(message.id);
+    if (pending?.items) pending.items(message);
+    else if (pending) this.protocolFailure(`stream-items for call ${message.id}, which is not a streamed call`, message.id);
+    else for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, this.pid); // a stream ended early
   }
 
   /**

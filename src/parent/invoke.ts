@@ -16,6 +16,7 @@ import type { CallJob } from './call-job.js';
 import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from './call-tracing.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
+import type { StreamSink } from './stream-sink.js';
 
 interface MethodRuntime {
   readonly defaultsVersion: number;
@@ -33,7 +34,7 @@ const debug = debuglog('isolated-call');
  * arguments (failing before any child starts), then hand the call to the
  * method's pool.
  */
-export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promise<unknown> {
+export function invoke(meta: MethodMeta, self: unknown, args: unknown[], stream?: StreamSink): Promise<unknown> {
   const startedAt = performance.now();
   let prepared: PreparedCall;
   try {
@@ -42,9 +43,9 @@ export function invoke(meta: MethodMeta, self: unknown, args: unknown[]): Promis
     // Before the target is known (no instance as `this`, no module): nothing to trace.
     return Promise.reject(error);
   }
-  if (!isCallTraced()) return send(prepared, self, args, startedAt, undefined);
+  if (!isCallTraced()) return send(prepared, self, args, startedAt, undefined, stream);
   const context = newCallContext(prepared.label);
-  return traceCall(context, () => send(prepared, self, args, startedAt, context));
+  return traceCall(context, () => send(prepared, self, args, startedAt, context, stream));
 }
 
 interface PreparedCall {
@@ -74,6 +75,7 @@ function send(
   args: unknown[],
   startedAt: number,
   trace: CallTraceContext | undefined,
+  stream: StreamSink | undefined,
 ): Promise<unknown> {
   const { meta, runtime, ownerId, label } = prepared;
   try {
@@ -104,7 +106,7 @@ function send(
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
     const callSite = new Error('call site');
-    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace };
+    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace, stream };
     return runtime.pool.run(job);
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;

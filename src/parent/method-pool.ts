@@ -6,6 +6,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options.js';
+import type { StreamItemsMessage } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle } from './child-handle.js';
@@ -145,13 +146,16 @@ export class MethodPool implements OwnedPool {
       // A subscriber to the call events gets the peak RSS too.
       measure: this.measuresRss || call.job.trace !== undefined,
       lastAttempt: call.attempts > this.options.retries,
+      stream: call.job.stream ? { items: this.options.streamAhead, bytes: this.options.streamAheadBytes } : undefined,
     });
     const { job } = call;
+    if (message.stream) job.stream?.bind(child, message.id, message.stream);
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
     child.request(message, {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
       reject: (error) => this.onChildFailure(call, child, error),
+      ...(job.stream ? { items: (items: StreamItemsMessage) => job.stream?.receive(items, child) } : {}),
     });
   }
 
@@ -175,7 +179,9 @@ export class MethodPool implements OwnedPool {
   private onChildFailure(call: PendingCall, child: ChildHandle, error: Error): void {
     this.endAttempt(call, child, false);
     const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
-    if (crashed && call.attempts <= this.options.retries && !this.closed && !call.settled) {
+    // A stream that has delivered values isn't retried: they would come twice.
+    const retriable = crashed && !call.job.stream?.delivered;
+    if (retriable && call.attempts <= this.options.retries && !this.closed && !call.settled) {
       this.queue.pushFront(call);
       this.pump();
       return;

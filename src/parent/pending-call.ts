@@ -7,6 +7,7 @@ import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import type { CallInfo } from '../options.js';
 import { blobDirectory } from '../codec/side-channel.js';
 import { abortMessage, callMessage, type CallMessage, type ChildCallStats } from '../protocol.js';
+import type { StreamLimits } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import { appendCallerFrames } from './caller-frames.js';
 import type { ChildHandle } from './child-handle.js';
@@ -72,12 +73,19 @@ export class PendingCall {
    * The message of the current attempt. `lastAttempt`: no retry can follow,
    * so the child may delete the argument files as soon as it has them open.
    */
-  message(id: number, flags: { exitAfter: boolean; measure: boolean; lastAttempt: boolean }): CallMessage {
+  message(
+    id: number,
+    flags: { exitAfter: boolean; measure: boolean; lastAttempt: boolean; stream?: StreamLimits | undefined },
+  ): CallMessage {
     this.messageId = id;
     if (this.attempts === 1) this.queueMs = performance.now() - this.job.startedAt;
     const { target, self, args, signals } = this.job;
     const { exitAfter, measure, lastAttempt } = flags;
-    return callMessage({ id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt }, blobDirectory());
+    const stream = flags.stream ? { stream: flags.stream } : {};
+    return callMessage(
+      { id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt, ...stream },
+      blobDirectory(),
+    );
   }
 
   /** What the child measured; `startupMs` is 0 for a child that was already running. */

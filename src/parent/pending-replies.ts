@@ -1,4 +1,4 @@
-import type { ErrorMessage, ResultMessage } from '../protocol.js';
+import type { ErrorMessage, ResultMessage, StreamItemsMessage } from '../protocol.js';
 
 export type ChildReply = ResultMessage | ErrorMessage;
 
@@ -8,6 +8,8 @@ export interface Pending {
   readonly label?: string;
   resolve(reply: ChildReply): void;
   reject(error: Error): void;
+  /** A streamed call's values as they come (stream-messages.ts); absent for any other call. */
+  items?(message: StreamItemsMessage): void;
 }
 
 /**
@@ -29,6 +31,11 @@ export class PendingReplies {
 
   has(id: number): boolean {
     return this.byId.has(id);
+  }
+
+  /** The call waiting for `id`, left waiting (a stream's values come before its reply). */
+  get(id: number): Pending | undefined {
+    return this.byId.get(id);
   }
 
   /** Removes and returns the call waiting for `id`, if any. */

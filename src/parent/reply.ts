@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
 import { replyBlobReader } from '../codec/side-channel.js';
+import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
@@ -67,6 +68,20 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
       });
     default:
       throw stitchStack(thrown, job.callSite);
+  }
+}
+
+/**
+ * A value a streamed call yielded (a `stream-items` entry, validated by
+ * parseChildMessage), decoded like a result: its large parts are read only
+ * through replyBlobReader, and a tree the decoder trips over is a ProtocolError.
+ */
+export function decodeYielded(encoded: Encoded, index: number, pid: number | undefined): unknown {
+  if (!encoded.t) return encoded.v;
+  try {
+    return decode(encoded, `yield[${index}]`, { ...parentSide(pid), readBlob: replyBlobReader(encoded, pid) });
+  } catch (error) {
+    throw asCallError(error, pid);
   }
 }
 

@@ -7,6 +7,7 @@
  * clone), so payloads are the codec's output: plain data plus tagged nodes.
  */
 import type { Encoded } from '../codec/tags.js';
+import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -62,6 +63,12 @@ export interface CallMessage extends Base {
    * needs it; a warm child then resets the counter first.
    */
   readonly measure: boolean;
+  /**
+   * Set when the target is an async generator function: the child drives it,
+   * sending what it yields in `stream-items` messages within these limits
+   * (stream-messages.ts), then replies with the generator's return value.
+   */
+  readonly stream?: StreamLimits;
 }
 
 /** Parent -> child: an AbortSignal passed in the arguments fired. */
@@ -119,9 +126,9 @@ export interface ErrorMessage extends Base {
 }
 
 /** What the parent sends. */
-export type ParentMessage = CallMessage | AbortMessage;
+export type ParentMessage = CallMessage | AbortMessage | StreamCreditMessage | StreamReturnMessage;
 /** What a well-behaved child sends; anything a child sends is checked by parseChildMessage first. */
-export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage;
+export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage | StreamItemsMessage;
 
 /** Longest `path` or `reason` a child may send; the child clips its own to this. */
 export const MAX_TEXT_LENGTH = 64 * 1024;

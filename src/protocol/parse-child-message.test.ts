@@ -71,7 +71,7 @@ describe('parseChildMessage', () => {
     fc.assert(
       fc.property(message, (m) => {
         const parsed = parseChildMessage(m);
-        if (parsed.kind !== 'message' || parsed.message.type === 'ready') return;
+        if (parsed.kind !== 'message' || parsed.message.type === 'ready' || parsed.message.type === 'stream-items') return;
         const reply = parsed.message;
         expect(Number.isSafeInteger(reply.id) && reply.id > 0).toBe(true);
         for (const n of Object.values(reply.stats)) expect(Number.isFinite(n) && n >= 0).toBe(true);

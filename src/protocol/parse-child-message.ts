@@ -14,6 +14,7 @@ import {
   type ChildMessage,
   type FailurePhase,
 } from './messages.js';
+import { MAX_STREAM_BATCH } from './stream-messages.js';
 
 /** Most payload files one reply may name. */
 export const MAX_REPLY_FILES = 65_536;
@@ -57,11 +58,13 @@ function parse(message: unknown): ParsedChildMessage {
   if (!isObjectPrototype(Object.getPrototypeOf(message))) return { kind: 'invalid', reason: 'it is not a plain object' };
   const type = own(message, 'type');
   if (type === 'ready') return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type } };
-  if (type !== 'result' && type !== 'error') return { kind: 'invalid', reason: `it has an unknown type ${describe(type)}` };
+  if (type !== 'result' && type !== 'error' && type !== 'stream-items')
+    return { kind: 'invalid', reason: `it has an unknown type ${describe(type)}` };
 
   const id = own(message, 'id');
   if (!isId(id)) return { kind: 'invalid', reason: `its id ${describe(id)} is not a positive safe integer` };
   const fail = (reason: string): ParsedChildMessage => ({ kind: 'invalid', reason: `${type} for call ${id}: ${reason}`, id });
+  if (type === 'stream-items') return parseStreamItems(message, id, fail);
 
   const stats = parseStats(own(message, 'stats'));
   if (typeof stats === 'string') return fail(stats);
@@ -98,6 +101,27 @@ function parse(message: unknown): ParsedChildMessage {
       ...(reason === undefined ? {} : { reason: reason as string }),
     },
   };
+}
+
+/** A batch of yielded values: 1 to MAX_STREAM_BATCH encoded values, each with its size estimate. */
+function parseStreamItems(message: Record<string, unknown>, id: number, fail: (reason: string) => ParsedChildMessage): ParsedChildMessage {
+  const items = own(message, 'items');
+  const bytes = own(message, 'bytes');
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_STREAM_BATCH)
+    return fail(`its items are not an array of 1 to ${MAX_STREAM_BATCH} values`);
+  if (!Array.isArray(bytes) || bytes.length !== items.length) return fail('its bytes are not an array as long as its items');
+  const values: Encoded[] = [];
+  const sizes: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const value = parseEncoded(items[i], `items[${i}]`);
+    if (typeof value === 'string') return fail(value);
+    const size: unknown = bytes[i];
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      return fail(`its bytes[${i}] is ${describe(size)}, not a safe integer ≥ 0`);
+    values.push(value);
+    sizes.push(size);
+  }
+  return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type: 'stream-items', id, items: values, bytes: sizes } };
 }
 
 /** The stats of a reply, or why they are unusable. */

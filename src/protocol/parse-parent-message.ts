@@ -4,6 +4,7 @@
  * the channel (the user's own traffic, another version) is left alone.
  */
 import { MARKER, PROTOCOL_VERSION, type AbortMessage, type CallMessage, type ParentMessage } from './messages.js';
+import type { StreamCreditMessage, StreamReturnMessage } from './stream-messages.js';
 
 /** Most AbortSignals a call may hold: the child makes a controller for each. */
 const MAX_SIGNALS = 100_000;
@@ -15,6 +16,8 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
   if (m[MARKER] !== PROTOCOL_VERSION || typeof m.id !== 'number') return undefined;
   if (m.type === 'call') return isCall(m) ? (message as CallMessage) : undefined;
   if (m.type === 'abort') return Number.isInteger(m.signal) ? (message as AbortMessage) : undefined;
+  if (m.type === 'stream-credit') return isCount(m.items) && isCount(m.bytes) ? (message as StreamCreditMessage) : undefined;
+  if (m.type === 'stream-return') return message as StreamReturnMessage;
   return undefined;
 }
 
@@ -30,10 +33,20 @@ function isCall(m: Record<string, unknown>): boolean {
     typeof m.blobDir === 'string' &&
     Number.isInteger(m.signals) &&
     (m.signals as number) >= 0 &&
-    (m.signals as number) <= MAX_SIGNALS
+    (m.signals as number) <= MAX_SIGNALS &&
+    (m.stream === undefined || isLimits(m.stream))
   );
 }
 
 function isEncoded(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'boolean';
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isLimits(value: unknown): boolean {
+  const limits = value as Record<string, unknown> | null;
+  return typeof limits === 'object' && limits !== null && isCount(limits.items) && isCount(limits.bytes);
 }

@@ -1,0 +1,173 @@
+/**
+ * The child's side of a streamed call: pulls values from the method's async
+ * generator while the parent's credit allows, sends them in batches, and ends
+ * the generator (its `finally` runs) when the parent's consumer stops.
+ * child-loop.ts runs the method and sends the final reply; this file owns
+ * only what happens in between.
+ */
+import { encode } from '../codec/encode.js';
+import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
+import type { Encoded } from '../codec/tags.js';
+import type { CallMessage } from '../protocol/messages.js';
+import {
+  MAX_STREAM_BATCH,
+  streamItemsMessage,
+  type StreamCreditMessage,
+  type StreamLimits,
+  type StreamReturnMessage,
+} from '../protocol/stream-messages.js';
+import { estimateBytes } from './estimate-bytes.js';
+
+/** A batch goes out at this many estimated bytes even if the generator has more ready: the parent can start on it. */
+const BATCH_BYTES = 1024 * 1024;
+
+const drivers = new Map<number, StreamDriver>();
+/** Calls the parent stopped before their generator started (a `return()` while the call was starting). */
+const returnedEarly = new Set<number>();
+
+/**
+ * Drives the async iterable `value` returned by the call's method, and
+ * resolves with the generator's return value once it is done or returned.
+ * Rejects with what the generator threw, after every value it yielded before
+ * has been sent.
+ */
+export async function driveStream(value: unknown, message: CallMessage, limits: StreamLimits): Promise<unknown> {
+  const iterator = asyncIteratorOf(value);
+  const driver = new StreamDriver(message.id, limits, message.blobDir);
+  drivers.set(message.id, driver);
+  if (returnedEarly.delete(message.id)) driver.returning = true;
+  try {
+    return await driver.run(iterator);
+  } finally {
+    drivers.delete(message.id);
+  }
+}
+
+/** The parent's credit or stop for a running stream. */
+export function handleStreamControl(message: StreamCreditMessage | StreamReturnMessage): void {
+  const driver = drivers.get(message.id);
+  if (message.type === 'stream-credit') driver?.credit(message.items, message.bytes);
+  else if (driver) driver.stop();
+  else {
+    // Usually a call still loading; rarely one that just ended (its reply crossing this), so the set is kept small.
+    if (returnedEarly.size >= 1024) returnedEarly.clear();
+    returnedEarly.add(message.id);
+  }
+}
+
+function asyncIteratorOf(value: unknown): AsyncIterator<unknown> {
+  const method = (value as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
+  if (typeof method !== 'function') {
+    throw new TypeError(
+      'The method was declared as an async generator (async *), but what it returned is not async iterable; return an AsyncGenerator',
+    );
+  }
+  return method.call(value) as AsyncIterator<unknown>;
+}
+
+class StreamDriver {
+  returning = false;
+  private outstandingItems = 0;
+  private outstandingBytes = 0;
+  private batch: Encoded[] = [];
+  private sizes: number[] = [];
+  private batchBytes = 0;
+  private flushScheduled = false;
+  private wake: (() => void) | undefined;
+  private yielded = 0;
+
+  constructor(
+    private readonly id: number,
+    private readonly limits: StreamLimits,
+    private readonly blobDir: string,
+  ) {}
+
+  async run(iterator: AsyncIterator<unknown>): Promise<unknown> {
+    for (;;) {
+      if (!this.returning && !this.hasCredit()) {
+        this.flush(); // what is batched is all the parent can ack
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (this.returning) {
+        this.flush();
+        await iterator.return?.();
+        return undefined;
+      }
+      const step = await iterator.next();
+      if (step.done) {
+        this.flush();
+        return step.value;
+      }
+      if (this.returning) continue; // produced while the parent stopped: nobody takes it
+      let encoded: Encoded;
+      try {
+        encoded = encode(step.value, `yield[${this.yielded}]`, { blobDir: this.blobDir });
+      } catch (error) {
+        this.flush(); // what came before the bad value still reaches the consumer
+        await iterator.return?.().catch(() => {}); // its finally runs, as after any error of the stream
+        throw error;
+      }
+      this.yielded++;
+      this.add(encoded);
+    }
+  }
+
+  /** The consumer took values: the generator may run that much further. */
+  credit(items: number, bytes: number): void {
+    this.outstandingItems = Math.max(0, this.outstandingItems - items);
+    this.outstandingBytes = Math.max(0, this.outstandingBytes - bytes);
+    this.resume();
+  }
+
+  stop(): void {
+    this.returning = true;
+    this.resume();
+  }
+
+  private resume(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private hasCredit(): boolean {
+    return this.outstandingItems < this.limits.items && this.outstandingBytes < this.limits.bytes;
+  }
+
+  private add(encoded: Encoded): void {
+    const bytes = estimateBytes(encoded);
+    this.batch.push(encoded);
+    this.sizes.push(bytes);
+    this.batchBytes += bytes;
+    this.outstandingItems++;
+    this.outstandingBytes += bytes;
+    if (this.batch.length >= MAX_STREAM_BATCH || this.batchBytes >= BATCH_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      // A generator that yields without waiting runs on in microtasks and fills the batch;
+      // one that waits for I/O lets this run, so its values never sit in the batch meanwhile.
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const items = this.batch;
+    const message = streamItemsMessage(this.id, items, this.sizes);
+    this.batch = [];
+    this.sizes = [];
+    this.batchBytes = 0;
+    try {
+      process.send!(message, (error: Error | null) => {
+        // Sent: the files are the parent's to delete now. Not sent: the channel is gone, and so is the call.
+        for (const item of items) error ? discardBlobs(item.f) : handOverBlobs(item.f);
+      });
+    } catch {
+      for (const item of items) discardBlobs(item.f);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import { discardReplyBlobs } from '../codec/side-channel.js';
+import { CallAbortedError } from '../errors/call-aborted-error.js';
+import { CallTimeoutError } from '../errors/call-timeout-error.js';
+import { ProtocolError } from '../errors/protocol-error.js';
+import { streamCreditMessage, streamReturnMessage, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
+import type { ChildHandle } from './child-handle.js';
+import { decodeYielded } from './reply.js';
+
+/** How a stream ended in the child, as its call settled. */
+type Ending = { readonly error: unknown } | { readonly value: unknown };
+
+/**
+ * The parent's end of one streamed call: the values the child sent that the
+ * consumer hasn't taken, the credit given back as it takes them, and the
+ * call's end. The call itself runs in the method's pool like any other (its
+ * reply, timeout, abort and crash settle it); this object only sits beside
+ * it, fed by the child's `stream-items` and read by the consumer's `next()`.
+ */
+export class StreamSink {
+  /** Values received; a stream that has delivered any is never retried (they would come twice). */
+  delivered = 0;
+  private readonly values: unknown[] = [];
+  private readonly sizes: number[] = [];
+  private head = 0;
+  private takenItems = 0;
+  private takenBytes = 0;
+  private limits: StreamLimits = { items: 1, bytes: 1 };
+  private child: ChildHandle | undefined;
+  private id = 0;
+  private ending: Ending | undefined;
+  private returning = false;
+  private wake: (() => void) | undefined;
+
+  /** An attempt of the call started on `child` as message `id`: credit counts from zero again. */
+  bind(child: ChildHandle, id: number, limits: StreamLimits): void {
+    this.child = child;
+    this.id = id;
+    this.limits = limits;
+    this.takenItems = 0;
+    this.takenBytes = 0;
+    if (this.returning) child.notify(streamReturnMessage(id)); // stopped while the call was queued
+  }
+
+  /** A batch from the child, decoded now (its files are read and deleted at once); a bad one fails the stream. */
+  receive(message: StreamItemsMessage, child: ChildHandle): void {
+    if (this.ending || this.returning || child !== this.child) {
+      for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, child.pid);
+      return;
+    }
+    if (this.buffered + message.items.length > this.limits.items) {
+      for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, child.pid);
+      this.failFrom(
+        child,
+        new ProtocolError(
+          `The child (pid ${child.pid}) sent more values than the stream's credit of ${this.limits.items} (streamAhead) allows. ` +
+            'The child may have been subverted by the data it processed, or two versions of isolated-call are installed.',
+          { pid: child.pid },
+        ),
+      );
+      return;
+    }
+    for (let i = 0; i < message.items.length; i++) {
+      const item = message.items[i]!;
+      try {
+        this.values.push(decodeYielded(item, this.delivered, child.pid));
+        this.sizes.push(message.bytes[i]!);
+        this.delivered++;
+      } catch (error) {
+        for (const rest of message.items.slice(i)) discardReplyBlobs({ type: 'result', value: rest }, child.pid);
+        this.failFrom(child, error);
+        return;
+      } finally {
+        discardReplyBlobs({ type: 'result', value: item }, child.pid);
+      }
+    }
+    this.resume();
+  }
+
+  /**
+   * The call settled. A timeout or abort ends the stream at once; any other
+   * error (what the generator threw, a crash) comes after the values sent before it.
+   */
+  end(ending: Ending): void {
+    if (this.ending) return;
+    this.ending = ending;
+    if ('error' in ending && (ending.error instanceof CallTimeoutError || ending.error instanceof CallAbortedError)) this.drop();
+    this.resume();
+  }
+
+  /** The consumer's next value; `done` with the generator's return value at the end. Throws the stream's error. */
+  async next(): Promise<IteratorResult<unknown>> {
+    for (;;) {
+      if (this.buffered > 0) return { done: false, value: this.take() };
+      const ending = this.ending;
+      if (ending) {
+        this.ending = { value: undefined }; // an error is thrown once; the generator is done after it
+        if ('error' in ending) throw ending.error;
+        return { done: true, value: ending.value };
+      }
+      // A consumer waiting on the child keeps the process alive; one that went away doesn't (see docs/streams-and-callbacks.md).
+      this.child?.setReferenced(true);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      if (!this.ending) this.child?.setReferenced(false);
+    }
+  }
+
+  /** The consumer stopped (`break`, `return()`): the child ends its generator, and this resolves when the call has settled. */
+  async return(): Promise<void> {
+    this.drop();
+    if (this.ending) return;
+    this.returning = true;
+    this.child?.notify(streamReturnMessage(this.id));
+    this.child?.setReferenced(true);
+    while (!this.ending) await new Promise<void>((resolve) => (this.wake = resolve));
+    const ending = this.ending as Ending | undefined;
+    // The generator's finally threw, the child died or the timeout struck while it ran: the return() rejects, as natively.
+    if (ending && 'error' in ending) throw ending.error;
+  }
+
+  /** The consumer's generator object was garbage-collected unfinished: stop the child's generator, waiting for nothing. */
+  abandon(): void {
+    if (this.ending || this.returning) return;
+    this.returning = true;
+    this.drop();
+    this.child?.notify(streamReturnMessage(this.id));
+  }
+
+  private get buffered(): number {
+    return this.values.length - this.head;
+  }
+
+  /** Takes the next value, giving credit back in batches: at half the bound, or when the consumer has caught up. */
+  private take(): unknown {
+    const value = this.values[this.head];
+    this.takenItems++;
+    this.takenBytes += this.sizes[this.head]!;
+    this.values[this.head] = undefined;
+    this.head++;
+    if (this.head === this.values.length) {
+      this.values.length = 0;
+      this.sizes.length = 0;
+      this.head = 0;
+    }
+    const caughtUp = this.head === 0;
+    if (caughtUp || this.takenItems * 2 >= this.limits.items || this.takenBytes * 2 >= this.limits.bytes) this.giveCredit();
+    return value;
+  }
+
+  private giveCredit(): void {
+    if (this.ending || this.returning || !this.child || this.takenItems === 0) return;
+    this.child.notify(streamCreditMessage(this.id, this.takenItems, this.takenBytes));
+    this.takenItems = 0;
+    this.takenBytes = 0;
+  }
+
+  private drop(): void {
+    this.values.length = 0;
+    this.sizes.length = 0;
+    this.head = 0;
+  }
+
+  /** The child broke the protocol in a stream message: the stream fails now, and the child is killed (its call then settles). */
+  private failFrom(child: ChildHandle, error: unknown): void {
+    this.end({ error });
+    child.kill(`protocol error in a stream: ${(error as Error).message}`, 'protocol-error');
+  }
+
+  private resume(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
