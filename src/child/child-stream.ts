@@ -94,7 +94,13 @@ class StreamDriver {
         await iterator.return?.();
         return undefined;
       }
-      const step = await iterator.next();
+      let step: IteratorResult<unknown>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        this.flush(); // the values yielded before the throw reach the consumer first
+        throw error;
+      }
       if (step.done) {
         this.flush();
         return step.value;
