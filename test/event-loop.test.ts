@@ -57,4 +57,12 @@ describe("the parent's event loop", () => {
     expect(results.map((r) => r.tag)).toEqual(['fresh', 'warm', 'standby']);
     for (const { pid } of results) expect(await waitForExit(pid, 3000)).toBe(true);
   });
+
+  it('is kept alive by a consumer awaiting a stream, and not by a stream dropped unfinished', async () => {
+    const run = await runScript('stream-alive.mjs', 20_000);
+    expect(run.code, run.stderr).toBe(0);
+    const { awaited, abandonedPid } = JSON.parse(run.stdout.trim()) as { awaited: number[]; abandonedPid: number };
+    expect(awaited).toEqual([0, 1, 2]);
+    expect(await waitForExit(abandonedPid, 3000)).toBe(true); // the child goes with its parent
+  });
 });
