@@ -30,6 +30,8 @@ describe('defaults', () => {
       concurrency: availableParallelism(),
       maxQueue: Infinity,
       maxMessageBytes: 256 * 1024 * 1024,
+      streamAhead: 1024,
+      streamAheadBytes: 16 * 1024 * 1024,
       maxCallsPerChild: Infinity,
       maxChildRss: Infinity,
       retries: 0,

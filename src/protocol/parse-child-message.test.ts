@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MARKER, PROTOCOL_VERSION, errorMessage, readyMessage, resultMessage } from './messages.js';
 import { parseChildMessage } from './parse-child-message.js';
+import { MAX_STREAM_BATCH, streamItemsMessage } from './stream-messages.js';
 
 const stats = { loadMs: 1.5, runMs: 0, peakRss: 123 };
 
@@ -82,5 +83,24 @@ describe('parseChildMessage', () => {
       }),
       { numRuns: 50_000 },
     );
+  });
+});
+
+describe('parseChildMessage: stream-items', () => {
+  const item = { v: { row: 1 }, t: false };
+  it('accepts a batch of encoded values with a size for each', () => {
+    const message = streamItemsMessage(4, [item, { v: 'x', t: true, f: ['/tmp/a'] }], [10, 20]);
+    expect(parseChildMessage(message)).toEqual({ kind: 'message', message });
+  });
+  it.each([
+    ['no items', { items: undefined, bytes: [] }, /items are not an array/],
+    ['too many items', { items: Array(MAX_STREAM_BATCH + 1).fill(item), bytes: Array(MAX_STREAM_BATCH + 1).fill(1) }, /items are not/],
+    ['sizes of another length', { items: [item], bytes: [1, 2] }, /bytes are not an array as long as its items/],
+    ['a fractional size', { items: [item], bytes: [1.5] }, /bytes\[0\] is 1.5/],
+    ['an item without t', { items: [{ v: 1 }], bytes: [1] }, /items\[0\].t is undefined/],
+  ])('refuses %s, naming the call', (_, fields, reason) => {
+    const parsed = parseChildMessage({ ...streamItemsMessage(9, [item], [1]), ...fields });
+    expect(parsed).toMatchObject({ kind: 'invalid', id: 9 });
+    expect(parsed.kind === 'invalid' && parsed.reason).toMatch(reason);
   });
 });
