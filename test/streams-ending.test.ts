@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallAbortedError, CallTimeoutError, ChildExitedError, SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { fixtureFile, loadFixture } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
 import { readWhenWritten, waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
@@ -106,5 +107,13 @@ describe('how a stream ends', () => {
     expect(await stream.return(undefined)).toEqual({ done: true, value: undefined });
     expect(readFileSync(file, 'utf8')).toMatch(/finally\n$/);
     expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('a stream dropped unfinished', () => {
+  it('is stopped in the child (its finally runs) once the generator object is garbage-collected', async () => {
+    const { json } = runNodeJson(['--expose-gc', fixtureFile('scripts/stream-abandoned-gc.mjs')]);
+    expect(json.finallyRan).toBe(true);
+    expect(await waitForExit(json.pid)).toBe(true);
   });
 });

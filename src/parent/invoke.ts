@@ -106,6 +106,9 @@ function send(
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
     const callSite = new Error('call site');
+    // Formatted now for a stream: an unformatted stack holds its frames' functions, among them
+    // the consumer's generator, which could then never be collected when the consumer drops it.
+    if (stream) void callSite.stack;
     const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace, stream };
     return runtime.pool.run(job);
   } catch (error) {
