@@ -40,6 +40,15 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(out).toContain('let n = 1;');
   });
 
+  it('streaming: an async generator method, read to its end and stopped by break', () => {
+    const out = tsx('examples/streaming/main.ts');
+    expect(out).toContain('class CallAbortedError in src/errors/call-aborted-error.ts');
+    expect(out).toContain('class TempFolderError in src/errors/temp-folder-error.ts');
+    expect(out).toMatch(/\d+ exported declarations in \d+ files/);
+    expect(out).toContain('stopped after 3');
+    expect(out).toContain('typescript loaded here: false');
+  });
+
   it('commonjs: require() consumer', () => {
     const out = run(['examples/commonjs/main.cjs']);
     expect(out).toContain('{ a: 3, b: 2, call: 1 }');
