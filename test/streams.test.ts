@@ -63,6 +63,17 @@ describe('async generator methods', () => {
     expect(rest).toEqual(Array.from({ length: 99 }, (_, i) => i + 1));
   });
 
+  it('never runs more than streamAheadBytes ahead of the consumer', async () => {
+    const { Streams } = await streams();
+    const file = tempFile();
+    const stream = new Streams().bigCounted(100, file);
+    expect((await stream.next()).value.byteLength).toBe(5 * 1024 * 1024);
+    await sleep(500);
+    // 16 MiB allow 4 values of 5 MiB to be untaken (the 4th crosses the bound); credit for the one taken may have come back.
+    expect(Number(readFileSync(file, 'utf8'))).toBeLessThanOrEqual(5);
+    await stream.return(undefined);
+  });
+
   it('a generator never read starts no child', async () => {
     const { Streams } = await streams();
     const file = tempFile();
