@@ -136,12 +136,17 @@ export class StreamSink {
     this.takenBytes += this.sizes[this.head]!;
     this.values[this.head] = undefined;
     this.head++;
-    if (this.head === this.values.length) {
+    const caughtUp = this.head === this.values.length;
+    if (caughtUp) {
       this.values.length = 0;
       this.sizes.length = 0;
       this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.values.length) {
+      // A consumer that never quite catches up: drop the taken half, or the arrays grow with the stream.
+      this.values.splice(0, this.head);
+      this.sizes.splice(0, this.head);
+      this.head = 0;
     }
-    const caughtUp = this.head === 0;
     if (caughtUp || this.takenItems * 2 >= this.limits.items || this.takenBytes * 2 >= this.limits.bytes) this.giveCredit();
     return value;
   }
