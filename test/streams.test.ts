@@ -116,7 +116,7 @@ describe('async generator methods', () => {
 });
 
 describe.each(flavors)('async generator methods (%s build)', (flavor) => {
-  it('stream, break, and the child ends', async () => {
+  it('instance, static and isolate() streams; break ends the child', async () => {
     const { Streams, countTo } = await loadFixture(flavor, 'streams');
     const rows: number[] = [];
     for await (const row of new Streams().rows(1000)) {
@@ -127,6 +127,9 @@ describe.each(flavors)('async generator methods (%s build)', (flavor) => {
     const counted: number[] = [];
     for await (const value of countTo(3)) counted.push(value);
     expect(counted).toEqual([1, 2, 3]);
+    const letters: string[] = [];
+    for await (const letter of Streams.letters('abc')) letters.push(letter);
+    expect(letters).toEqual(['a', 'b', 'c']);
     const file = tempFile();
     for await (const value of new Streams().endless(file, 5)) if (value === 2) break;
     const log = readFileSync(file, 'utf8');
