@@ -7,7 +7,7 @@
  * Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardBlobs, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
@@ -25,6 +25,7 @@ import {
   type FailurePhase,
 } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
+import { packEncoded } from '../protocol/wire-value.js';
 import { childRun } from './child-run.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
@@ -107,9 +108,19 @@ async function handleCall(message: CallMessage): Promise<void> {
 
     phase = 'encode';
     const encoded = encode(value, 'result', { blobDir: message.blobDir });
-    send(resultMessage(id, encoded, stats()), () => finish(message));
+    send(packedResult(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
+  }
+}
+
+/** The result message; a value V8's serializer refuses (a host object) fails as the result's. */
+function packedResult(id: number, encoded: Encoded, stats: ChildCallStats): ChildMessage {
+  try {
+    return resultMessage(id, encoded, stats);
+  } catch (error) {
+    discardBlobs(encoded.f);
+    throw new SerializationError('result', `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -149,11 +160,11 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
     // A thrown non-Error is rethrown as that very value, so no stand-in will
     // do: say what can't cross, as for a result.
     try {
-      return errorMessage({ ...base, phase, error: encode(thrown, 'thrown') });
+      return errorMessage({ ...base, phase, error: packEncoded(encode(thrown, 'thrown')) });
     } catch (error) {
-      if (error instanceof SerializationError) {
-        return errorMessage({ ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) });
-      }
+      const reason = error instanceof SerializationError ? error.reason : `Node could not serialize it (${String(error)})`;
+      const path = error instanceof SerializationError ? error.path : 'thrown';
+      return errorMessage({ ...base, phase: 'encode', path, reason, error: encodeThrown(error) });
     }
   }
   return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
@@ -162,7 +173,8 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
 /** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
 function encodeThrown(thrown: unknown): Encoded {
   try {
-    return encode(thrown, 'error');
+    // Packed here, so a part V8's serializer refuses takes the fallback too.
+    return packEncoded(encode(thrown, 'error'));
   } catch {
     const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
     if (thrown instanceof Error) {
