@@ -33,7 +33,9 @@ import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 
 const childSide = { side: 'the child' } as const;
-const controllers = new Map<number, AbortController[]>();
+const controllers = new Map<number, readonly AbortController[]>();
+/** Most calls carry no AbortSignal. */
+const NO_CONTROLLERS: readonly AbortController[] = Object.freeze([]);
 let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
@@ -63,8 +65,8 @@ function sendUnserializable(id: number, error: Error): void {
 
 async function handleCall(message: CallMessage): Promise<void> {
   const { id, target } = message;
-  const signals = Array.from({ length: message.signals }, () => new AbortController());
-  controllers.set(id, signals);
+  const signals = message.signals === 0 ? NO_CONTROLLERS : Array.from({ length: message.signals }, () => new AbortController());
+  if (signals.length > 0) controllers.set(id, signals);
   if (message.measure && callsRun > 0) resetPeakRss();
   callsRun++;
   let phase: FailurePhase = 'load';
@@ -82,7 +84,9 @@ async function handleCall(message: CallMessage): Promise<void> {
     // Argument files are deleted as soon as they are open (when no retry needs them):
     // a parent killed by a signal then leaves nothing of a running call behind.
     const readBlob = argumentBlobReader(message.consumeArgs === true);
-    const args = decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) as unknown[];
+    const args = (
+      message.args.t ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) : message.args.v
+    ) as unknown[];
     const self =
       target.kind === 'static'
         ? cls

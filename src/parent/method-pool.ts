@@ -157,7 +157,8 @@ export class MethodPool implements OwnedPool {
       return;
     }
     const { job } = call;
-    debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
+    if (debug.enabled)
+      debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
     child.request(message, {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
@@ -169,6 +170,11 @@ export class MethodPool implements OwnedPool {
     child.lastPeakRss = reply.stats.peakRss;
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
+    // Plain data, the common warm case: nothing to rebuild, no file to read.
+    if (reply.type === 'result' && !reply.value.t) {
+      this.settle(call, undefined, reply.value.v);
+      return;
+    }
     try {
       const value = await interpretReply(reply, call.job, child.pid);
       this.settle(call, undefined, value);
