@@ -9,8 +9,8 @@
  * takes the fast path.
  */
 import { Buffer } from 'node:buffer';
-import { deserialize, serialize } from 'node:v8';
 import type { Encoded } from '../codec/tags.js';
+import { builtin } from '../shared/builtin.js';
 import { MAX_NESTING } from '../codec/value-path.js';
 import { isObjectPrototype } from '../shared/realm.js';
 
@@ -20,7 +20,8 @@ const CHECK_BUDGET = 1_000_000;
 /** The envelope as it goes out: plain JSON in `v`, or `v` packed. Throws DataCloneError for a value V8 can't serialize. */
 export function packEncoded(encoded: Encoded): Encoded {
   if (encoded.p || isJsonExact(encoded.v)) return encoded;
-  const v = Buffer.from(serialize(encoded.v)).toString('base64');
+  // node:v8 is loaded on first use: it brings node:stream along, a millisecond of every child's start-up.
+  const v = Buffer.from(builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v)).toString('base64');
   return encoded.f === undefined ? { v, t: encoded.t, p: true } : { v, t: encoded.t, f: encoded.f, p: true };
 }
 
@@ -32,7 +33,7 @@ export function packEncoded(encoded: Encoded): Encoded {
 export function unpackValue(v: unknown, packed: boolean): unknown {
   if (!packed) return v;
   if (typeof v !== 'string') throw new TypeError(`a packed value is ${typeof v}, not base64 text`);
-  return deserialize(Buffer.from(v, 'base64'));
+  return builtin<typeof import('node:v8')>('node:v8').deserialize(Buffer.from(v, 'base64'));
 }
 
 /**
