@@ -8,6 +8,7 @@
 import { encode } from '../codec/encode.js';
 import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
+import { SerializationError } from '../errors/serialization-error.js';
 import type { CallMessage } from '../protocol/messages.js';
 import {
   MAX_STREAM_BATCH,
@@ -16,6 +17,7 @@ import {
   type StreamLimits,
   type StreamReturnMessage,
 } from '../protocol/stream-messages.js';
+import { packEncoded } from '../protocol/wire-value.js';
 import { estimateBytes } from './estimate-bytes.js';
 
 /** A batch goes out at this many estimated bytes even if the generator has more ready: the parent can start on it. */
@@ -52,6 +54,16 @@ export function handleStreamControl(message: StreamCreditMessage | StreamReturnM
     // Usually a call still loading; rarely one that just ended (its reply crossing this), so the set is kept small.
     if (returnedEarly.size >= 1024) returnedEarly.clear();
     returnedEarly.add(message.id);
+  }
+}
+
+/** A value as it rides in the message (wire-value.ts); one V8's serializer refuses fails as that value. */
+function packForWire(encoded: Encoded, index: number): Encoded {
+  try {
+    return packEncoded(encoded);
+  } catch (error) {
+    discardBlobs(encoded.f);
+    throw new SerializationError(`yield[${index}]`, `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -107,15 +119,18 @@ class StreamDriver {
       }
       if (this.returning) continue; // produced while the parent stopped: nobody takes it
       let encoded: Encoded;
+      let bytes: number;
       try {
         encoded = encode(step.value, `yield[${this.yielded}]`, { blobDir: this.blobDir });
+        bytes = estimateBytes(encoded); // of the value, not of its packed text
+        encoded = packForWire(encoded, this.yielded);
       } catch (error) {
         this.flush(); // what came before the bad value still reaches the consumer
         await iterator.return?.().catch(() => {}); // its finally runs, as after any error of the stream
         throw error;
       }
       this.yielded++;
-      this.add(encoded);
+      this.add(encoded, bytes);
     }
   }
 
@@ -141,8 +156,7 @@ class StreamDriver {
     return this.outstandingItems < this.limits.items && this.outstandingBytes < this.limits.bytes;
   }
 
-  private add(encoded: Encoded): void {
-    const bytes = estimateBytes(encoded);
+  private add(encoded: Encoded, bytes: number): void {
     this.batch.push(encoded);
     this.sizes.push(bytes);
     this.batchBytes += bytes;

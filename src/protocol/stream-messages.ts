@@ -26,7 +26,7 @@ export interface StreamItemsMessage {
   readonly [MARKER]: typeof PROTOCOL_VERSION;
   readonly type: 'stream-items';
   readonly id: number;
-  /** Each value encoded like a result; a large part's file is listed in its own `f`. */
+  /** Each value encoded and packed like a result; a large part's file is listed in its own `f`. */
   readonly items: readonly Encoded[];
   /** The child's estimate of each value's size in bytes, counted against `StreamLimits.bytes`. */
   readonly bytes: readonly number[];
@@ -48,7 +48,7 @@ export interface StreamReturnMessage {
   readonly id: number;
 }
 
-/** A batch of yielded values. */
+/** A batch of yielded values, each already packed for the wire (wire-value.ts) by the child as it encoded it. */
 export function streamItemsMessage(id: number, items: readonly Encoded[], bytes: readonly number[]): StreamItemsMessage {
   return { [MARKER]: PROTOCOL_VERSION, type: 'stream-items', id, items, bytes };
 }
