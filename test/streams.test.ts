@@ -74,6 +74,13 @@ describe('async generator methods', () => {
     await stream.return(undefined);
   });
 
+  it('keeps its batches under a small maxMessageBytes', async () => {
+    const { Streams } = await streams();
+    let count = 0;
+    for await (const row of new Streams().rowsInSmallMessages(5000)) expect(row.i).toBe(count++);
+    expect(count).toBe(5000);
+  });
+
   it('a generator never read starts no child', async () => {
     const { Streams } = await streams();
     const file = tempFile();

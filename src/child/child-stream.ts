@@ -11,6 +11,7 @@ import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { CallMessage } from '../protocol/messages.js';
 import {
+  MAX_BATCH_BYTES,
   MAX_STREAM_BATCH,
   streamItemsMessage,
   type StreamCreditMessage,
@@ -19,9 +20,6 @@ import {
 } from '../protocol/stream-messages.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import { estimateBytes } from './estimate-bytes.js';
-
-/** A batch goes out at this many estimated bytes even if the generator has more ready: the parent can start on it. */
-const BATCH_BYTES = 1024 * 1024;
 
 const drivers = new Map<number, StreamDriver>();
 /** Calls the parent stopped before their generator started (a `return()` while the call was starting). */
@@ -162,7 +160,7 @@ class StreamDriver {
     this.batchBytes += bytes;
     this.outstandingItems++;
     this.outstandingBytes += bytes;
-    if (this.batch.length >= MAX_STREAM_BATCH || this.batchBytes >= BATCH_BYTES) this.flush();
+    if (this.batch.length >= MAX_STREAM_BATCH || this.batchBytes >= (this.limits.batchBytes || MAX_BATCH_BYTES)) this.flush();
     else if (!this.flushScheduled) {
       // A generator that yields without waiting runs on in microtasks and fills the batch;
       // one that waits for I/O lets this run, so its values never sit in the batch meanwhile.

@@ -8,7 +8,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { CallMessage } from '../protocol.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StreamItemsMessage } from '../protocol/stream-messages.js';
+import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle } from './child-handle.js';
@@ -150,7 +150,7 @@ export class MethodPool implements OwnedPool {
         // A subscriber to the call events gets the peak RSS too.
         measure: this.measuresRss || call.job.trace !== undefined,
         lastAttempt: call.attempts > this.options.retries,
-        stream: call.job.stream ? { items: this.options.streamAhead, bytes: this.options.streamAheadBytes } : undefined,
+        stream: call.job.stream ? this.streamLimits() : undefined,
       });
     } catch (error) {
       // V8's serializer refused a part of the arguments (a host object): nothing was sent.
@@ -231,6 +231,11 @@ export class MethodPool implements OwnedPool {
     else this.warm.retire(child, this.closed ? 'shutdown' : 'recycled');
     if (this.options.standby && !this.closed) ensureStandby(this.command, this.options.maxOldSpaceSize);
     this.pump();
+  }
+
+  private streamLimits(): StreamLimits {
+    const { streamAhead: items, streamAheadBytes: bytes, maxMessageBytes } = this.options;
+    return { items, bytes, batchBytes: batchBytesFor(maxMessageBytes) };
   }
 
   private adopt(child: ChildHandle): ChildHandle {

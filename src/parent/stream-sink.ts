@@ -24,7 +24,7 @@ export class StreamSink {
   private head = 0;
   private takenItems = 0;
   private takenBytes = 0;
-  private limits: StreamLimits = { items: 1, bytes: 1 };
+  private limits: StreamLimits = { items: 1, bytes: 1, batchBytes: 1 };
   private child: ChildHandle | undefined;
   private id = 0;
   private ending: Ending | undefined;

@@ -16,6 +16,20 @@ import { MARKER, PROTOCOL_VERSION } from './messages.js';
 export interface StreamLimits {
   readonly items: number;
   readonly bytes: number;
+  /**
+   * Estimated bytes at which the child sends a batch even if the generator
+   * has more ready: well under `maxMessageBytes`, which counts a batch as one
+   * message.
+   */
+  readonly batchBytes: number;
+}
+
+/** The largest batch, in estimated bytes, whatever `maxMessageBytes` allows: the parent can start on it. */
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+/** The batch size for a method whose children may send messages of `maxMessageBytes` (JSON text and base64 make a value up to ~3x its estimate). */
+export function batchBytesFor(maxMessageBytes: number): number {
+  return Math.max(1, Math.min(MAX_BATCH_BYTES, Math.floor(maxMessageBytes / 4)));
 }
 
 /** Most values one batch may hold; the child flushes before that. */
