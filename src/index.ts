@@ -23,6 +23,7 @@ export { TempFolderError } from './errors/temp-folder-error.js';
 export { ShutdownError } from './errors/shutdown-error.js';
 export { QueueFullError } from './errors/queue-full-error.js';
 export { InvalidOptionError } from './errors/invalid-option-error.js';
+export { CallbackExpiredError } from './errors/callback-expired-error.js';
 
 // A child forked from an app's bundle that holds the SDK starts its loop here,
 // before the app's own code runs (child/bundled-child.ts); elsewhere a no-op.

@@ -2,6 +2,7 @@ import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { globalState } from '../shared/global-state.js';
 import type { Decoder } from './decoder.js';
 import { defineLeftBehind } from './left-behind.js';
+import { rebuildCallback } from './callback-tag.js';
 import { binaryViews, builtinErrors } from './native-types.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
 import { defineData, defineHidden, defineOwn } from './own-props.js';
@@ -60,6 +61,8 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
     case Tag.LeftBehind:
       // Only a field of `this` itself may be left behind (see fillThis): anywhere else it is a broken message.
       return d.malformed(`it is a left-behind tag (for ${JSON.stringify(tag.w)}) outside the own fields of \`this\``);
+    case Tag.Callback:
+      return rebuildCallback(d, raw, tag);
   }
 }
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { encode } from '../codec/encode.js';
+import { collectCallbacks } from '../codec/callback-tag.js';
 import { encodeThis } from '../codec/encode-this.js';
 import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
@@ -80,7 +81,8 @@ function send(
     const { options } = runtime.pool;
     const signals: AbortSignal[] = [];
     const blobDir = blobDirectory();
-    const encodedArgs = encode(args, 'args', { signals, blobDir });
+    const callbacks = collectCallbacks();
+    const encodedArgs = encode(args, 'args', { signals, blobDir, callbacks });
     let encodedSelf: Encoded | undefined;
     try {
       const aborted = signals.find((s) => s.aborted);
@@ -104,7 +106,17 @@ function send(
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
     const callSite = new Error('call site');
-    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace };
+    const job: CallJob = {
+      label,
+      target,
+      self: encodedSelf,
+      args: encodedArgs,
+      signals,
+      ...(callbacks.fns.length > 0 ? { callbacks } : {}),
+      callSite,
+      startedAt,
+      trace,
+    };
     return runtime.pool.run(job);
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;

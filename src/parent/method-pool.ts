@@ -152,6 +152,7 @@ export class MethodPool implements OwnedPool {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
       reject: (error) => this.onChildFailure(call, child, error),
+      callback: (message) => (call.callbacks ? call.callbacks.receive(message, child) : 'its call passed no functions'),
     });
   }
 
@@ -160,6 +161,8 @@ export class MethodPool implements OwnedPool {
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
     try {
+      // Every callback the child made before replying runs before the call settles.
+      await call.callbacks?.idle();
       const value = await interpretReply(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {

@@ -3,7 +3,15 @@
  * so this checks only what the entry relies on to not crash; anything else on
  * the channel (the user's own traffic, another version) is left alone.
  */
-import { MARKER, PROTOCOL_VERSION, type AbortMessage, type CallMessage, type ParentMessage } from './messages.js';
+import {
+  MARKER,
+  PROTOCOL_VERSION,
+  type AbortMessage,
+  type CallbackErrorMessage,
+  type CallbackResultMessage,
+  type CallMessage,
+  type ParentMessage,
+} from './messages.js';
 
 /** Most AbortSignals a call may hold: the child makes a controller for each. */
 const MAX_SIGNALS = 100_000;
@@ -15,6 +23,10 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
   if (m[MARKER] !== PROTOCOL_VERSION || typeof m.id !== 'number') return undefined;
   if (m.type === 'call') return isCall(m) ? (message as CallMessage) : undefined;
   if (m.type === 'abort') return Number.isInteger(m.signal) ? (message as AbortMessage) : undefined;
+  if (m.type === 'callback-result' || m.type === 'callback-error') {
+    const ok = Number.isSafeInteger(m.seq) && isEncoded(m.type === 'callback-result' ? m.value : m.error);
+    return ok ? (message as CallbackResultMessage | CallbackErrorMessage) : undefined;
+  }
   return undefined;
 }
 

@@ -58,6 +58,7 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_SHUTDOWN'
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
+  | 'ERR_ISOLATED_CALLBACK_EXPIRED'
 >();
 for (const cls of [
   ChildExitedError,
