@@ -34,6 +34,11 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(out).toContain('ERR_ISOLATED_ABORTED: TimeoutError');
   });
 
+  it('callbacks: progress reports and answers from the parent, in order', () => {
+    const out = tsx('examples/callbacks/main.ts');
+    expect(out).toContain('progress: 250/1000\nprogress: 500/1000\nprogress: 750/1000\nprogress: 1000/1000\nimported 900 rows');
+  });
+
   it('function-form: isolate()', () => {
     const out = tsx('examples/function-form/main.ts');
     expect(out).toContain('const id = (x) => x;');
