@@ -4,6 +4,7 @@ export { Isolated, type IsolatedDecorator, type AsyncMethod } from './decorator/
 export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
 export type { IsolatedOptions, CallInfo, Class } from './options.js';
+export type { SuperJSONLike } from './options/types.js';
 export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
 export type { MethodStats } from './parent/method-stats.js';
 export type { LatencyPercentiles } from './parent/latency-histogram.js';

@@ -9,10 +9,7 @@ export class Importer {
   // `onProgress` and `shouldSkip` are the parent's functions: in the child they are
   // stubs that call back into the parent and return a Promise of the answer.
   @Isolated()
-  async importRows(
-    rows: string[],
-    hooks: { onProgress: (p: Progress) => void; shouldSkip: (row: string) => boolean },
-  ): Promise<number> {
+  async importRows(rows: string[], hooks: { onProgress: (p: Progress) => void; shouldSkip: (row: string) => boolean }): Promise<number> {
     let imported = 0;
     for (const [i, row] of rows.entries()) {
       // Awaited: the parent's answer is needed here.

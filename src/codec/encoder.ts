@@ -1,4 +1,3 @@
-import { globalState } from '../shared/global-state.js';
 import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
 import { describeRefused, describeUnsendable } from './describe-unsendable.js';
 import { encodeError } from './encode-error.js';
@@ -131,7 +130,7 @@ export class Encoder {
       case Kind.NullProto:
         return encodeNullProto(this, obj);
       case Kind.Custom: {
-        const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
+        const transformer = this.context.custom!.findApplicable(obj)!;
         return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
       }
       case Kind.Error:
