@@ -65,13 +65,20 @@ export class CallStubs {
     }
     const seq = ++this.seq;
     const answer = new Promise((resolve, reject) => this.waiting.set(seq, { path, resolve, reject }));
-    process.send!(callbackMessage(this.id, index, seq, encoded), (error: Error | null) => {
-      if (!error) return handOverBlobs(encoded.f); // the parent's to delete now
+    const failed = (error: Error) => {
       discardBlobs(encoded.f);
       const waiting = this.waiting.get(seq);
       this.waiting.delete(seq);
       waiting?.reject(error);
-    });
+    };
+    try {
+      process.send!(callbackMessage(this.id, index, seq, encoded), (error: Error | null) => {
+        if (error) failed(error);
+        else handOverBlobs(encoded.f); // the parent's to delete now
+      });
+    } catch (error) {
+      failed(error as Error); // the channel is closed: the parent is gone, and so is the call
+    }
     return handled(answer);
   }
 
