@@ -24,7 +24,7 @@ describe('examples', { timeout: 120_000 }, () => {
     const out = tsx('examples/classes-and-errors/main.ts');
     expect(out).toContain('centroid: (2, 1), a Point: true');
     expect(out).toContain('InvalidShapeError: triangle needs at least 3 points (got 1)');
-    expect(out).toContain('ERR_ISOLATED_SERIALIZE at args[0][0].toString');
+    expect(out).toContain('ERR_ISOLATED_SERIALIZE at args[0][0].cache');
   });
 
   it('timeout-and-abort: typed errors for both', () => {
