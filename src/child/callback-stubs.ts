@@ -9,7 +9,9 @@ import { decode } from '../codec/decode.js';
 import { encode } from '../codec/encode.js';
 import { argumentBlobReader, discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { CallbackExpiredError } from '../errors/callback-expired-error.js';
-import { callbackMessage, type CallbackErrorMessage, type CallbackResultMessage } from '../protocol/messages.js';
+import type { Encoded } from '../codec/tags.js';
+import { SerializationError } from '../errors/serialization-error.js';
+import { callbackMessage, type CallbackErrorMessage, type CallbackMessage, type CallbackResultMessage } from '../protocol/messages.js';
 
 interface Waiting {
   readonly path: string;
@@ -57,13 +59,16 @@ export class CallStubs {
 
   private invoke(index: number, path: string, args: unknown[]): Promise<unknown> {
     if (this.closed) return handled(Promise.reject(new CallbackExpiredError(path, this.target)));
+    const seq = this.seq + 1;
     let encoded: ReturnType<typeof encode>;
+    let message: CallbackMessage;
     try {
       encoded = encode(args, `${path}(…)`, { blobDir: this.blobDir });
+      message = packedCall(this.id, index, seq, encoded, path);
     } catch (error) {
       return handled(Promise.reject(error));
     }
-    const seq = ++this.seq;
+    this.seq = seq;
     const answer = new Promise((resolve, reject) => this.waiting.set(seq, { path, resolve, reject }));
     const failed = (error: Error) => {
       discardBlobs(encoded.f);
@@ -72,7 +77,7 @@ export class CallStubs {
       waiting?.reject(error);
     };
     try {
-      process.send!(callbackMessage(this.id, index, seq, encoded), (error: Error | null) => {
+      process.send!(message, (error: Error | null) => {
         if (error) failed(error);
         else handOverBlobs(encoded.f); // the parent's to delete now
       });
@@ -94,6 +99,16 @@ export class CallStubs {
     } catch (error) {
       waiting.reject(error);
     }
+  }
+}
+
+/** The callback message; arguments V8's serializer refuses (a host object) fail as the arguments'. */
+function packedCall(id: number, index: number, seq: number, encoded: Encoded, path: string): CallbackMessage {
+  try {
+    return callbackMessage(id, index, seq, encoded);
+  } catch (error) {
+    discardBlobs(encoded.f);
+    throw new SerializationError(`${path}(…)`, `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }
 

@@ -14,8 +14,6 @@ export interface CallJob {
   readonly signals: readonly AbortSignal[];
   /** Functions found in the arguments, which the child may call back; absent when there are none. */
   readonly callbacks?: CollectedCallbacks;
-  /** Captured at the call, to append the caller's frames to a rethrown error. */
-  readonly callSite: Error;
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;

@@ -5,7 +5,9 @@ import { blobDirectory, discardBlobs, discardChildBlobs, replyBlobReader } from 
 import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
 import { callbackErrorMessage, callbackResultMessage, type CallbackMessage, type ParentMessage } from '../protocol.js';
+import { packEncoded } from '../protocol/wire-value.js';
 import { parentSide } from './reply.js';
 
 /** What the host needs of the attempt's child: where to send the answers. */
@@ -123,10 +125,18 @@ export class CallbackHost {
     if (!this.closed) child.notify(answer);
   }
 
+  /** The result, packed for the wire here: a part V8's serializer refuses fails as the result's, and the stub rejects. */
   private encodeResult(value: unknown, path: string): Encoded {
-    const encoded = encode(value, `${path}(…) result`, { blobDir: blobDirectory() });
-    if (encoded.f) this.files.push(...encoded.f);
-    return encoded;
+    const root = `${path}(…) result`;
+    const encoded = encode(value, root, { blobDir: blobDirectory() });
+    try {
+      const packed = packEncoded(encoded);
+      if (encoded.f) this.files.push(...encoded.f);
+      return packed;
+    } catch (error) {
+      discardBlobs(encoded.f);
+      throw new SerializationError(root, `Node could not serialize it (${(error as Error).message})`, { cause: error });
+    }
   }
 
   private wake(): void {
@@ -143,7 +153,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** A thrown value always reaches the child: if it can't be encoded, its name, message and stack do. */
 function encodeThrown(thrown: unknown): Encoded {
   try {
-    return encode(thrown, 'error');
+    // Packed here, so a part V8's serializer refuses takes the fallback too.
+    return packEncoded(encode(thrown, 'error'));
   } catch {
     const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
     if (thrown instanceof Error) {

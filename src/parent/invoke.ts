@@ -15,6 +15,7 @@ import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import type { CallJob } from './call-job.js';
 import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from './call-tracing.js';
+import { withCallerFrames } from './caller-frames.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
 
@@ -105,7 +106,6 @@ function send(
       kind: meta.kind,
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
-    const callSite = new Error('call site');
     const job: CallJob = {
       label,
       target,
@@ -113,11 +113,11 @@ function send(
       args: encodedArgs,
       signals,
       ...(callbacks.fns.length > 0 ? { callbacks } : {}),
-      callSite,
       startedAt,
       trace,
     };
-    return runtime.pool.run(job);
+    // Errors raised in timers, exit handlers or the child get the caller's frames (only when the call fails).
+    return withCallerFrames(runtime.pool.run(job));
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;
     return Promise.reject(error);
