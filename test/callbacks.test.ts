@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallTimeoutError, SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { loadFixture, type Flavor } from './helpers/fixtures.js';
 import { waitForExit } from './helpers/processes.js';
 
 let fx: Record<string, any>;
@@ -116,6 +116,18 @@ describe('a function argument is a callable stub in the child', () => {
     });
     expect(out).toEqual({ rejected: true, code: 'ERR_ISOLATED_SERIALIZE', path: 'args[0](…)[0]' });
     expect(called).toBe(false);
+  });
+});
+
+describe('every build and decorator dialect', () => {
+  it.each<Flavor>(['legacy', 'cjs'])('%s: a nested callback runs in order and answers', async (flavor) => {
+    const { Callbacks } = await loadFixture(flavor, 'callbacks');
+    const reports: number[] = [];
+    const onProgress = async (pct: number) => {
+      reports.push(pct);
+    };
+    expect(await new Callbacks().nested({ name: flavor, onProgress, again: onProgress })).toBe(true);
+    expect(reports).toEqual([0, 50, 100]);
   });
 });
 
