@@ -89,6 +89,13 @@ describe('a function argument is a callable stub in the child', () => {
     });
   });
 
+  it('a callback that throws an error class exported (not registered) from the module: the child finds the class', async () => {
+    const fail = async () => {
+      throw new fx.LimitError('over the limit');
+    };
+    expect(await new fx.Callbacks().catchExported(fail)).toEqual({ isLimitError: true, limit: 3 });
+  });
+
   it("an uncaught callback error rejects the call with the parent's error, typed", async () => {
     const error = await caught(
       new fx.Callbacks().rethrow(() => {

@@ -9,6 +9,7 @@ import { decode } from '../codec/decode.js';
 import { encode } from '../codec/encode.js';
 import { argumentBlobReader, discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { CallbackExpiredError } from '../errors/callback-expired-error.js';
+import { importedExports } from './load-target.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { callbackMessage, type CallbackErrorMessage, type CallbackMessage, type CallbackResultMessage } from '../protocol/messages.js';
@@ -32,11 +33,13 @@ export class CallStubs {
    * @param id The call's message id.
    * @param target `Class.method`, for the errors.
    * @param blobDir The parent's folder, where large arguments go.
+   * @param module The URL of the method's module: an error class the parent's function throws is also looked for among its exports.
    */
   constructor(
     private readonly id: number,
     private readonly target: string,
     private readonly blobDir: string,
+    private readonly module: string,
   ) {
     open.set(id, this);
   }
@@ -56,6 +59,13 @@ export class CallStubs {
     for (const { path, reject } of this.waiting.values()) reject(new CallbackExpiredError(path, this.target, true));
     this.waiting.clear();
   }
+
+  /** As the parent does for a result's error: an unregistered class exported from the method's module is found by name. */
+  private readonly errorClassFinder = (name: string): Function | undefined => {
+    const exports = importedExports(this.module);
+    const found = exports?.[name] ?? (exports?.default as Record<string, unknown> | undefined)?.[name];
+    return typeof found === 'function' && found.prototype instanceof Error ? found : undefined;
+  };
 
   private invoke(index: number, path: string, args: unknown[]): Promise<unknown> {
     if (this.closed) return handled(Promise.reject(new CallbackExpiredError(path, this.target)));
@@ -92,7 +102,7 @@ export class CallStubs {
     const waiting = this.waiting.get(message.seq);
     if (!waiting) return;
     this.waiting.delete(message.seq);
-    const hooks = { side: 'the child', readBlob: argumentBlobReader(true) } as const;
+    const hooks = { side: 'the child', readBlob: argumentBlobReader(true), findErrorClass: this.errorClassFinder } as const;
     try {
       if (message.type === 'callback-result') waiting.resolve(decode(message.value, `${waiting.path}(…) result`, hooks));
       else waiting.reject(decode(message.error, 'error', hooks));

@@ -77,11 +77,12 @@ async function handleCall(message: CallMessage): Promise<void> {
   // Made when the arguments hold a function; closed as soon as the method settles.
   let stubs: CallStubs | undefined;
   const callback = (index: number, path: string, name: string) =>
-    (stubs ??= new CallStubs(id, target.method === undefined ? target.owner : `${target.owner}.${target.method}`, message.blobDir)).stub(
-      index,
-      path,
-      name,
-    );
+    (stubs ??= new CallStubs(
+      id,
+      target.method === undefined ? target.owner : `${target.owner}.${target.method}`,
+      message.blobDir,
+      target.module,
+    )).stub(index, path, name);
   try {
     const t0 = performance.now();
     const { fn, cls } = await loadTarget(target);
