@@ -27,6 +27,7 @@ import {
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import { childRun } from './child-run.js';
+import { CallStubs, answerCallback } from './callback-stubs.js';
 import { driveStream, handleStreamControl } from './child-stream.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
@@ -74,6 +75,15 @@ async function handleCall(message: CallMessage): Promise<void> {
   let loadMs = 0;
   let runMs = 0;
   const stats = () => ({ loadMs, runMs, peakRss: message.measure ? readRss().peak : 0 });
+  // Made when the arguments hold a function; closed as soon as the method settles.
+  let stubs: CallStubs | undefined;
+  const callback = (index: number, path: string, name: string) =>
+    (stubs ??= new CallStubs(
+      id,
+      target.method === undefined ? target.owner : `${target.owner}.${target.method}`,
+      message.blobDir,
+      target.module,
+    )).stub(index, path, name);
   try {
     const t0 = performance.now();
     const { fn, cls } = await loadTarget(target);
@@ -86,7 +96,9 @@ async function handleCall(message: CallMessage): Promise<void> {
     // a parent killed by a signal then leaves nothing of a running call behind.
     const readBlob = argumentBlobReader(message.consumeArgs === true);
     const args = (
-      message.args.t ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) : message.args.v
+      message.args.t
+        ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal), callback })
+        : message.args.v
     ) as unknown[];
     const self =
       target.kind === 'static'
@@ -111,12 +123,14 @@ async function handleCall(message: CallMessage): Promise<void> {
     } finally {
       run.running--;
       runMs = performance.now() - t1;
+      stubs?.close();
     }
 
     phase = 'encode';
     const encoded = encode(value, 'result', { blobDir: message.blobDir });
     send(packedResult(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
+    stubs?.close();
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
   }
 }
@@ -228,6 +242,7 @@ export function startChildLoop(): void {
     const parentMessage = parseParentMessage(message);
     if (parentMessage?.type === 'call') void handleCall(parentMessage);
     else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+    else if (parentMessage?.type === 'callback-result' || parentMessage?.type === 'callback-error') answerCallback(parentMessage);
     else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
   });
 

@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { ownFile, ownUrl } from '../shared/own-url.js';
-import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
+import { isCommonJsTypeScript, type ModuleFormat, moduleFormat, resolveFrom } from '../shared/module-format.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 
 /**
@@ -136,6 +136,12 @@ export interface ChildCommand {
   readonly args: readonly string[];
   /** The largest message the child may send (message-size-guard.ts). */
   readonly maxMessageBytes: number;
+  /**
+   * The module format the target's module imports the SDK in, when it can be
+   * told: the child then starts from that very build (child-process.ts), so
+   * the SDK is compiled once in the child instead of twice.
+   */
+  readonly entry: ModuleFormat | undefined;
   /** The options that decide the command, as one string: children with equal keys are interchangeable. */
   readonly key: string;
 }
@@ -174,11 +180,12 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const env = Object.keys(extraEnv).length === 0 ? parentEnv : { ...parentEnv, ...extraEnv };
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
-  const key = JSON.stringify([flags, options.env, maxMessageBytes]);
+  const entry = module === undefined ? undefined : moduleFormat(module);
+  const key = JSON.stringify([flags, options.env, maxMessageBytes, entry]);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
-    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, key }
-    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, key };
+    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, entry, key }
+    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, entry, key };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ErrorMessage, ResultMessage, StreamItemsMessage } from '../protocol.js';
+import type { CallbackMessage, ErrorMessage, ResultMessage, StreamItemsMessage } from '../protocol.js';
 
 export type ChildReply = ResultMessage | ErrorMessage;
 
@@ -10,6 +10,12 @@ export interface Pending {
   reject(error: Error): void;
   /** A streamed call's values as they come (stream-messages.ts); absent for any other call. */
   items?(message: StreamItemsMessage): void;
+  /**
+   * The call's child called back a function of the arguments (callback-host.ts).
+   * Returns why the message breaks the protocol (the call then fails with a
+   * ProtocolError), or undefined when it was taken.
+   */
+  callback?(message: CallbackMessage): string | undefined;
 }
 
 /**
@@ -33,7 +39,7 @@ export class PendingReplies {
     return this.byId.has(id);
   }
 
-  /** The call waiting for `id`, left waiting (a stream's values come before its reply). */
+  /** The call waiting for `id`, left waiting (a stream's values and a callback call come before its reply). */
   get(id: number): Pending | undefined {
     return this.byId.get(id);
   }
