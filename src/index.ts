@@ -4,6 +4,7 @@ export { Isolated, type IsolatedDecorator, type AsyncMethod } from './decorator/
 export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
 export type { IsolatedOptions, CallInfo, Class } from './options.js';
+export type { SuperJSONLike } from './options/types.js';
 export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
 export type { MethodStats } from './parent/method-stats.js';
 export type { LatencyPercentiles } from './parent/latency-histogram.js';
@@ -23,6 +24,7 @@ export { TempFolderError } from './errors/temp-folder-error.js';
 export { ShutdownError } from './errors/shutdown-error.js';
 export { QueueFullError } from './errors/queue-full-error.js';
 export { InvalidOptionError } from './errors/invalid-option-error.js';
+export { CallbackExpiredError } from './errors/callback-expired-error.js';
 
 // A child forked from an app's bundle that holds the SDK starts its loop here,
 // before the app's own code runs (child/bundled-child.ts); elsewhere a no-op.

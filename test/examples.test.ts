@@ -24,7 +24,7 @@ describe('examples', { timeout: 120_000 }, () => {
     const out = tsx('examples/classes-and-errors/main.ts');
     expect(out).toContain('centroid: (2, 1), a Point: true');
     expect(out).toContain('InvalidShapeError: triangle needs at least 3 points (got 1)');
-    expect(out).toContain('ERR_ISOLATED_SERIALIZE at args[0][0].toString');
+    expect(out).toContain('ERR_ISOLATED_SERIALIZE at args[0][0].cache');
   });
 
   it('timeout-and-abort: typed errors for both', () => {
@@ -32,6 +32,11 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(out).toContain('slept 10 ms');
     expect(out).toContain('ERR_ISOLATED_TIMEOUT after 2000 ms');
     expect(out).toContain('ERR_ISOLATED_ABORTED: TimeoutError');
+  });
+
+  it('callbacks: progress reports and answers from the parent, in order', () => {
+    const out = tsx('examples/callbacks/main.ts');
+    expect(out).toContain('progress: 250/1000\nprogress: 500/1000\nprogress: 750/1000\nprogress: 1000/1000\nimported 900 rows');
   });
 
   it('function-form: isolate()', () => {

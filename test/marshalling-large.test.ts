@@ -99,7 +99,7 @@ function jsHeld(): number {
 describe('files of large payloads', () => {
   it('are deleted when the value fails to encode after a large part was written', async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 1);
-    const error = await caught(new fx.Bulk().digest([big, () => 'not sendable']));
+    const error = await caught(new fx.Bulk().digest([big, Symbol('not sendable')]));
     expect((error as { code?: string }).code).toBe('ERR_ISOLATED_SERIALIZE');
     const left = existsSync('/dev/shm') ? readdirSync('/dev/shm').filter((name) => name.startsWith(`isolated-call-${process.pid}-`)) : [];
     for (const dir of left) expect(readdirSync(`/dev/shm/${dir}`)).toEqual([]);

@@ -120,7 +120,7 @@ describe('the isolated-call:call TracingChannel', () => {
 
   it('traces a call that fails before any child starts', async () => {
     const { Observed } = await loadFixture('tc39', 'observed');
-    await expect(new Observed().work((() => 1) as never)).rejects.toBeInstanceOf(SerializationError);
+    await expect(new Observed().work(Symbol('not sendable') as never)).rejects.toBeInstanceOf(SerializationError);
     const events = eventsOf('Observed.work');
     expect(events.map((e) => e.event)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
     expect(events[2]!.snapshot).toMatchObject({ pid: undefined, attempts: 0 });
@@ -238,7 +238,7 @@ describe('stats() latency percentiles', () => {
     const { Observed } = await loadFixture('tc39', 'observed');
     const observed = new Observed();
     await expect(observed.fail('x')).rejects.toThrow('x');
-    await expect(observed.fail((() => 1) as never)).rejects.toBeInstanceOf(SerializationError);
+    await expect(observed.fail(Symbol('not sendable') as never)).rejects.toBeInstanceOf(SerializationError);
     const entry = stats().find((s) => s.target === 'Observed.fail')!;
     expect(entry.failures).toBe(1); // the serialization error failed before the pool
     expect(entry.runMs.samples).toBe(1);

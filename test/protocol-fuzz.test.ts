@@ -29,7 +29,7 @@ const num = fc.oneof(
 );
 const tag = fc.record(
   {
-    [TAG]: fc.constantFrom('c', 'e', 'y', 'u', 'x', 'a', 'o', 'b', 'n', 'zz'),
+    [TAG]: fc.constantFrom('c', 'e', 'y', 'u', 'x', 'a', 'o', 'b', 'n', 'f', 'zz'),
     f: file,
     k: fc.constantFrom('string', 'Buffer', 'Uint8Array', 'Float64Array', 'DataView', 'ArrayBuffer', 'constructor', '__proto__'),
     id: fc.string({ maxLength: 8 }),
@@ -63,7 +63,7 @@ const stats = fc.oneof(
 const ours = fc.record(
   {
     __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
-    type: fc.constantFrom('ready', 'result', 'result', 'error', 'error', 'call', 'abort', 'bogus'),
+    type: fc.constantFrom('ready', 'result', 'result', 'error', 'error', 'callback', 'callback', 'call', 'abort', 'bogus'),
     id: fc.oneof(
       { weight: 8, arbitrary: fc.constant('$ID') },
       { weight: 1, arbitrary: num },
@@ -75,6 +75,10 @@ const ours = fc.record(
     phase: fc.constantFrom('load', 'decode', 'run', 'encode', 'other'),
     path: fc.oneof(fc.string({ maxLength: 10 }), num),
     reason: fc.oneof(fc.string({ maxLength: 10 }), num),
+    // A callback call: the call passes one function, so index 0 is the valid one.
+    callback: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: num }),
+    seq: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: num }),
+    args: encoded,
   },
   { requiredKeys: ['__isolatedCall', 'type'] },
 );
@@ -111,7 +115,7 @@ describe('fuzz: a child sends random message shapes on the SDK channel', () => {
       fc.asyncProperty(fc.array(message, { minLength: 40, maxLength: 120 }), async (messages) => {
         calls++;
         sent += messages.length;
-        last = new fx.Fuzz().send(messages);
+        last = new fx.Fuzz().send(messages, () => 'answered');
         const outcome = await settleWithin(last, SETTLE_WITHIN_MS);
         outcomes[outcome]++;
         expect(outcome).not.toBe('pending');

@@ -16,8 +16,8 @@ try {
 }
 
 try {
-  // A function can't be sent to another process: rejected before any child starts.
-  await triangle.centroid([{ x: 1, y: 1, toString: () => 'p' } as unknown as Point]);
+  // A WeakMap can't be copied to another process: rejected before any child starts.
+  await triangle.centroid([{ x: 1, y: 1, cache: new WeakMap() } as unknown as Point]);
 } catch (error) {
   if (error instanceof SerializationError) console.log(`${error.code} at ${error.path}`);
   else if (error instanceof IsolatedCallError) console.log(error.code);

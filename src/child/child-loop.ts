@@ -27,6 +27,7 @@ import {
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import { childRun } from './child-run.js';
+import { CallStubs, answerCallback } from './callback-stubs.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
@@ -73,6 +74,15 @@ async function handleCall(message: CallMessage): Promise<void> {
   let loadMs = 0;
   let runMs = 0;
   const stats = () => ({ loadMs, runMs, peakRss: message.measure ? readRss().peak : 0 });
+  // Made when the arguments hold a function; closed as soon as the method settles.
+  let stubs: CallStubs | undefined;
+  const callback = (index: number, path: string, name: string) =>
+    (stubs ??= new CallStubs(
+      id,
+      target.method === undefined ? target.owner : `${target.owner}.${target.method}`,
+      message.blobDir,
+      target.module,
+    )).stub(index, path, name);
   try {
     const t0 = performance.now();
     const { fn, cls } = await loadTarget(target);
@@ -85,7 +95,9 @@ async function handleCall(message: CallMessage): Promise<void> {
     // a parent killed by a signal then leaves nothing of a running call behind.
     const readBlob = argumentBlobReader(message.consumeArgs === true);
     const args = (
-      message.args.t ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) : message.args.v
+      message.args.t
+        ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal), callback })
+        : message.args.v
     ) as unknown[];
     const self =
       target.kind === 'static'
@@ -108,12 +120,14 @@ async function handleCall(message: CallMessage): Promise<void> {
     } finally {
       run.running--;
       runMs = performance.now() - t1;
+      stubs?.close();
     }
 
     phase = 'encode';
     const encoded = encode(value, 'result', { blobDir: message.blobDir });
     send(packedResult(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
+    stubs?.close();
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
   }
 }
@@ -225,6 +239,7 @@ export function startChildLoop(): void {
     const parentMessage = parseParentMessage(message);
     if (parentMessage?.type === 'call') void handleCall(parentMessage);
     else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+    else if (parentMessage?.type === 'callback-result' || parentMessage?.type === 'callback-error') answerCallback(parentMessage);
   });
 
   // The parent is gone, or retired this child: leave, whatever is still scheduled.

@@ -16,6 +16,13 @@ export interface LoadedTarget {
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+/** The exports of the modules imported so far, for finding a user error class by name (callback-stubs.ts). */
+const imported = new Map<string, Record<string, unknown>>();
+
+/** The exports of a module this child has imported, if it has. */
+export function importedExports(moduleUrl: string): Record<string, unknown> | undefined {
+  return imported.get(moduleUrl);
+}
 
 /** Imports the module once per child and finds the class and method (or function) in it. */
 export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
@@ -46,6 +53,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
     modules.set(ref.module, loading);
   }
   const exports = await loading;
+  imported.set(ref.module, exports);
   if (ref.kind === 'function') return { fn: findFunction(exports, ref), cls: undefined };
 
   const cls = findClass(exports, ref);

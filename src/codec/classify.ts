@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { globalState } from '../shared/global-state.js';
+import { classId, transformerLookup, type TransformerLookup } from './registrations.js';
 import { arrayPrototype, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
 import { SIDE_CHANNEL_MIN_BYTES } from './side-channel.js';
 import { hasTagKey } from './tags.js';
@@ -45,14 +45,13 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 export interface ClassifyContext {
   /** Whether large binary data goes beside the message (encoding with a blob folder). */
   readonly offload: boolean;
-  /** The registerCustom() transformers, when there are any. */
-  readonly custom: { findApplicable(value: unknown): unknown } | undefined;
+  /** The registerCustom() transformers (the SDK's and the app's superjson's), when there are any. */
+  readonly custom: TransformerLookup | undefined;
 }
 
 /** The context for one walk: the registry is looked up once, not per object. */
 export function classifyContext(offload: boolean): ClassifyContext {
-  const state = globalState();
-  return { offload, custom: state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined };
+  return { offload, custom: transformerLookup() };
 }
 
 /**
@@ -112,7 +111,7 @@ function isCustom(obj: object, custom: NonNullable<ClassifyContext['custom']>): 
 /** The id an object's class is registered under, if it is. */
 export function registeredClassId(proto: object | null): string | undefined {
   const ctor = classOf(proto);
-  return typeof ctor === 'function' ? globalState().registry.classRegistry.getIdentifier(ctor as never) : undefined;
+  return typeof ctor === 'function' ? classId(ctor) : undefined;
 }
 
 /**

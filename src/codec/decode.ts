@@ -20,6 +20,11 @@ export interface DecodeHooks {
    * makes it a ProtocolError: a child that sends one broke the protocol.
    */
   readonly malformed?: (path: string, reason: string) => Error;
+  /**
+   * The stub for a function of the arguments (child side, callback-tag.ts):
+   * its index, the path it was found at (`args[1].onProgress`) and its name.
+   */
+  readonly callback?: (index: number, path: string, name: string) => Function;
   /** Where this side is, for messages: `the child` or `the parent`. */
   readonly side: string;
 }

@@ -9,8 +9,8 @@ export function describeUnsendable(value: unknown): string | undefined {
   switch (typeof value) {
     case 'function':
       return (
-        `it is a function${value.name ? ` (${value.name})` : ''}; functions can't cross processes. Pass data instead and ` +
-        `rebuild the behaviour in the method`
+        `it is a function${value.name ? ` (${value.name})` : ''}; a function crosses only as an argument of the call (the ` +
+        `child gets a stub that calls it back), not here. Pass data instead and rebuild the behaviour in the method`
       );
     case 'symbol':
       return `it is a symbol that isn't registered (${String(value)}); use Symbol.for() or registerSymbol()`;

@@ -1,5 +1,5 @@
 import { SerializationError } from '../errors/serialization-error.js';
-import { globalState } from '../shared/global-state.js';
+import { allowedProps, symbolId } from './registrations.js';
 import { classOf, registeredClassId } from './classify.js';
 import type { Encoder } from './encoder.js';
 import { defineOwn } from './own-props.js';
@@ -43,7 +43,7 @@ export function encodeInstance(encoder: Encoder, obj: object): unknown {
   const proto: object | null = Object.getPrototypeOf(obj);
   const p: EncodedProps = {};
   const tag = encoder.remember(obj, instanceTag(registeredClassId(proto)!, p));
-  const only = globalState().registry.classRegistry.getAllowedProps(classOf(proto) as never);
+  const only = allowedProps(classOf(proto));
   if (encoder.leftBehind !== undefined && encoder.path.depth === 0) {
     for (const key of only ?? Object.keys(obj)) defineOwn(p, key, fieldOrLeftBehind(encoder, encoder.leftBehind, obj, key));
   } else encoder.props(obj, p, only);
@@ -95,6 +95,6 @@ export function encodeBlob(encoder: Encoder, data: ArrayBufferView | ArrayBuffer
 export function encodeSymbol(encoder: Encoder, sym: symbol): unknown {
   const globalKey = Symbol.keyFor(sym);
   if (globalKey !== undefined) return symbolTag(globalKey, true);
-  const id = globalState().registry.symbolRegistry.getIdentifier(sym);
+  const id = symbolId(sym);
   return id === undefined ? encoder.fail(sym) : symbolTag(id, false);
 }

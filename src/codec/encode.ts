@@ -3,6 +3,7 @@ import { Encoder } from './encoder.js';
 import { isPlainData } from './scan.js';
 import { discardBlobs } from './side-channel.js';
 import type { Encoded } from './tags.js';
+import type { CollectedCallbacks } from './callback-tag.js';
 
 /**
  * Turns a value into something structured clone carries exactly.
@@ -18,7 +19,7 @@ import type { Encoded } from './tags.js';
  */
 export function encode(value: unknown, root: string, options: EncodeOptions = {}): Encoded {
   if (isPlainData(value, options.blobDir !== undefined)) return { v: value, t: false };
-  const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind);
+  const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind, options.callbacks);
   let v: unknown;
   try {
     v = encoder.encode(value);
@@ -42,6 +43,11 @@ export interface EncodeOptions {
    * without it, such a value fails fast as usual.
    */
   readonly leftBehind?: string[];
+  /**
+   * Collects the functions found (parent-side arguments only): each crosses as
+   * a callback the child can call. Without it a function is unsendable.
+   */
+  readonly callbacks?: CollectedCallbacks;
 }
 
 /**

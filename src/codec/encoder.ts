@@ -1,9 +1,9 @@
-import { globalState } from '../shared/global-state.js';
 import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
 import { describeRefused, describeUnsendable } from './describe-unsendable.js';
 import { encodeError } from './encode-error.js';
 import { encodeBlob, encodeEscaped, encodeInstance, encodeNullProto, encodeSignal, encodeSymbol } from './encode-tags.js';
 import { binaryKind } from './native-types.js';
+import { encodeCallback, type CollectedCallbacks } from './callback-tag.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import { discardBlobs } from './side-channel.js';
@@ -35,6 +35,8 @@ export class Encoder {
     readonly signals: AbortSignal[] | undefined,
     readonly blobDir: string | undefined,
     readonly leftBehind?: string[],
+    /** Collects the functions of the call's arguments (parent side only); without it a function is unsendable. */
+    readonly callbacks?: CollectedCallbacks,
   ) {
     this.context = classifyContext(blobDir !== undefined);
     this.path = new ValuePath(root);
@@ -45,7 +47,7 @@ export class Encoder {
       case 'symbol':
         return encodeSymbol(this, value);
       case 'function':
-        return this.fail(value);
+        return this.callbacks ? encodeCallback(this, value, this.callbacks) : this.fail(value);
       case 'object':
         return value === null ? null : this.memo.has(value) ? this.memo.get(value) : this.object(value);
       case 'string':
@@ -128,7 +130,7 @@ export class Encoder {
       case Kind.NullProto:
         return encodeNullProto(this, obj);
       case Kind.Custom: {
-        const transformer = globalState().registry.customTransformerRegistry.findApplicable(obj)!;
+        const transformer = this.context.custom!.findApplicable(obj)!;
         return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
       }
       case Kind.Error:

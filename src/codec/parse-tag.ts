@@ -103,6 +103,13 @@ const FIELDS: ReadonlyMap<unknown, ReadonlyArray<readonly [string, FieldCheck]>>
       ['r', string],
     ],
   ],
+  [
+    Tag.Callback,
+    [
+      ['i', index],
+      ['n', string],
+    ],
+  ],
 ]);
 
 function isValidTag(raw: Record<string, unknown>): raw is Record<string, unknown> & TagObject {

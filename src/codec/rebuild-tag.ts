@@ -1,7 +1,8 @@
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
-import { globalState } from '../shared/global-state.js';
+import { classById, symbolById, transformerByName } from './registrations.js';
 import type { Decoder } from './decoder.js';
 import { defineLeftBehind } from './left-behind.js';
+import { rebuildCallback } from './callback-tag.js';
 import { binaryViews, builtinErrors } from './native-types.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
 import { defineData, defineHidden, defineOwn } from './own-props.js';
@@ -24,7 +25,6 @@ import {
  * once.
  */
 export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
-  const registry = globalState().registry;
   switch (tag[TAG]) {
     case Tag.Instance:
       return instance(d, raw, tag);
@@ -37,7 +37,7 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
       return d.remember(raw, url);
     }
     case Tag.Custom: {
-      const transformer = registry.customTransformerRegistry.findByName(tag.n);
+      const transformer = transformerByName(tag.n);
       if (!transformer)
         d.fail(
           `no custom transformer named "${tag.n}" is registered in ${d.hooks.side}; call registerCustom() in a module both sides load`,
@@ -60,11 +60,13 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
     case Tag.LeftBehind:
       // Only a field of `this` itself may be left behind (see fillThis): anywhere else it is a broken message.
       return d.malformed(`it is a left-behind tag (for ${JSON.stringify(tag.w)}) outside the own fields of \`this\``);
+    case Tag.Callback:
+      return rebuildCallback(d, raw, tag);
   }
 }
 
 function instance(d: Decoder, raw: object, tag: InstanceTag): object {
-  const cls = globalState().registry.classRegistry.getValue(tag.id);
+  const cls = classById(tag.id);
   if (!cls) {
     d.fail(
       `class "${tag.id}" is not registered in ${d.hooks.side}. Register it where both processes load it: ` +
@@ -111,7 +113,7 @@ function error(d: Decoder, raw: object, tag: ErrorTag): Error {
 }
 
 function errorClass(d: Decoder, tag: ErrorTag): Function | undefined {
-  const registered = globalState().registry.classRegistry.getValue(tag.id);
+  const registered = classById(tag.id);
   switch (tag.r) {
     case ErrorClassSource.Registered:
       return registered ?? d.hooks.findErrorClass?.(tag.id);
@@ -126,7 +128,7 @@ function errorClass(d: Decoder, tag: ErrorTag): Function | undefined {
 
 function symbol(d: Decoder, tag: SymbolTag): symbol {
   if (tag.g) return Symbol.for(tag.k);
-  const sym = globalState().registry.symbolRegistry.getValue(tag.k);
+  const sym = symbolById(tag.k);
   return typeof sym === 'symbol'
     ? sym
     : d.fail(`symbol "${tag.k}" is not registered in ${d.hooks.side}; call registerSymbol() in a module both sides load`);

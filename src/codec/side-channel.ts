@@ -140,6 +140,11 @@ export function discardReplyBlobs(
   }
 }
 
+/** Parent side: deletes the files of an encoded value a child sent (a callback's arguments), as discardReplyBlobs does. */
+export function discardChildBlobs(encoded: Encoded, pid: number | undefined): void {
+  discardReplyBlobs({ type: 'result', value: encoded }, pid);
+}
+
 /** In the parent's folder and named for some process other than the parent: never one of the parent's argument files. */
 function isChildFile(file: string): boolean {
   const folder = currentBlobDirectory();

@@ -27,6 +27,7 @@ export const Tag = {
   Blob: 'b',
   NullProto: 'n',
   LeftBehind: 'l',
+  Callback: 'f',
 } as const;
 export type Tag = (typeof Tag)[keyof typeof Tag];
 
@@ -128,6 +129,16 @@ export interface LeftBehindTag extends Marked<typeof Tag.LeftBehind> {
   readonly r: string;
 }
 
+/**
+ * A function of the call's arguments: its index among them (the child gets a
+ * stub that calls it back in the parent, callback-tag.ts) and its name, for
+ * the stub's `name`.
+ */
+export interface CallbackTag extends Marked<typeof Tag.Callback> {
+  readonly i: number;
+  readonly n: string;
+}
+
 /** Any tag, discriminated by its TAG key. */
 export type TagObject =
   | InstanceTag
@@ -139,7 +150,8 @@ export type TagObject =
   | EscapedTag
   | BlobTag
   | NullProtoTag
-  | LeftBehindTag;
+  | LeftBehindTag
+  | CallbackTag;
 
 /** An encoded value plus whether any tag is inside (if not, decoding is free). */
 export interface Encoded {
@@ -160,6 +172,7 @@ export const escapedTag = (v: [string, unknown][]): EscapedTag => ({ [TAG]: Tag.
 export const blobTag = (f: string, k: string): BlobTag => ({ [TAG]: Tag.Blob, f, k });
 export const nullProtoTag = (p: EncodedProps): NullProtoTag => ({ [TAG]: Tag.NullProto, p });
 export const leftBehindTag = (w: string, r: string): LeftBehindTag => ({ [TAG]: Tag.LeftBehind, w, r });
+export const callbackTag = (i: number, n: string): CallbackTag => ({ [TAG]: Tag.Callback, i, n });
 
 /** An error tag without `h` and `c`, which the encoder adds as it walks the error's properties. */
 export function errorTag(fields: Omit<ErrorTag, typeof TAG | 'h' | 'c'>): ErrorTag {

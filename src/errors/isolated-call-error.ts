@@ -12,7 +12,8 @@ export type IsolatedCallErrorCode =
   | 'ERR_ISOLATED_TEMP_FOLDER'
   | 'ERR_ISOLATED_SHUTDOWN'
   | 'ERR_ISOLATED_QUEUE_FULL'
-  | 'ERR_ISOLATED_INVALID_OPTION';
+  | 'ERR_ISOLATED_INVALID_OPTION'
+  | 'ERR_ISOLATED_CALLBACK_EXPIRED';
 
 /** Fields every SDK error accepts besides its message. */
 export interface IsolatedCallErrorInit {

@@ -65,6 +65,7 @@ export const kOptionTable = Object.freeze({
   inspect: methodOption<boolean | number>(false, v.inspect),
   onCallEnd: methodOption<((info: CallInfo) => void) | undefined>(undefined, v.func<(info: CallInfo) => void>()),
   maxChildren: processOption(Math.max(4, 2 * availableParallelism()), v.integer(1)),
+  superjson: processOption<ProcessOptions['superjson']>(undefined, v.superjson),
 } satisfies TableShape);
 
 type Table = typeof kOptionTable;

@@ -134,6 +134,30 @@ export interface IsolatedOptions {
   onCallEnd?: (info: CallInfo) => void;
 }
 
+/**
+ * What the SDK reads of a superjson instance (`new SuperJSON()` from the
+ * `superjson` package, version 2): its three registries. Structural, so the
+ * SDK doesn't depend on your copy of superjson.
+ */
+export interface SuperJSONLike {
+  readonly classRegistry: {
+    // biome-ignore lint/suspicious/noExplicitAny: superjson's registries take its own Class type
+    getIdentifier(value: any): string | undefined;
+    getValue(identifier: string): unknown;
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    getAllowedProps(value: any): string[] | undefined;
+  };
+  readonly symbolRegistry: {
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    getIdentifier(value: any): string | undefined;
+    getValue(identifier: string): unknown;
+  };
+  readonly customTransformerRegistry: {
+    findApplicable(value: unknown): unknown;
+    findByName(name: string): unknown;
+  };
+}
+
 /** Options of `configure()`: every {@link IsolatedOptions} as a default for all methods, plus process-wide settings. */
 export interface ProcessOptions extends IsolatedOptions {
   /**
@@ -143,4 +167,17 @@ export interface ProcessOptions extends IsolatedOptions {
    * Default: `max(4, 2 × os.availableParallelism())`.
    */
   maxChildren?: number;
+  /**
+   * Your app's superjson set-up, so classes and custom transformers are
+   * registered once: a `new SuperJSON()` instance, or the `SuperJSON` class
+   * itself for the registrations made on its default instance
+   * (`SuperJSON.registerClass(...)`). Its classes (`registerClass`, with
+   * `identifier` and `allowProps`), symbols and custom transformers
+   * (`registerCustom`) then cross in arguments, `this`, results and errors,
+   * after the SDK's own registrations. The child must see the same set-up:
+   * call `configure({ superjson })` at the top level of a module that the
+   * module defining the isolated method imports. Stays set until a
+   * `configure()` names it again; `null` removes it. Default: none.
+   */
+  superjson?: SuperJSONLike | (abstract new (...args: never[]) => SuperJSONLike) | null;
 }

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import type { Class } from './types.js';
+import type { Class, SuperJSONLike } from './types.js';
 
 /**
  * Checks one option's value and returns it normalised (copied, frozen,
@@ -88,6 +88,38 @@ export const moduleLocation: Validator<string> = (value, name) => {
   }
   return text;
 };
+
+/**
+ * A superjson instance (duck-typed: its three registries), or the SuperJSON
+ * class, which stands for its default instance; `null` removes the setting.
+ * Returned as the instance itself.
+ */
+export const superjson: Validator<SuperJSONLike | null> = (value, name) => {
+  if (value === null) return null;
+  const instance = typeof value === 'function' ? (value as { defaultInstance?: unknown }).defaultInstance : value;
+  if (!isSuperJSONLike(instance)) {
+    throw new InvalidOptionError(
+      name,
+      `expected a superjson instance (new SuperJSON() from superjson 2, or the SuperJSON class for its default instance), got ${describe(value)}`,
+    );
+  }
+  return instance;
+};
+
+function isSuperJSONLike(value: unknown): value is SuperJSONLike {
+  const v = value as Record<string, Record<string, unknown> | undefined> | null | undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.classRegistry?.getIdentifier === 'function' &&
+    typeof v.classRegistry.getValue === 'function' &&
+    typeof v.classRegistry.getAllowedProps === 'function' &&
+    typeof v.symbolRegistry?.getIdentifier === 'function' &&
+    typeof v.symbolRegistry.getValue === 'function' &&
+    typeof v.customTransformerRegistry?.findApplicable === 'function' &&
+    typeof v.customTransformerRegistry.findByName === 'function'
+  );
+}
 
 /** A short, safe description of a bad value for an error message. */
 export function describe(value: unknown): string {

@@ -1,3 +1,4 @@
+import type { CollectedCallbacks } from '../codec/callback-tag.js';
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
 import type { CallTraceContext } from './call-tracing.js';
@@ -11,6 +12,8 @@ export interface CallJob {
   readonly args: Encoded;
   /** AbortSignals found in the arguments, in the order the child numbers them. */
   readonly signals: readonly AbortSignal[];
+  /** Functions found in the arguments, which the child may call back; absent when there are none. */
+  readonly callbacks?: CollectedCallbacks;
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { debuglog } from 'node:util';
-import { discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
+import { discardChildBlobs, discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { parseChildMessage, type ParentMessage } from '../protocol.js';
+import { parseChildMessage, type CallbackMessage, type ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
@@ -194,6 +194,10 @@ export class ChildHandle {
         this.readyAt = performance.now();
         return;
       }
+      if (reply.type === 'callback') {
+        this.onCallback(reply);
+        return;
+      }
       const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
       if (files !== undefined) {
         this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
@@ -206,6 +210,26 @@ export class ChildHandle {
     } catch (error) {
       this.protocolFailure(`it could not be handled (${String(error)})`);
     }
+  }
+
+  /**
+   * A stub call for a function of the call's arguments: its files are checked
+   * as a reply's are, then the call's callback host takes it (or says why it
+   * breaks the protocol: an index the call never passed). The call stays pending.
+   */
+  private onCallback(message: CallbackMessage): void {
+    const files = replyFilesProblem(message.args, this.pid);
+    if (files !== undefined) {
+      this.protocolFailure(`callback for call ${message.id}: ${files}`, message.id);
+      return;
+    }
+    const pending = this.pending.get(message.id);
+    if (!pending) {
+      discardChildBlobs(message.args, this.pid); // a call that ended (timeout, abort): nobody runs it
+      return;
+    }
+    const problem = pending.callback ? pending.callback(message) : 'its call passed no functions';
+    if (problem !== undefined) this.protocolFailure(`callback for call ${message.id}: ${problem}`, message.id);
   }
 
   /**

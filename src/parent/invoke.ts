@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { encode } from '../codec/encode.js';
+import { collectCallbacks } from '../codec/callback-tag.js';
 import { encodeThis } from '../codec/encode-this.js';
 import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
@@ -81,7 +82,8 @@ function send(
     const { options } = runtime.pool;
     const signals: AbortSignal[] = [];
     const blobDir = blobDirectory();
-    const encodedArgs = encode(args, 'args', { signals, blobDir });
+    const callbacks = collectCallbacks();
+    const encodedArgs = encode(args, 'args', { signals, blobDir, callbacks });
     let encodedSelf: Encoded | undefined;
     try {
       const aborted = signals.find((s) => s.aborted);
@@ -104,7 +106,16 @@ function send(
       kind: meta.kind,
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
-    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, startedAt, trace };
+    const job: CallJob = {
+      label,
+      target,
+      self: encodedSelf,
+      args: encodedArgs,
+      signals,
+      ...(callbacks.fns.length > 0 ? { callbacks } : {}),
+      startedAt,
+      trace,
+    };
     // Errors raised in timers, exit handlers or the child get the caller's frames (only when the call fails).
     return withCallerFrames(runtime.pool.run(job));
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { resolveProcessOptions, type ProcessOptions } from '../options.js';
+import type { SuperJSONLike } from '../options/types.js';
 import { globalState } from '../shared/global-state.js';
 import { poolOf } from './invoke.js';
 import { registry } from './child-registry.js';
@@ -18,9 +19,11 @@ export type { ProcessOptions } from '../options.js';
  * @throws InvalidOptionError naming a bad option.
  */
 export function configure(options: ProcessOptions): void {
-  const { maxChildren, defaults } = resolveProcessOptions(options);
+  const { maxChildren, superjson, defaults } = resolveProcessOptions(options);
   const state = globalState();
   if (maxChildren !== undefined) state.maxChildren = maxChildren;
+  // The validator has made the SuperJSON class its default instance already.
+  if (superjson !== undefined) state.appSuperjson = (superjson as SuperJSONLike | null) ?? undefined;
   state.defaults = defaults;
   state.defaultsVersion++;
 }

@@ -163,6 +163,7 @@ export class MethodPool implements OwnedPool {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
       reject: (error) => this.onChildFailure(call, child, error),
+      callback: (message) => (call.callbacks ? call.callbacks.receive(message, child) : 'its call passed no functions'),
     });
   }
 
@@ -171,11 +172,13 @@ export class MethodPool implements OwnedPool {
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
     // Plain data, the common warm case: nothing to rebuild, no file to read.
-    if (reply.type === 'result' && !reply.value.t) {
+    if (reply.type === 'result' && !reply.value.t && call.callbacks === undefined) {
       this.settle(call, undefined, reply.value.v);
       return;
     }
     try {
+      // Every callback the child made before replying runs before the call settles.
+      await call.callbacks?.idle();
       const value = await interpretReply(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {

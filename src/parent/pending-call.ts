@@ -7,6 +7,7 @@ import type { CallInfo } from '../options.js';
 import { blobDirectory } from '../codec/side-channel.js';
 import { abortMessage, callMessage, type CallMessage, type ChildCallStats } from '../protocol.js';
 import type { CallJob } from './call-job.js';
+import { CallbackHost } from './callback-host.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import type { ChildHandle } from './child-handle.js';
 
@@ -33,6 +34,8 @@ export class PendingCall {
   queueMs = 0;
   startupMs = 0;
   stats: ChildCallStats | undefined;
+  /** Runs the functions of the arguments when the child calls them back; one per call, across its attempts. */
+  readonly callbacks: CallbackHost | undefined;
   private unwatch: (() => void) | undefined;
   private attemptTimer: NodeJS.Timeout | undefined;
 
@@ -40,7 +43,9 @@ export class PendingCall {
     readonly job: CallJob,
     private readonly resolve: (value: unknown) => void,
     private readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    this.callbacks = job.callbacks ? new CallbackHost(job.callbacks) : undefined;
+  }
 
   /** Timeout and abort apply from the call on, whether it is queued or running. */
   watch(timeout: number, end: EarlyEnd): void {
@@ -111,6 +116,7 @@ export class PendingCall {
     if (this.settled) return false;
     this.settled = true;
     this.unwatch?.();
+    this.callbacks?.close();
     // Large arguments sent beside the message: no attempt will read them again.
     discardBlobs(this.job.args.f);
     discardBlobs(this.job.self?.f);

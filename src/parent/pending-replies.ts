@@ -1,4 +1,4 @@
-import type { ErrorMessage, ResultMessage } from '../protocol.js';
+import type { CallbackMessage, ErrorMessage, ResultMessage } from '../protocol.js';
 
 export type ChildReply = ResultMessage | ErrorMessage;
 
@@ -8,6 +8,12 @@ export interface Pending {
   readonly label?: string;
   resolve(reply: ChildReply): void;
   reject(error: Error): void;
+  /**
+   * The call's child called back a function of the arguments (callback-host.ts).
+   * Returns why the message breaks the protocol (the call then fails with a
+   * ProtocolError), or undefined when it was taken.
+   */
+  callback?(message: CallbackMessage): string | undefined;
 }
 
 /**
@@ -29,6 +35,11 @@ export class PendingReplies {
 
   has(id: number): boolean {
     return this.byId.has(id);
+  }
+
+  /** The call waiting for `id`, left waiting. */
+  get(id: number): Pending | undefined {
+    return this.byId.get(id);
   }
 
   /** Removes and returns the call waiting for `id`, if any. */

@@ -13,7 +13,7 @@ import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
 
 /** What the parent's decoder needs: a value only a broken or subverted child sends is a ProtocolError. */
-function parentSide(pid: number | undefined) {
+export function parentSide(pid: number | undefined) {
   return {
     side: 'the parent',
     malformed: (path: string, reason: string) =>

@@ -121,10 +121,44 @@ export interface ErrorMessage extends Base {
   readonly stats: ChildCallStats;
 }
 
+/**
+ * Child -> parent: the method called the stub of a function passed in the
+ * call's arguments (codec/callback-tag.ts). The parent runs the function and
+ * answers with a callback-result or callback-error carrying the same `seq`.
+ */
+export interface CallbackMessage extends Base {
+  readonly type: 'callback';
+  /** The call's id. */
+  readonly id: number;
+  /** Index of the function among the call's functions, as the parent numbered them. */
+  readonly callback: number;
+  /** Positive safe integer, counting this call's callback calls from 1. */
+  readonly seq: number;
+  /** The encoded arguments of the stub's call (an array); `f` lists the child's files of large parts. */
+  readonly args: Encoded;
+}
+
+/** Parent -> child: the function behind a stub returned. */
+export interface CallbackResultMessage extends Base {
+  readonly type: 'callback-result';
+  readonly id: number;
+  readonly seq: number;
+  readonly value: Encoded;
+}
+
+/** Parent -> child: the function behind a stub threw (or its arguments or result could not cross). */
+export interface CallbackErrorMessage extends Base {
+  readonly type: 'callback-error';
+  readonly id: number;
+  readonly seq: number;
+  /** Encoded thrown value; always inline. */
+  readonly error: Encoded;
+}
+
 /** What the parent sends. */
-export type ParentMessage = CallMessage | AbortMessage;
+export type ParentMessage = CallMessage | AbortMessage | CallbackResultMessage | CallbackErrorMessage;
 /** What a well-behaved child sends; anything a child sends is checked by parseChildMessage first. */
-export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage;
+export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage | CallbackMessage;
 
 /** Longest `path` or `reason` a child may send; the child clips its own to this. */
 export const MAX_TEXT_LENGTH = 64 * 1024;
@@ -158,6 +192,21 @@ export function readyMessage(): ReadyMessage {
 /** A successful reply. */
 export function resultMessage(id: number, value: Encoded, stats: ChildCallStats): ResultMessage {
   return { [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: packEncoded(value), stats };
+}
+
+/** The child calls back the function `callback` of call `id`. */
+export function callbackMessage(id: number, callback: number, seq: number, args: Encoded): CallbackMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'callback', id, callback, seq, args: packEncoded(args) };
+}
+
+/** What the function behind callback call `seq` of call `id` returned. */
+export function callbackResultMessage(id: number, seq: number, value: Encoded): CallbackResultMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'callback-result', id, seq, value: packEncoded(value) };
+}
+
+/** What the function behind callback call `seq` of call `id` threw. */
+export function callbackErrorMessage(id: number, seq: number, error: Encoded): CallbackErrorMessage {
+  return { [MARKER]: PROTOCOL_VERSION, type: 'callback-error', id, seq, error: packEncoded(error) };
 }
 
 /** A failed reply; `path` and `reason` are clipped to MAX_TEXT_LENGTH. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MARKER, PROTOCOL_VERSION, errorMessage, readyMessage, resultMessage } from './messages.js';
+import { MARKER, PROTOCOL_VERSION, callbackMessage, errorMessage, readyMessage, resultMessage } from './messages.js';
 import { parseChildMessage } from './parse-child-message.js';
 
 const stats = { loadMs: 1.5, runMs: 0, peakRss: 123 };
@@ -33,6 +33,26 @@ describe('parseChildMessage', () => {
     }
   });
 
+  it('checks a callback call field by field, keeping its id', () => {
+    const ok = callbackMessage(4, 0, 1, { v: [1, 'a'], t: false });
+    expect(parseChildMessage(ok)).toEqual({ kind: 'message', message: ok });
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ callback: -1 }, /callback -1 is not an index/],
+      [{ callback: 1.5 }, /callback 1.5 is not an index/],
+      [{ seq: 0 }, /seq 0 is not a positive safe integer/],
+      [{ args: 'raw' }, /args is "raw", not an encoded value/],
+      [{ args: { v: 1, t: true, f: [7] } }, /args.f\[0\]/],
+    ];
+    for (const [change, reason] of cases) {
+      const parsed = parseChildMessage({ ...ok, ...change });
+      expect(parsed).toMatchObject({ kind: 'invalid', id: 4 });
+      expect((parsed as { reason: string }).reason).toMatch(reason);
+    }
+    const noId = parseChildMessage({ ...ok, id: 0 });
+    expect(noId.kind).toBe('invalid');
+    expect((noId as { id?: number }).id).toBeUndefined();
+  });
+
   it('clips path and reason at the child, so a real child never exceeds the bound', () => {
     const error = errorMessage({ id: 1, phase: 'decode', error: { v: 1, t: false }, reason: 'x'.repeat(100_000), stats });
     expect(parseChildMessage(error).kind).toBe('message');
@@ -55,7 +75,7 @@ describe('parseChildMessage', () => {
       fc.record(
         {
           [MARKER]: fc.oneof(fc.constant(PROTOCOL_VERSION), fc.anything({ maxDepth: 0 })),
-          type: fc.oneof(fc.constantFrom('ready', 'result', 'error'), fc.anything({ maxDepth: 0 })),
+          type: fc.oneof(fc.constantFrom('ready', 'result', 'error', 'callback'), fc.anything({ maxDepth: 0 })),
           id: fc.oneof(fc.integer(), num),
           stats: fc.oneof(fc.record({ loadMs: num, runMs: num, peakRss: num }, { requiredKeys: [] }), fc.anything({ maxDepth: 1 })),
           value: encoded,
@@ -63,6 +83,9 @@ describe('parseChildMessage', () => {
           phase: fc.oneof(fc.constantFrom('load', 'decode', 'run', 'encode'), fc.anything({ maxDepth: 0 })),
           path: fc.oneof(fc.string(), num),
           reason: fc.oneof(fc.string(), num),
+          callback: fc.oneof(fc.nat(), num),
+          seq: fc.oneof(fc.integer(), num),
+          args: encoded,
         },
         { requiredKeys: [] },
       ),
@@ -74,6 +97,12 @@ describe('parseChildMessage', () => {
         if (parsed.kind !== 'message' || parsed.message.type === 'ready') return;
         const reply = parsed.message;
         expect(Number.isSafeInteger(reply.id) && reply.id > 0).toBe(true);
+        if (reply.type === 'callback') {
+          expect(Number.isSafeInteger(reply.callback) && reply.callback >= 0).toBe(true);
+          expect(Number.isSafeInteger(reply.seq) && reply.seq > 0).toBe(true);
+          expect(typeof reply.args.t).toBe('boolean');
+          return;
+        }
         for (const n of Object.values(reply.stats)) expect(Number.isFinite(n) && n >= 0).toBe(true);
         const enc = reply.type === 'result' ? reply.value : reply.error;
         expect(typeof enc.t).toBe('boolean');

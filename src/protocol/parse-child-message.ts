@@ -58,6 +58,7 @@ function parse(message: unknown): ParsedChildMessage {
   if (!isObjectPrototype(Object.getPrototypeOf(message))) return { kind: 'invalid', reason: 'it is not a plain object' };
   const type = own(message, 'type');
   if (type === 'ready') return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type } };
+  if (type === 'callback') return parseCallback(message);
   if (type !== 'result' && type !== 'error') return { kind: 'invalid', reason: `it has an unknown type ${describe(type)}` };
 
   const id = own(message, 'id');
@@ -99,6 +100,24 @@ function parse(message: unknown): ParsedChildMessage {
       ...(reason === undefined ? {} : { reason: reason as string }),
     },
   };
+}
+
+/**
+ * A callback call (messages.ts). Whether the call passed a function with that
+ * index is for the call's callback host to say: this checks the fields alone.
+ */
+function parseCallback(message: Record<string, unknown>): ParsedChildMessage {
+  const id = own(message, 'id');
+  if (!isId(id)) return { kind: 'invalid', reason: `its id ${describe(id)} is not a positive safe integer` };
+  const fail = (reason: string): ParsedChildMessage => ({ kind: 'invalid', reason: `callback for call ${id}: ${reason}`, id });
+  const callback = own(message, 'callback');
+  if (typeof callback !== 'number' || !Number.isSafeInteger(callback) || callback < 0)
+    return fail(`its callback ${describe(callback)} is not an index`);
+  const seq = own(message, 'seq');
+  if (!isId(seq)) return fail(`its seq ${describe(seq)} is not a positive safe integer`);
+  const args = parseEncoded(own(message, 'args'), 'args');
+  if (typeof args === 'string') return fail(args);
+  return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type: 'callback', id, callback, seq, args } };
 }
 
 /** The stats of a reply, or why they are unusable. */

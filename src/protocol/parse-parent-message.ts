@@ -4,7 +4,15 @@
  * the channel (the user's own traffic, another version) is left alone.
  */
 import type { Encoded } from '../codec/tags.js';
-import { MARKER, PROTOCOL_VERSION, type AbortMessage, type CallMessage, type ParentMessage } from './messages.js';
+import {
+  MARKER,
+  PROTOCOL_VERSION,
+  type AbortMessage,
+  type CallbackErrorMessage,
+  type CallbackResultMessage,
+  type CallMessage,
+  type ParentMessage,
+} from './messages.js';
 import { unpackValue } from './wire-value.js';
 
 /** Most AbortSignals a call may hold: the child makes a controller for each. */
@@ -24,6 +32,16 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
     if (!Number.isInteger(m.signal) || !isEncoded(m.reason)) return undefined;
     const abort = message as AbortMessage;
     return { ...abort, reason: unpack(abort.reason) };
+  }
+  if (m.type === 'callback-result') {
+    if (!Number.isSafeInteger(m.seq) || !isEncoded(m.value)) return undefined;
+    const answer = message as CallbackResultMessage;
+    return { ...answer, value: unpack(answer.value) };
+  }
+  if (m.type === 'callback-error') {
+    if (!Number.isSafeInteger(m.seq) || !isEncoded(m.error)) return undefined;
+    const answer = message as CallbackErrorMessage;
+    return { ...answer, error: unpack(answer.error) };
   }
   return undefined;
 }

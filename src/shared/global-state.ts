@@ -4,6 +4,7 @@ import type { ChildRun } from '../child/child-run.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { createRegistryState, type ChildRegistry } from './registry-state.js';
 import type { IsolatedOptions } from '../options.js';
+import type { SuperJSONLike } from '../options/types.js';
 
 /**
  * Everything that must be one per process, whichever copy of the SDK reads it.
@@ -37,6 +38,11 @@ export interface GlobalState {
    * default instance, so a user's own superjson set-up is left alone.
    */
   readonly registry: SuperJSON;
+  /**
+   * The app's own superjson instance, from `configure({ superjson })`: the
+   * codec honours its registrations after the SDK's own (codec/registrations.ts).
+   */
+  appSuperjson?: SuperJSONLike;
   /** How many custom transformers were registered; 0 lets the codec skip looking them up. */
   customTransformers: number;
   /** Process-wide defaults set by `configure()`. */

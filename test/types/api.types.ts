@@ -1,5 +1,7 @@
+import SuperJSON from 'superjson';
 import { expectTypeOf } from 'vitest';
 import {
+  CallbackExpiredError,
   ChildExitedError,
   ChildOutOfMemoryError,
   CallAbortedError,
@@ -58,6 +60,7 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_SHUTDOWN'
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
+  | 'ERR_ISOLATED_CALLBACK_EXPIRED'
 >();
 for (const cls of [
   ChildExitedError,
@@ -71,6 +74,7 @@ for (const cls of [
   ShutdownError,
   QueueFullError,
   InvalidOptionError,
+  CallbackExpiredError,
 ]) {
   expectTypeOf(cls.prototype).toMatchTypeOf<IsolatedCallError>();
   expectTypeOf(cls.prototype).toMatchTypeOf<Error>();
@@ -91,6 +95,8 @@ expectTypeOf<ShutdownError['code']>().toEqualTypeOf<'ERR_ISOLATED_SHUTDOWN'>();
 expectTypeOf<QueueFullError['code']>().toEqualTypeOf<'ERR_ISOLATED_QUEUE_FULL'>();
 expectTypeOf<QueueFullError['maxQueue']>().toEqualTypeOf<number>();
 expectTypeOf<InvalidOptionError['code']>().toEqualTypeOf<'ERR_ISOLATED_INVALID_OPTION'>();
+expectTypeOf<CallbackExpiredError['code']>().toEqualTypeOf<'ERR_ISOLATED_CALLBACK_EXPIRED'>();
+expectTypeOf<CallbackExpiredError['path']>().toEqualTypeOf<string>();
 expectTypeOf<IsolatedCallError['pid']>().toEqualTypeOf<number | undefined>();
 expectTypeOf<ChildExitedError['exitCode']>().toEqualTypeOf<number | null>();
 expectTypeOf<ChildExitedError['signal']>().toEqualTypeOf<NodeJS.Signals | null>();
@@ -125,6 +131,12 @@ expectTypeOf(configure).parameter(0).toHaveProperty('maxChildren');
 expectTypeOf(configure).parameter(0).toHaveProperty('maxQueue');
 expectTypeOf(configure).parameter(0).toHaveProperty('attemptTimeout');
 expectTypeOf(warmUp).returns.toEqualTypeOf<void>();
+// The app's superjson: an instance, the class (its default instance), or null to remove it.
+configure({ superjson: new SuperJSON() });
+configure({ superjson: SuperJSON });
+configure({ superjson: null });
+// @ts-expect-error not a superjson instance
+configure({ superjson: {} });
 registerClass(class Point {});
 registerCustom<URLSearchParams, string>(
   {
