@@ -1,4 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -183,3 +194,61 @@ console.log(JSON.stringify({ first: first.value, second: second.value }));
     }
   });
 });
+
+describe('the transform cache children share', () => {
+  /** The project's own temp folder (TMPDIR for parent and children), so each test sees a cache of its own. */
+  function withTemp(dir: string): { env: Record<string, string>; cache: string } {
+    mkdirSync(join(dir, 'tmp'));
+    return { env: { TMPDIR: join(dir, 'tmp') }, cache: join(dir, 'tmp', `isolated-call-ts-${process.getuid?.()}`) };
+  }
+  const entries = (cache: string) => readdirSync(cache).map((name) => ({ name, text: readFileSync(join(cache, name), 'utf8') }));
+
+  it.skipIf(process.platform === 'win32')('a second child runs what the first compiled, from a private folder', () => {
+    const dir = project(esm);
+    const { env, cache } = withTemp(dir);
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
+    expect(statMode(cache)).toBe(0o700);
+    const helper = entries(cache).find((entry) => entry.text.split('\n')[0]?.includes(join(dir, 'helper.ts')));
+    expect(helper).toBeDefined();
+    // The entry stands for helper.ts as long as its key line matches: a changed body proves the next child read it.
+    const [keyLine] = (helper as { text: string }).text.split('\n');
+    writeFileSync(join(cache, (helper as { name: string }).name), `${keyLine}\nexport const answer = () => 'from the cache';\n`);
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe('from the cache');
+  });
+
+  it.skipIf(process.platform === 'win32')('misses after the source changes, and keeps one entry per file', () => {
+    const dir = project(esm);
+    const { env, cache } = withTemp(dir);
+    runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env });
+    const before = entries(cache).length;
+    writeFileSync(join(dir, 'helper.ts'), 'export const answer = (n: number): number => n + 1000;\n');
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1000);
+    expect(entries(cache).length).toBe(before);
+  });
+
+  it.skipIf(process.platform === 'win32')('concurrent first calls leave whole entries and no temporary files', () => {
+    const dir = project(esm);
+    const { env, cache } = withTemp(dir);
+    const { json } = runNodeJson(['--import', 'tsx', 'main.ts', '4'], { cwd: dir, env });
+    expect(json.results.map((r: { value: number }) => r.value)).toEqual([1, 2, 3, 4]);
+    const all = entries(cache);
+    expect(all.map((e) => e.name).filter((name) => !name.endsWith('.js'))).toEqual([]);
+    for (const entry of all) expect(entry.text).toMatch(/^\/\/\[.*\n[\s\S]*\S/);
+  });
+
+  it.skipIf(process.platform === 'win32')('is not used when the folder is not private, nor with ISOLATED_CALL_TS_CACHE=off', () => {
+    const dir = project(esm);
+    const { env, cache } = withTemp(dir);
+    mkdirSync(cache);
+    chmodSync(cache, 0o755); // another mode than 0700: someone else may write there
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
+    expect(readdirSync(cache)).toEqual([]);
+    rmSync(cache, { recursive: true });
+    expect(
+      runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: { ...env, ISOLATED_CALL_TS_CACHE: 'off' } }).json.results[0].value,
+    ).toBe(1);
+    expect(existsSync(cache)).toBe(false);
+  });
+});
+
+const statMode = (path: string) => statSync(path).mode & 0o777;

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
-import { buildOptions, outputOf, type ModuleFormat } from './compile.js';
+import { buildOptions, cached, outputOf, type ModuleFormat } from './compile.js';
 
 interface ResolveContext {
   parentURL?: string;
@@ -62,9 +62,11 @@ export async function load(url: string, context: { format?: string | null }, nex
   const file = fileURLToPath(url);
   if (!TYPESCRIPT.test(file)) return next(url, context);
   const format = formatOf(file);
-  esbuild ??= import(esbuildPath || 'esbuild') as Promise<typeof Esbuild>;
-  const result = await (await esbuild).build(buildOptions(file, format));
-  return { format, source: outputOf(file, result), shortCircuit: true };
+  const source = await cached(file, format, esbuildPath, async () => {
+    esbuild ??= import(esbuildPath || 'esbuild') as Promise<typeof Esbuild>;
+    return outputOf(file, await (await esbuild).build(buildOptions(file, format)));
+  });
+  return { format, source, shortCircuit: true };
 }
 
 function isRelative(specifier: string): boolean {

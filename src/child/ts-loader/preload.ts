@@ -11,7 +11,7 @@ import Module, { createRequire, register } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
-import { buildOptions, outputOf } from './compile.js';
+import { buildOptions, cached, outputOf } from './compile.js';
 import { typeScriptCandidates } from './hooks.js';
 
 interface CompilableModule {
@@ -29,8 +29,11 @@ let esbuild: typeof Esbuild | undefined;
 for (const extension of ['.ts', '.cts', '.tsx']) {
   if (internals._extensions[extension]) continue; // another loader got there first
   internals._extensions[extension] = (module, filename) => {
-    esbuild ??= createRequire(__filename)(esbuildPath || 'esbuild') as typeof Esbuild;
-    module._compile(outputOf(filename, esbuild.buildSync(buildOptions(filename, 'commonjs'))), filename);
+    const code = cached(filename, 'commonjs', esbuildPath, () => {
+      esbuild ??= createRequire(__filename)(esbuildPath || 'esbuild') as typeof Esbuild;
+      return outputOf(filename, esbuild.buildSync(buildOptions(filename, 'commonjs')));
+    });
+    module._compile(code, filename);
   };
 }
 
