@@ -136,6 +136,39 @@ describe("the SDK's TypeScript loader in the child", () => {
     expect(usesTsx(result.execArgv)).toBe(false);
   });
 
+  it("loads a .cts and an extensionless .js from an ES module, and names .ts lines in a thrown error's stack", () => {
+    const dir = project({
+      ...esm,
+      'legacy.cts': 'export const triple = (n: number): number => n * 3;\n',
+      'plain.js': 'export const five = 5;\n',
+      'mixed.ts': `import { Isolated } from 'isolated-call';
+import { triple } from './legacy.cjs';
+import { five } from './plain';
+
+export class Mixed {
+  @Isolated()
+  async run(n: number): Promise<number> {
+    return triple(n) + five;
+  }
+
+  @Isolated()
+  async fail(): Promise<never> {
+    const where: string = 'line 13';
+    throw new Error(where);
+  }
+}
+`,
+      'mixed-main.ts': `import { Mixed } from './mixed.ts';
+const value = await new Mixed().run(2);
+const stack = await new Mixed().fail().catch((error: Error) => error.stack);
+console.log(JSON.stringify({ value, stack }));
+`,
+    });
+    const { json } = runNodeJson(['--import', 'tsx', 'mixed-main.ts'], { cwd: dir });
+    expect(json.value).toBe(11);
+    expect(json.stack).toContain(`${join(dir, 'mixed.ts')}:14:11`);
+  });
+
   it('is what the child of a test worker gets (TypeScript compiled in-process, no loader flag)', () => {
     const dir = project(esm);
     const { json } = runNodeJson(['worker.mjs'], { cwd: dir });

@@ -7,8 +7,8 @@ describe('typeScriptCandidates', () => {
     ['../lib/util.mjs', ['../lib/util.mts']],
     ['./util.cjs', ['./util.cts']],
     ['./view.jsx', ['./view.tsx']],
-    ['./util', ['./util.ts', './util.tsx', './util/index.ts', './util/index.tsx']],
-    ['./dir/', ['./dir.ts', './dir.tsx', './dir/index.ts', './dir/index.tsx']],
+    ['./util', ['./util.ts', './util.tsx', './util.js', './util/index.ts', './util/index.tsx', './util/index.js']],
+    ['./dir/', ['./dir.ts', './dir.tsx', './dir.js', './dir/index.ts', './dir/index.tsx', './dir/index.js']],
     ['./util.js?v=1', ['./util.ts?v=1', './util.tsx?v=1']],
     ['./util.ts', []],
   ])('%s → %j', (specifier, expected) => {

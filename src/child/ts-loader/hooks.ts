@@ -73,7 +73,7 @@ function isRelative(specifier: string): boolean {
   return specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/') || specifier.startsWith('file:');
 }
 
-/** `./a.js` → `./a.ts`, `./a.tsx`; `./a` → `./a.ts`, `./a.tsx`, `./a/index.ts`; `.mjs`/`.cjs` → `.mts`/`.cts`. */
+/** `./a.js` → `./a.ts`, `./a.tsx`; `./a` → `./a.ts`, `./a.tsx`, `./a.js`, `./a/index.*`; `.mjs`/`.cjs` → `.mts`/`.cts`. */
 export function typeScriptCandidates(specifier: string): string[] {
   const [path = '', rest = ''] = specifier.split(/(?=[?#])/, 2);
   const swap = (from: RegExp, ...to: string[]) => to.map((ext) => path.replace(from, ext) + rest);
@@ -83,7 +83,8 @@ export function typeScriptCandidates(specifier: string): string[] {
   if (/\.jsx$/.test(path)) return swap(/\.jsx$/, '.tsx');
   if (/\.[cm]?tsx?$/.test(path)) return [];
   const base = path.replace(/\/$/, '');
-  return [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`].map((p) => p + rest);
+  // Extensionless, as TypeScript's bundler and node10 resolution write it: a .js file too.
+  return ['.ts', '.tsx', '.js', '/index.ts', '/index.tsx', '/index.js'].map((ext) => base + ext + rest);
 }
 
 const packageTypes = new Map<string, string>();

@@ -10,6 +10,7 @@
 import Module, { createRequire, register } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
 import { buildOptions, cached, outputOf } from './compile.js';
 import { typeScriptCandidates } from './hooks.js';
@@ -55,4 +56,10 @@ internals._resolveFilename = function (request, parent, ...rest) {
   }
 };
 
-register(pathToFileURL(`${dirname(__filename)}/ts-hooks.mjs`).href, { data: { esbuild: esbuildPath } });
+// A `--require` preload runs in every thread, Node's own hooks thread included, where registering again would put the
+// hooks in the chain twice. Only the main thread registers them; a worker the method starts gets the require hook.
+if (isMainThread) {
+  register(pathToFileURL(`${dirname(__filename)}/ts-hooks.mjs`).href, { data: { esbuild: esbuildPath } });
+  // Stack traces name the .ts lines (each compiled file carries an inline source map), as under tsx.
+  process.setSourceMapsEnabled(true);
+}
