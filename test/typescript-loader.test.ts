@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runNodeJson } from './helpers/scripts.js';
+import { runNode, runNodeJson } from './helpers/scripts.js';
 
 /*
  * The SDK's own TypeScript loader for children (dist/ts-loader.cjs): small
@@ -281,6 +281,23 @@ describe('the transform cache children share', () => {
       runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: { ...env, ISOLATED_CALL_TS_CACHE: 'off' } }).json.results[0].value,
     ).toBe(1);
     expect(existsSync(cache)).toBe(false);
+  });
+
+  it.skipIf(process.platform === 'win32')("holds the typescript require hook's output too: a hit never loads the compiler", () => {
+    // The hook jest + ts-jest projects get without esbuild (dist/typescript-hook.cjs), preloaded as a child would be.
+    const dir = project({ ...cjs, 'print.ts': "console.log(JSON.stringify({ value: require('./helper').answer(2) }));\n" });
+    symlinkSync(dirname(require.resolve('typescript/package.json')), join(dir, 'node_modules', 'typescript'), 'dir');
+    const { env, cache } = withTemp(dir);
+    const hook = join(root, 'dist', 'typescript-hook.cjs');
+    const probe =
+      "require('./print.ts'); process.on('exit', () => console.log(JSON.stringify({ loaded: Object.keys(require.cache).some((f) => /[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/.test(f)) })))";
+    const first = runNode(['--require', hook, '-e', probe], { cwd: dir, env }).stdout;
+    expect(first).toContain('{"value":4}');
+    expect(first).toContain('{"loaded":true}');
+    expect(entries(cache).some((entry) => entry.text.split('\n')[0]?.includes('typescript@'))).toBe(true);
+    const second = runNode(['--require', hook, '-e', probe], { cwd: dir, env }).stdout;
+    expect(second).toContain('{"value":4}');
+    expect(second).toContain('{"loaded":false}');
   });
 });
 

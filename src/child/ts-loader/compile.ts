@@ -3,13 +3,11 @@
  * the child's own small TypeScript loader (hooks.ts, preload.ts). esbuild's
  * build API with `bundle: false` reads the tsconfig.json nearest to the file
  * (and what it extends), so the decorator dialect (`experimentalDecorators`)
- * and class-field semantics are the project's, as under tsc or tsx. Outputs
- * are kept for the next child (transform-cache.ts).
+ * and class-field semantics are the project's, as under tsc or tsx.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as Esbuild from 'esbuild';
-import { cacheKey, readCached, writeCached } from './transform-cache.js';
 
 export type ModuleFormat = 'module' | 'commonjs';
 
@@ -41,43 +39,15 @@ export function outputOf(file: string, result: Esbuild.BuildResult<{ write: fals
 
 let esbuildVersion: string | undefined;
 
-/** esbuild's version from the package.json beside its main file (lib/main.js), without loading esbuild. */
-function versionOf(esbuildMain: string): string {
+/** `esbuild@<version>`, from the package.json beside its main file (lib/main.js), without loading esbuild: part of the cache key. */
+export function esbuildTool(esbuildMain: string): string {
   if (esbuildVersion === undefined) {
     try {
-      esbuildVersion = String(
-        (JSON.parse(readFileSync(join(dirname(esbuildMain), '..', 'package.json'), 'utf8')) as { version?: unknown }).version,
-      );
+      const pkg = JSON.parse(readFileSync(join(dirname(esbuildMain), '..', 'package.json'), 'utf8')) as { version?: unknown };
+      esbuildVersion = `esbuild@${String(pkg.version)}`;
     } catch {
-      esbuildVersion = 'unknown';
+      esbuildVersion = 'esbuild@unknown';
     }
   }
   return esbuildVersion;
-}
-
-/**
- * The file's JavaScript from the transform cache, else from `compile` (then
- * cached). A cache that can't be read or written only costs a compile.
- */
-export function cached<T extends string | Promise<string>>(
-  file: string,
-  format: ModuleFormat,
-  esbuildMain: string,
-  compile: () => T,
-): T | string {
-  let key: string | undefined;
-  try {
-    key = cacheKey(file, format, versionOf(esbuildMain));
-    const hit = readCached(file, format, key);
-    if (hit !== undefined) return hit;
-  } catch {
-    key = undefined;
-  }
-  const output = compile();
-  if (key === undefined) return output;
-  const store = (code: string) => {
-    writeCached(file, format, key as string, code);
-    return code;
-  };
-  return (typeof output === 'string' ? store(output) : output.then(store)) as T | string;
 }

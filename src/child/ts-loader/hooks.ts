@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
-import { buildOptions, cached, outputOf, type ModuleFormat } from './compile.js';
+import { buildOptions, esbuildTool, outputOf, type ModuleFormat } from './compile.js';
+import { cached } from './transform-cache.js';
 
 interface ResolveContext {
   parentURL?: string;
@@ -62,7 +63,7 @@ export async function load(url: string, context: { format?: string | null }, nex
   const file = fileURLToPath(url);
   if (!TYPESCRIPT.test(file)) return next(url, context);
   const format = formatOf(file);
-  const source = await cached(file, format, esbuildPath, async () => {
+  const source = await cached(file, format, esbuildTool(esbuildPath), async () => {
     esbuild ??= import(esbuildPath || 'esbuild') as Promise<typeof Esbuild>;
     return outputOf(file, await (await esbuild).build(buildOptions(file, format)));
   });

@@ -12,7 +12,8 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
-import { buildOptions, cached, outputOf } from './compile.js';
+import { buildOptions, esbuildTool, outputOf } from './compile.js';
+import { cached } from './transform-cache.js';
 import { typeScriptCandidates } from './hooks.js';
 
 interface CompilableModule {
@@ -30,7 +31,7 @@ let esbuild: typeof Esbuild | undefined;
 for (const extension of ['.ts', '.cts', '.tsx']) {
   if (internals._extensions[extension]) continue; // another loader got there first
   internals._extensions[extension] = (module, filename) => {
-    const code = cached(filename, 'commonjs', esbuildPath, () => {
+    const code = cached(filename, 'commonjs', esbuildTool(esbuildPath), () => {
       esbuild ??= createRequire(__filename)(esbuildPath || 'esbuild') as typeof Esbuild;
       return outputOf(filename, esbuild.buildSync(buildOptions(filename, 'commonjs')));
     });

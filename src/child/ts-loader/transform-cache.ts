@@ -1,9 +1,10 @@
 /**
  * Compiled TypeScript kept on disk for the next child: a fresh child under
  * the SDK's loader then reads the JavaScript instead of starting esbuild (its
- * Go service, ~100 ms on a busy 2-CPU machine). One entry per source file and
- * format, overwritten when the source changes, so the folder holds at most
- * one file per TypeScript file ever run.
+ * Go service, ~100 ms on a busy 2-CPU machine), and one under the
+ * typescript require hook instead of loading the TypeScript compiler. One
+ * entry per source file and kind, overwritten when the source changes, so
+ * the folder holds at most one file per TypeScript file ever run.
  *
  * The folder is `isolated-call-ts-<uid>` in the OS temp folder. Its code is
  * run, so it is used only if it is this user's private folder: made with
@@ -46,18 +47,18 @@ export function cacheFolder(): string | null {
 }
 
 /**
- * What decides a file's output: the loader, esbuild's version, the Node
- * version (the target), the format, the file's path, mtime and size, and
+ * What decides a file's output: the loader, the compiler and its version,
+ * the Node version (the target), the format, the file's path, mtime and size, and
  * every tsconfig.json from its folder up with the configs they extend by
  * relative path (esbuild reads the nearest, and what it extends).
  */
-export function cacheKey(file: string, format: string, esbuildVersion: string): string {
+export function cacheKey(file: string, kind: string, tool: string): string {
   const source = statSync(file);
   return JSON.stringify([
     LOADER_VERSION,
-    esbuildVersion,
+    tool,
     process.versions.node,
-    format,
+    kind,
     file,
     source.mtimeMs,
     source.size,
@@ -133,4 +134,28 @@ export function writeCached(file: string, format: string, key: string, code: str
       // never made
     }
   }
+}
+
+/**
+ * The file's JavaScript from the cache, else from `compile` (then cached).
+ * `kind` tells outputs of one file apart (the format, the compiler); `tool`
+ * is the compiler and its version. A cache that can't be read or written
+ * only costs a compile.
+ */
+export function cached<T extends string | Promise<string>>(file: string, kind: string, tool: string, compile: () => T): T | string {
+  let key: string | undefined;
+  try {
+    key = cacheKey(file, kind, tool);
+    const hit = readCached(file, kind, key);
+    if (hit !== undefined) return hit;
+  } catch {
+    key = undefined;
+  }
+  const output = compile();
+  if (key === undefined) return output;
+  const store = (code: string) => {
+    writeCached(file, kind, key as string, code);
+    return code;
+  };
+  return (typeof output === 'string' ? store(output) : output.then(store)) as T | string;
 }
