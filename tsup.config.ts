@@ -28,7 +28,11 @@ export default defineConfig([
   {
     // The child entry is a separate, self-contained CommonJS file: the cheapest
     // thing Node can start, found by the parent next to its own build output.
-    entry: { child: 'src/child/entry.ts', 'typescript-hook': 'src/child/typescript-require-hook.ts' },
+    entry: {
+      child: 'src/child/entry.ts',
+      'typescript-hook': 'src/child/typescript-require-hook.ts',
+      'ts-loader': 'src/child/ts-loader/preload.ts',
+    },
     format: ['cjs'],
     dts: false,
     clean: false,
@@ -40,5 +44,17 @@ export default defineConfig([
     esbuildOptions(options) {
       options.logOverride = { ...options.logOverride, ...quietImportMeta };
     },
+  },
+
+  {
+    // The module hooks of the child's TypeScript loader: Node's hooks thread imports them as ESM.
+    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts' },
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    dts: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    sourcemap: false,
   },
 ]);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { benchDir, machine, now } from './lib.mjs';
 
-const SCENARIOS = ['footprint', 'fresh', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks'];
+const SCENARIOS = ['footprint', 'fresh', 'fresh-tsx', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks'];
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = picked.filter((name) => !SCENARIOS.includes(name));
