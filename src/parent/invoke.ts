@@ -78,8 +78,10 @@ function send(
   const { meta, runtime, ownerId, label } = prepared;
   try {
     const { options } = runtime.pool;
+    const { runner } = options;
     const signals: AbortSignal[] = [];
-    const blobDir = blobDirectory();
+    // A runner on another machine can't read this one's payload files.
+    const blobDir = runner?.inline ? undefined : blobDirectory();
     const encodedArgs = encode(args, 'args', { signals, blobDir });
     let encodedSelf: Encoded | undefined;
     try {
@@ -105,6 +107,7 @@ function send(
     };
     const callSite = new Error('call site');
     const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace };
+    if (runner) return runner.run(runner.inline ? { ...job, inline: true } : job, options);
     return runtime.pool.run(job);
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;

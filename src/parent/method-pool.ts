@@ -160,7 +160,7 @@ export class MethodPool implements OwnedPool {
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
     try {
-      const value = await interpretReply(reply, call.job, child.pid);
+      const value = await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {
       // A reply whose value breaks the rules (a payload file it may not name)
