@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 
 /** A Redis connection as BullMQ takes it, or a `redis://` / `rediss://` URL. */
@@ -32,3 +33,29 @@ export function connectionOptions(connection: RedisConnection, option = 'connect
 
 /** Default `maxPayloadBytes`: 4 MiB of packed arguments or result per job. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+/** A connection for one BullMQ object, and how to end it. */
+export interface OwnedConnection {
+  readonly connection: ConnectionOptions;
+  /** Ends the client this module made (a client you passed in is yours to end). */
+  close(): Promise<void>;
+}
+
+/**
+ * A Redis client for one BullMQ object. BullMQ's ES module build can't load
+ * ioredis from plain options (it uses require()), so options become an
+ * ioredis client here; a client you pass in is used as it is.
+ */
+export function ownConnection(options: ConnectionOptions): OwnedConnection {
+  const maybeClient = options as { duplicate?: unknown };
+  if (typeof maybeClient.duplicate === 'function') return { connection: options, close: async () => {} };
+  // maxRetriesPerRequest null: what BullMQ requires of the connections its workers block on.
+  const client = new Redis({ ...(options as RedisOptions), maxRetriesPerRequest: null });
+  client.on('error', () => {}); // errors surface on the calls; an unheard 'error' event would crash the process
+  return {
+    connection: client as unknown as ConnectionOptions,
+    close: async () => {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

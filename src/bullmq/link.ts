@@ -1,10 +1,13 @@
 import { Queue, QueueEvents, QueueEventsProducer, type ConnectionOptions } from 'bullmq';
+import { type OwnedConnection, ownConnection } from './connection.js';
 
 /** A runner's open BullMQ objects: the queue it adds to, the events it waits on, the producer of cancel events. */
 export interface Link {
   readonly queue: Queue;
   readonly events: QueueEvents;
   readonly producer: QueueEventsProducer;
+  /** The Redis clients made for the three. */
+  readonly clients: readonly OwnedConnection[];
 }
 
 /** How long the connections stay open after the last pending call, in ms. */
@@ -50,15 +53,17 @@ export class LinkHolder {
     const link = this.link;
     this.link = undefined;
     if (!link) return;
-    const { queue, events, producer } = await link.catch(() => ({}) as Partial<Link>);
+    const { queue, events, producer, clients } = await link.catch(() => ({}) as Partial<Link>);
     await Promise.allSettled([queue?.close(), events?.close(), producer?.close()]);
+    await Promise.allSettled((clients ?? []).map((c) => c.close()));
   }
 
   private async open(): Promise<Link> {
-    const opts = { connection: this.connection, ...(this.prefix ? { prefix: this.prefix } : {}) };
-    const queue = new Queue(this.name, opts);
-    const events = new QueueEvents(this.name, opts);
-    const producer = new QueueEventsProducer(this.name, opts);
+    const clients = [0, 1, 2].map(() => ownConnection(this.connection));
+    const opts = (i: number) => ({ connection: clients[i]!.connection, ...(this.prefix ? { prefix: this.prefix } : {}) });
+    const queue = new Queue(this.name, opts(0));
+    const events = new QueueEvents(this.name, opts(1));
+    const producer = new QueueEventsProducer(this.name, opts(2));
     // Errors surface on the calls; an 'error' event without a listener would crash the process.
     const ignore = () => {};
     queue.on('error', ignore);
@@ -69,8 +74,9 @@ export class LinkHolder {
     } catch (error) {
       this.link = undefined;
       await Promise.allSettled([queue.close(), events.close(), producer.close()]);
+      await Promise.allSettled(clients.map((c) => c.close()));
       throw error;
     }
-    return { queue, events, producer };
+    return { queue, events, producer, clients };
   }
 }

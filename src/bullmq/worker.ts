@@ -4,7 +4,7 @@ import { QueueEvents, UnrecoverableError, Worker, type Job, type WorkerOptions }
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import type { IsolatedOptions } from '../options.js';
-import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
+import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, ownConnection, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { resolveModuleName } from './module-name.js';
 import { failureReason } from './remote-errors.js';
@@ -56,9 +56,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<Isolated
   const prefix = options.bullmq?.prefix;
 
   const processor = (job: Job, _token?: string, signal?: AbortSignal) => runJob(job, signal, { root, pools, maxPayloadBytes });
-  const worker = new Worker(options.queue, processor, { ...options.bullmq, connection, concurrency });
+  const workerClient = ownConnection(connection);
+  const cancelsClient = ownConnection(connection);
+  const worker = new Worker(options.queue, processor, { ...options.bullmq, connection: workerClient.connection, concurrency });
   // A caller's timeout or AbortSignal on a running job arrives as a BullMQ custom event; cancelJob() aborts its processor.
-  const cancels = new QueueEvents(options.queue, { connection, ...(prefix ? { prefix } : {}) });
+  const cancels = new QueueEvents(options.queue, { connection: cancelsClient.connection, ...(prefix ? { prefix } : {}) });
   (cancels as unknown as NodeJS.EventEmitter).on(CANCEL_EVENT, (event: CancelEvent) => {
     if (typeof event?.jobId === 'string') worker.cancelJob(event.jobId, String(event.signal));
   });
@@ -71,6 +73,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Isolated
       if (force) await pools.close(true);
       await worker.close(force);
       await Promise.allSettled([cancels.close(), pools.close(false)]);
+      await Promise.allSettled([workerClient.close(), cancelsClient.close()]);
     },
   };
 }
