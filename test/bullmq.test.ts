@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { CallAbortedError, CallTimeoutError, configure, ModuleLoadError } from 'isolated-call';
+import { CallAbortedError, CallTimeoutError, ChildExitedError, configure, ModuleLoadError } from 'isolated-call';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BullmqRunner, bullmqRunner, PayloadTooLargeError } from '../dist/bullmq.js';
 import { NotDeployed } from './fixtures/build/tc39/remote-missing.js';
@@ -157,6 +157,20 @@ describe('isolated methods on a BullMQ worker fleet (real Redis, two worker proc
     controller.abort(new Error('user gave up'));
     expect(await call).toBeInstanceOf(CallAbortedError);
     expect(await waitForExit(started!.pid, 5000)).toBe(true);
+  });
+
+  test('retries are BullMQ attempts: a crashed child is run again; without retries the call gets ChildExitedError', async () => {
+    const work = new RemoteWork();
+    try {
+      configure({ runner, retries: 1 });
+      expect(['w1', 'w2']).toContain(await work.crashOnce(mkdtempSync(join(scratch, 'retry-'))));
+      configure({ runner });
+      const crashed = await work.crashOnce(mkdtempSync(join(scratch, 'crash-'))).catch((e: unknown) => e);
+      expect(crashed).toBeInstanceOf(ChildExitedError);
+      expect(crashed).toMatchObject({ code: 'ERR_ISOLATED_CHILD_EXITED', exitCode: 3 });
+    } finally {
+      configure({ runner });
+    }
   });
 
   test('a worker SIGKILLed mid-job: BullMQ runs the job again on the other worker, and the call gets its result', async () => {

@@ -6,6 +6,7 @@ import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
@@ -30,6 +31,21 @@ const sdkErrors: Record<string, Function> = {
   TempFolderError,
 };
 
+const BRAND = Symbol.for('isolated-call.error');
+
+/**
+ * A rebuilt SDK error gets the class-chain brand its constructor would have
+ * set (the decoder doesn't run constructors), so `instanceof` works against
+ * the classes of the main entry, another copy of the SDK's code.
+ */
+function brand(error: unknown): unknown {
+  if (!(error instanceof Error) || !(error instanceof IsolatedCallError) || Object.hasOwn(error, BRAND)) return error;
+  const chain: string[] = [];
+  for (let c = error.constructor; c && c !== Error; c = Object.getPrototypeOf(c) as Function) chain.push(c.name);
+  Object.defineProperty(error, BRAND, { value: chain });
+  return error;
+}
+
 /** A BullMQ failure reason holding `error`, encoded. */
 export function failureReason(error: unknown): string {
   let encoded: Encoded;
@@ -50,7 +66,7 @@ export function errorOfFailure(reason: string, workerSide: string): unknown {
     const encoded = unpack(reason.slice(FAILURE_PREFIX.length)) as Encoded;
     if (typeof encoded !== 'object' || encoded === null || typeof encoded.t !== 'boolean' || encoded.f !== undefined)
       return malformed('error', 'it is not an encoded value');
-    return decode(encoded, 'error', { side: 'the caller', malformed, findErrorClass: (name) => sdkErrors[name] });
+    return brand(decode(encoded, 'error', { side: 'the caller', malformed, findErrorClass: (name) => sdkErrors[name] }));
   } catch (error) {
     return error instanceof ProtocolError ? error : malformed('error', (error as Error).message);
   }
