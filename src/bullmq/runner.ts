@@ -175,7 +175,8 @@ async function cancelJob(holder: LinkHolder, jobId: string, signal: number): Pro
   if (!link) return;
   try {
     if ((await link.queue.remove(jobId)) === 1) return;
-    await link.producer.publishEvent({ eventName: CANCEL_EVENT, jobId, signal: String(signal) });
+    // 10000: BullMQ's own default length of the events stream, which publishEvent() trims to (its default, 1000, would cut it).
+    await link.producer.publishEvent({ eventName: CANCEL_EVENT, jobId, signal: String(signal) }, 10_000);
   } catch {
     // Redis gone: the worker's own copy of the timeout still stops the child.
   }
