@@ -20,6 +20,8 @@ const IDLE_CLOSE_MS = 1000;
  */
 export class LinkHolder {
   private link: Promise<Link> | undefined;
+  /** The BullMQ objects of the link, from the moment they are made (before Redis answers). */
+  private objects: Link | undefined;
   private users = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
@@ -48,35 +50,45 @@ export class LinkHolder {
     return this.link;
   }
 
+  /** Closes the connections, also those still connecting (Redis unreachable): never waits for Redis to answer first. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    const link = this.link;
+    const objects = this.objects;
     this.link = undefined;
-    if (!link) return;
-    const { queue, events, producer, clients } = await link.catch(() => ({}) as Partial<Link>);
-    await Promise.allSettled([queue?.close(), events?.close(), producer?.close()]);
-    await Promise.allSettled((clients ?? []).map((c) => c.close()));
+    this.objects = undefined;
+    if (objects) await closeAll(objects);
   }
 
   private async open(): Promise<Link> {
     const clients = [0, 1, 2].map(() => ownConnection(this.connection));
     const opts = (i: number) => ({ connection: clients[i]!.connection, ...(this.prefix ? { prefix: this.prefix } : {}) });
-    const queue = new Queue(this.name, opts(0));
-    const events = new QueueEvents(this.name, opts(1));
-    const producer = new QueueEventsProducer(this.name, opts(2));
+    const objects: Link = {
+      queue: new Queue(this.name, opts(0)),
+      events: new QueueEvents(this.name, opts(1)),
+      producer: new QueueEventsProducer(this.name, opts(2)),
+      clients,
+    };
+    this.objects = objects;
     // Errors surface on the calls; an 'error' event without a listener would crash the process.
     const ignore = () => {};
-    queue.on('error', ignore);
-    events.on('error', ignore);
-    producer.on('error', ignore);
+    objects.queue.on('error', ignore);
+    objects.events.on('error', ignore);
+    objects.producer.on('error', ignore);
     try {
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+      await Promise.all([objects.queue.waitUntilReady(), objects.events.waitUntilReady(), objects.producer.waitUntilReady()]);
     } catch (error) {
-      this.link = undefined;
-      await Promise.allSettled([queue.close(), events.close(), producer.close()]);
-      await Promise.allSettled(clients.map((c) => c.close()));
+      if (this.objects === objects) {
+        this.link = undefined;
+        this.objects = undefined;
+      }
+      await closeAll(objects);
       throw error;
     }
-    return { queue, events, producer, clients };
+    return objects;
   }
+}
+
+async function closeAll({ queue, events, producer, clients }: Link): Promise<void> {
+  await Promise.allSettled([queue.close(), events.close(), producer.close()]);
+  await Promise.allSettled(clients.map((c) => c.close()));
 }

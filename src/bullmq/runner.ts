@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Encoded } from '../codec/tags.js';
-import { ProtocolError } from '../errors/protocol-error.js';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from '../parent/call-job.js';
 import { PendingCall } from '../parent/pending-call.js';
-import { interpretReply } from '../parent/reply.js';
 import type { CallRunner } from '../parent/runner.js';
-import { parseChildMessage } from '../protocol.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { RemoteJobError } from './errors/remote-job-error.js';
 import { type Link, LinkHolder } from './link.js';
 import { moduleName } from './module-name.js';
 import { errorOfFailure } from './remote-errors.js';
-import { CANCEL_EVENT, JOB_VERSION, type JobData, pack, unpack } from './wire.js';
+import { fromReply } from './remote-reply.js';
+import { CANCEL_EVENT, JOB_VERSION, type JobData, pack } from './wire.js';
 
 /** Options of {@link bullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -180,22 +178,4 @@ async function cancelJob(holder: LinkHolder, jobId: string, signal: number): Pro
   } catch {
     // Redis gone: the worker's own copy of the timeout still stops the child.
   }
-}
-
-/** The worker's reply, checked by the same gate as a local child's, then rebuilt as a local reply would be. */
-async function fromReply(returnvalue: unknown, job: CallJob): Promise<unknown> {
-  let message: unknown;
-  try {
-    message = unpack(typeof returnvalue === 'string' ? returnvalue : '');
-  } catch {
-    message = undefined;
-  }
-  const parsed = parseChildMessage(message);
-  const reply = parsed.kind === 'message' && parsed.message.type !== 'ready' ? parsed.message : undefined;
-  // Files beside the message can't cross machines: a reply naming one is not from our worker.
-  if (!reply || (reply.type === 'result' ? reply.value.f : reply.error.f)) {
-    const why = parsed.kind === 'invalid' ? parsed.reason : 'it is not a reply of isolated-call';
-    throw new ProtocolError(`The worker's result for ${job.label} can't be used: ${why}. Are caller and workers the same version?`);
-  }
-  return interpretReply(reply, job, undefined);
 }
