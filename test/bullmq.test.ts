@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { CallAbortedError, CallTimeoutError, ChildExitedError, configure, ModuleLoadError } from 'isolated-call';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type BullmqRunner, bullmqRunner, PayloadTooLargeError } from '../dist/bullmq.js';
+import { type BullmqRunner, bullmqRunner, PayloadTooLargeError, startWorker } from '../dist/bullmq.js';
 import { NotDeployed } from './fixtures/build/tc39/remote-missing.js';
 import { Point, RemoteWork, RenderError } from './fixtures/build/tc39/remote.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
@@ -170,6 +170,30 @@ describe('isolated methods on a BullMQ worker fleet (real Redis, two worker proc
       expect(crashed).toMatchObject({ code: 'ERR_ISOLATED_CHILD_EXITED', exitCode: 3 });
     } finally {
       configure({ runner });
+    }
+  });
+
+  test('startWorker() from code, with keepAlive for its children: consecutive jobs share one warm child', async () => {
+    const worker = await startWorker({
+      connection: redis.url,
+      queue: 'warm',
+      root: join(scratch, 'w1'),
+      concurrency: 1,
+      isolated: { keepAlive: 10_000 },
+    });
+    const warmRunner = bullmqRunner({ connection: redis.url, queue: 'warm', root: appRoot });
+    const dir = mkdtempSync(join(scratch, 'warm-'));
+    try {
+      configure({ runner: warmRunner });
+      for (let i = 0; i < 3; i++) await new RemoteWork().slow(dir, 0);
+      const [child] = await startedIn(dir);
+      expect(readdirSync(dir)).toHaveLength(1); // three jobs, one child
+      await worker.close();
+      expect(await waitForExit(child!.pid, 5000)).toBe(true); // closing the worker ends its warm child
+    } finally {
+      configure({ runner });
+      await warmRunner.close();
+      await worker.close();
     }
   });
 
