@@ -38,7 +38,8 @@ describe('a child that sends malformed replies for its own call', () => {
     ['null stats', /stats are null/],
     ['no value', /value is undefined, not an encoded value/],
     ['negative runMs', /stats.runMs is -1/],
-    ['NaN peakRss', /stats.peakRss is NaN/],
+    // The channel is JSON: the NaN arrives as null, which is refused just the same.
+    ['NaN peakRss', /stats.peakRss is null/],
     ['value not encoded', /not an encoded value/],
     ['t not boolean', /value.t is "yes"/],
     ['f not strings', /value.f\[0\]/],
@@ -47,8 +48,18 @@ describe('a child that sends malformed replies for its own call', () => {
     ['undecodable tree', /never produces, at result: it is a malformed "n" tag/],
     ['id not an integer', /id 1.5 is not a positive safe integer/],
     ['id of no call', /stats are null/],
+    ['packed value not V8 data', /value.v is not a packed value/],
+    ['packed value not text', /value.v is not a packed value \(TypeError: a packed value is number/],
   ])('%s: ProtocolError for that call, child killed, no unhandled rejection', async (kind, text) => {
     await expectProtocolError(new fx.Replies().send(kind), 'Replies.send', text);
+  });
+
+  it.each([
+    ['not JSON', 'this is not json\n'],
+    ['JSON cut by a newline', '{"__isolatedCall":1,\n"type":"result"}\n'],
+  ])('bytes written straight to the channel (%s): ProtocolError, child killed, parent alive', async (_, text) => {
+    await expectProtocolError(new fx.Replies().writeRaw(text), 'Replies.writeRaw', /not a message/);
+    expect(await new fx.Replies().pid()).toEqual(expect.any(Number));
   });
 
   it('the parent is alive, the concurrency-1 method still runs calls, and a well-formed crafted reply is accepted', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Encoded } from '../codec/tags.js';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from '../parent/call-job.js';
+import { withCallerFrames } from '../parent/caller-frames.js';
 import { PendingCall } from '../parent/pending-call.js';
 import type { CallRunner } from '../parent/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
@@ -71,6 +72,11 @@ interface Target {
 }
 
 function runRemote(job: CallJob, options: ResolvedOptions, to: Target): Promise<unknown> {
+  // This entry's own copy marks the errors it rebuilds: they get the caller's frames here (the main entry's copy can't tell them).
+  return withCallerFrames(runRemotely(job, options, to));
+}
+
+function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const call = new PendingCall(job, resolve, reject);
     let data: JobData;

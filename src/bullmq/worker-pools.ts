@@ -38,7 +38,6 @@ export class WorkerPools {
       self: run.self,
       args: run.args,
       signals: run.signals,
-      callSite: new Error('job'),
       startedAt: performance.now(),
       trace: undefined,
       inline: true,

@@ -7,7 +7,7 @@
  * Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardBlobs, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
@@ -25,6 +25,7 @@ import {
   type FailurePhase,
 } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
+import { packEncoded } from '../protocol/wire-value.js';
 import { childRun } from './child-run.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
@@ -32,7 +33,9 @@ import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 
 const childSide = { side: 'the child' } as const;
-const controllers = new Map<number, AbortController[]>();
+const controllers = new Map<number, readonly AbortController[]>();
+/** Most calls carry no AbortSignal. */
+const NO_CONTROLLERS: readonly AbortController[] = Object.freeze([]);
 let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
@@ -62,8 +65,8 @@ function sendUnserializable(id: number, error: Error): void {
 
 async function handleCall(message: CallMessage): Promise<void> {
   const { id, target } = message;
-  const signals = Array.from({ length: message.signals }, () => new AbortController());
-  controllers.set(id, signals);
+  const signals = message.signals === 0 ? NO_CONTROLLERS : Array.from({ length: message.signals }, () => new AbortController());
+  if (signals.length > 0) controllers.set(id, signals);
   if (message.measure && callsRun > 0) resetPeakRss();
   callsRun++;
   let phase: FailurePhase = 'load';
@@ -82,7 +85,9 @@ async function handleCall(message: CallMessage): Promise<void> {
     // a parent killed by a signal then leaves nothing of a running call behind.
     // No folder (a job from another machine): no file is read, whatever a tag names.
     const readBlob = message.blobDir ? argumentBlobReader(message.consumeArgs === true) : undefined;
-    const args = decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) as unknown[];
+    const args = (
+      message.args.t ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal) }) : message.args.v
+    ) as unknown[];
     const self =
       target.kind === 'static'
         ? cls
@@ -108,9 +113,19 @@ async function handleCall(message: CallMessage): Promise<void> {
 
     phase = 'encode';
     const encoded = encode(value, 'result', message.blobDir ? { blobDir: message.blobDir } : {});
-    send(resultMessage(id, encoded, stats()), () => finish(message));
+    send(packedResult(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
+  }
+}
+
+/** The result message; a value V8's serializer refuses (a host object) fails as the result's. */
+function packedResult(id: number, encoded: Encoded, stats: ChildCallStats): ChildMessage {
+  try {
+    return resultMessage(id, encoded, stats);
+  } catch (error) {
+    discardBlobs(encoded.f);
+    throw new SerializationError('result', `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -150,11 +165,11 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
     // A thrown non-Error is rethrown as that very value, so no stand-in will
     // do: say what can't cross, as for a result.
     try {
-      return errorMessage({ ...base, phase, error: encode(thrown, 'thrown') });
+      return errorMessage({ ...base, phase, error: packEncoded(encode(thrown, 'thrown')) });
     } catch (error) {
-      if (error instanceof SerializationError) {
-        return errorMessage({ ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) });
-      }
+      const reason = error instanceof SerializationError ? error.reason : `Node could not serialize it (${String(error)})`;
+      const path = error instanceof SerializationError ? error.path : 'thrown';
+      return errorMessage({ ...base, phase: 'encode', path, reason, error: encodeThrown(error) });
     }
   }
   return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
@@ -163,7 +178,8 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
 /** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
 function encodeThrown(thrown: unknown): Encoded {
   try {
-    return encode(thrown, 'error');
+    // Packed here, so a part V8's serializer refuses takes the fallback too.
+    return packEncoded(encode(thrown, 'error'));
   } catch {
     const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
     if (thrown instanceof Error) {

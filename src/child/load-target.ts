@@ -19,6 +19,19 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 /** Imports the module once per child and finds the class and method (or function) in it. */
 export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
+  // A warm child's next call of the same method: found already, no lookup.
+  const key = `${ref.kind}\0${ref.module}\0${ref.owner}\0${ref.method ?? ''}`;
+  const found = targets.get(key);
+  if (found) return found;
+  const target = await findTarget(ref);
+  targets.set(key, target);
+  return target;
+}
+
+/** Targets found, by kind, module, owner and method. */
+const targets = new Map<string, LoadedTarget>();
+
+async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   let loading = modules.get(ref.module);
   if (!loading) {
     const run = childRun();

@@ -147,6 +147,8 @@ export interface Encoded {
   readonly t: boolean;
   /** Files holding large payloads (Tag.Blob), for the sender to delete once the call is over. */
   readonly f?: readonly string[];
+  /** On the wire only: `v` is packed, V8-serialized as base64 text (protocol/wire-value.ts). */
+  readonly p?: true;
 }
 
 export const instanceTag = (id: string, p: EncodedProps): InstanceTag => ({ [TAG]: Tag.Instance, id, p });

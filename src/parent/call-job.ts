@@ -12,8 +12,6 @@ export interface CallJob {
   readonly args: Encoded;
   /** AbortSignals found in the arguments, in the order the child numbers them. */
   readonly signals: readonly AbortSignal[];
-  /** Captured at the call, to append the caller's frames to a rethrown error. */
-  readonly callSite: Error;
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;

@@ -7,7 +7,7 @@ import { parseChildMessage, type ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
-import { guardMessageSize } from './message-size-guard.js';
+import { guardChannel } from './message-size-guard.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
 
@@ -59,12 +59,14 @@ export class ChildHandle {
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
     this.process.on('message', (message) => this.onMessage(message));
     const { maxMessageBytes } = command;
-    guardMessageSize(this.process, maxMessageBytes, (bytes) =>
-      this.protocolFailure(
-        `a message of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`,
-        undefined,
-        'too-large',
-      ),
+    guardChannel(this.process, maxMessageBytes, (problem) =>
+      problem.kind === 'too-large'
+        ? this.protocolFailure(
+            `a message of ${formatBytes(problem.bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`,
+            undefined,
+            'too-large',
+          )
+        : this.protocolFailure(`it wrote something that is not a message to the channel (${String(problem.error)})`),
     );
     this.process.on('error', (error) => this.onSpawnError(error));
     watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));

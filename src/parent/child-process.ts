@@ -40,7 +40,8 @@ export function forkChild(command: ChildCommand, preload: boolean): ChildProcess
     execPath: command.execPath,
     execArgv: [...command.execArgv],
     env: script.env ? { ...command.env, ...script.env } : command.env,
-    serialization: 'advanced',
+    // Payloads JSON can't carry exactly are packed by the protocol (protocol/wire-value.ts).
+    serialization: 'json',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     // The child leads its own process group, so a kill reaches whatever it
     // started too (a grandchild must not outlive the call).

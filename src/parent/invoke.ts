@@ -14,6 +14,7 @@ import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import type { CallJob } from './call-job.js';
 import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from './call-tracing.js';
+import { withCallerFrames } from './caller-frames.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
 
@@ -105,10 +106,10 @@ function send(
       kind: meta.kind,
       ...(meta.kind === 'function' ? {} : { method: meta.name }),
     };
-    const callSite = new Error('call site');
-    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, callSite, startedAt, trace };
-    if (runner) return runner.run(runner.inline ? { ...job, inline: true } : job, options);
-    return runtime.pool.run(job);
+    const job: CallJob = { label, target, self: encodedSelf, args: encodedArgs, signals, startedAt, trace };
+    // Errors raised in timers, exit handlers or the child get the caller's frames (only when the call fails).
+    if (runner) return withCallerFrames(runner.run(runner.inline ? { ...job, inline: true } : job, options));
+    return withCallerFrames(runtime.pool.run(job));
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;
     return Promise.reject(error);

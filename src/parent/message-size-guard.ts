@@ -7,53 +7,56 @@ interface ChannelHandle {
   [key: symbol]: unknown;
 }
 
+/** Why the guard stopped reading a child's channel. */
+export type ChannelProblem =
+  /** A message grew past the limit before its end arrived. */
+  | { readonly kind: 'too-large'; readonly bytes: number }
+  /** Node could not parse what the child wrote (not JSON: bytes written straight to the channel's pipe). */
+  | { readonly kind: 'unreadable'; readonly error: unknown };
+
 /**
- * Caps the size of any one message a child sends over its IPC channel.
+ * Guards the parent against what a child writes to its IPC channel.
  *
- * Node reads a message's 4-byte length first, then buffers until the whole
- * message is there, whatever its size: a child processing hostile data could
- * make the parent buffer and deserialize hundreds of megabytes (a 400 MB
- * message took a parent from 47 MB to 1.25 GB of RSS, for a message it then
- * ignored). This wraps the channel's read callback: once the buffered part of
- * a message, or the length it announces, is over `limit`, the buffer is
- * dropped, every later byte from that child is discarded, and `onExceeded`
- * runs (the handle kills the child). End of stream still reaches Node, so the
- * child's exit is seen as usual.
+ * Node's 'json' channel appends what it reads to a string until a newline
+ * ends the message, whatever its size: a child processing hostile data could
+ * make the parent buffer and parse hundreds of megabytes (a 400 MB message
+ * took a parent from 47 MB to 1.25 GB of RSS, for a message it then
+ * ignored). And a child that writes anything but JSON to the pipe makes
+ * Node's parse throw inside the channel's read callback, which would crash
+ * the parent. This wraps that callback: once the unfinished message is over
+ * `limit`, or a parse throws, the buffer is dropped, every later byte from
+ * that child is discarded, and `onProblem` runs (the handle kills the
+ * child). End of stream still reaches Node, so the child's exit is seen as
+ * usual.
  *
- * It relies on Node's internal field names (stable from Node 14 to 24) and
- * returns false, guarding nothing, where they are missing.
+ * It relies on Node's internal field names (stable from Node 14 to 24) for
+ * the size; without them only the parse is guarded, and it returns false.
  */
-export function guardMessageSize(child: ChildProcess, limit: number, onExceeded: (bytes: number) => void): boolean {
-  if (!Number.isFinite(limit)) return true;
+export function guardChannel(child: ChildProcess, limit: number, onProblem: (problem: ChannelProblem) => void): boolean {
   const handle = ownSymbolValue(child, 'kChannelHandle') as ChannelHandle | undefined;
   if (!handle || typeof handle.onread !== 'function') return false;
-  const buffered = symbolNamed(handle, 'kMessageBuffer');
-  const bufferedSize = symbolNamed(handle, 'kMessageBufferSize');
-  if (!buffered || !bufferedSize) return false; // 'json' serialization, or another Node
-
+  const buffered = symbolNamed(handle, 'kJSONBuffer');
   const read = handle.onread;
-  handle.onread = function guardedRead(this: unknown, arrayBuffer?: ArrayBuffer) {
-    read.call(this, arrayBuffer);
-    const size = handle[bufferedSize] as number;
-    if (size === 0) return;
-    const announced = announcedSize(handle[buffered] as Uint8Array[]);
-    if (size <= limit && announced <= limit) return;
-    handle[buffered] = [];
-    handle[bufferedSize] = 0;
+  const stop = (problem: ChannelProblem) => {
+    if (buffered) handle[buffered] = '';
     // Nothing more from this child is parsed; only the end of the stream goes on to Node.
     handle.onread = function discard(this: unknown, more?: ArrayBuffer) {
       if (more === undefined) read.call(this, more);
     };
-    onExceeded(Math.max(size, announced));
+    onProblem(problem);
   };
-  return true;
-}
-
-/** The length the message at the head of the buffer announces (its first 4 bytes, big-endian), plus that header. */
-function announcedSize(chunks: Uint8Array[]): number {
-  const head = chunks[0];
-  if (!head || head.length < 4) return 0;
-  return ((head[0]! << 24) >>> 0) + (head[1]! << 16) + (head[2]! << 8) + head[3]! + 4;
+  handle.onread = function guardedRead(this: unknown, arrayBuffer?: ArrayBuffer) {
+    try {
+      read.call(this, arrayBuffer);
+    } catch (error) {
+      stop({ kind: 'unreadable', error });
+      return;
+    }
+    // The unfinished message, in UTF-16 code units: at least a third of its bytes, at most all of them.
+    const size = buffered ? (handle[buffered] as string).length : 0;
+    if (size > limit) stop({ kind: 'too-large', bytes: size });
+  };
+  return buffered !== undefined;
 }
 
 function symbolNamed(target: object, description: string): symbol | undefined {

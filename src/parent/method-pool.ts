@@ -4,7 +4,9 @@ import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
+import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
+import type { CallMessage } from '../protocol.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
@@ -140,14 +142,23 @@ export class MethodPool implements OwnedPool {
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
     this.running++;
     call.startAttempt(child, this.options.attemptTimeout, this.endEarlyBound);
-    const message = call.message(nextMessageId++, {
-      exitAfter: this.options.keepAlive === 0,
-      // A subscriber to the call events gets the peak RSS too.
-      measure: this.measuresRss || call.job.trace !== undefined,
-      lastAttempt: call.attempts > this.options.retries,
-    });
+    let message: CallMessage;
+    try {
+      message = call.message(nextMessageId++, {
+        exitAfter: this.options.keepAlive === 0,
+        // A subscriber to the call events gets the peak RSS too.
+        measure: this.measuresRss || call.job.trace !== undefined,
+        lastAttempt: call.attempts > this.options.retries,
+      });
+    } catch (error) {
+      // V8's serializer refused a part of the arguments (a host object): nothing was sent.
+      this.endAttempt(call, child, true);
+      this.settle(call, new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error }));
+      return;
+    }
     const { job } = call;
-    debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
+    if (debug.enabled)
+      debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
     child.request(message, {
       label: job.label,
       resolve: (reply) => this.onReply(call, child, reply, startup),
@@ -159,6 +170,12 @@ export class MethodPool implements OwnedPool {
     child.lastPeakRss = reply.stats.peakRss;
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
+    // Plain data, the common warm case: nothing to rebuild, no file to read.
+    // (A worker's pool passes every reply on as it is: job.interpret.)
+    if (reply.type === 'result' && !reply.value.t && !call.job.interpret) {
+      this.settle(call, undefined, reply.value.v);
+      return;
+    }
     try {
       const value = await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid);
       this.settle(call, undefined, value);

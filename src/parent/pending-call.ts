@@ -3,12 +3,11 @@ import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
-import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import type { CallInfo } from '../options.js';
 import { blobDirectory } from '../codec/side-channel.js';
 import { abortMessage, callMessage, type CallMessage, type ChildCallStats } from '../protocol.js';
 import type { CallJob } from './call-job.js';
-import { appendCallerFrames } from './caller-frames.js';
+import { packEncoded } from '../protocol/wire-value.js';
 import type { ChildHandle } from './child-handle.js';
 
 /** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
@@ -119,8 +118,6 @@ export class PendingCall {
     // Filled before the promise settles: the tracing channel's asyncStart reads them.
     if (this.job.trace) Object.assign(this.job.trace, this.timings());
     if (error !== undefined) {
-      // The SDK's own errors arise in timers and exit handlers: make them point at the caller.
-      if (error instanceof IsolatedCallError) appendCallerFrames(error, this.job.callSite);
       this.reject(error);
     } else {
       this.resolve(value);
@@ -161,7 +158,7 @@ export class PendingCall {
 /** The abort reason crosses like any value; one that can't is sent as its text, never failing the abort. */
 function encodeReason(reason: unknown): Encoded {
   try {
-    return encode(reason, 'reason');
+    return packEncoded(encode(reason, 'reason'));
   } catch {
     return { v: String(reason), t: false };
   }

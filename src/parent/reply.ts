@@ -9,7 +9,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import { ownUrl } from '../shared/own-url.js';
 import type { CallJob } from './call-job.js';
-import { withoutOwnFrames } from './caller-frames.js';
+import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
 
 /** What the parent's decoder needs: a value only a broken or subverted child sends is a ProtocolError. */
@@ -66,24 +66,9 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
         pid,
       });
     default:
-      throw stitchStack(thrown, job.callSite);
+      // Its stack, the throw site in the child, gets the caller's frames once the call settles (caller-frames.ts).
+      throw markRethrown(thrown);
   }
-}
-
-/** The child's stack (the throw site in the user's code), then the caller's frames. */
-function stitchStack(thrown: unknown, callSite: Error): unknown {
-  if (!(thrown instanceof Error) || typeof thrown.stack !== 'string') return thrown;
-  const callerFrames = withoutOwnFrames((callSite.stack ?? '').split('\n').slice(1));
-  if (callerFrames.length > 0) {
-    const childStack = thrown.stack.split('\n');
-    Object.defineProperty(thrown, 'stack', {
-      value: [...withoutOwnFrames(childStack), '    at <isolated-call: rethrown in the parent, called from>', ...callerFrames].join('\n'),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  return thrown;
 }
 
 const exportsCache = new Map<string, Record<string, unknown> | undefined>();

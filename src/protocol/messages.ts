@@ -3,10 +3,13 @@
  * constructors that build each message: the marker and version are written
  * in one place, so no message can go out without them.
  *
- * Messages travel over Node's `serialization: 'advanced'` channel (structured
- * clone), so payloads are the codec's output: plain data plus tagged nodes.
+ * Messages travel over Node's 'json' IPC channel. Payloads are the codec's
+ * output (plain data plus tagged nodes), each in an envelope that the
+ * constructors below pack for the wire (wire-value.ts): as JSON when JSON
+ * carries it exactly, else V8-serialized.
  */
 import type { Encoded } from '../codec/tags.js';
+import { packEncoded } from './wire-value.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -133,12 +136,20 @@ export type CallFields = Omit<CallMessage, typeof MARKER | 'type' | 'blobDir'>;
 
 /** A call message; `blobDir` is the parent's payload folder, from `blobDirectory()`. */
 export function callMessage(fields: CallFields, blobDir: string): CallMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'call', ...fields, blobDir };
+  const { args, self } = fields;
+  return {
+    [MARKER]: PROTOCOL_VERSION,
+    type: 'call',
+    ...fields,
+    args: packEncoded(args),
+    self: self === undefined ? undefined : packEncoded(self),
+    blobDir,
+  };
 }
 
 /** An abort message for signal number `signal` of call `id`. */
 export function abortMessage(id: number, signal: number, reason: Encoded): AbortMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'abort', id, signal, reason };
+  return { [MARKER]: PROTOCOL_VERSION, type: 'abort', id, signal, reason: packEncoded(reason) };
 }
 
 /** The child's first message. */
@@ -148,16 +159,17 @@ export function readyMessage(): ReadyMessage {
 
 /** A successful reply. */
 export function resultMessage(id: number, value: Encoded, stats: ChildCallStats): ResultMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'result', id, value, stats };
+  return { [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: packEncoded(value), stats };
 }
 
 /** A failed reply; `path` and `reason` are clipped to MAX_TEXT_LENGTH. */
 export function errorMessage(fields: Omit<ErrorMessage, typeof MARKER | 'type'>): ErrorMessage {
-  const { path, reason, ...rest } = fields;
+  const { path, reason, error, ...rest } = fields;
   return {
     [MARKER]: PROTOCOL_VERSION,
     type: 'error',
     ...rest,
+    error: packEncoded(error),
     ...(path === undefined ? {} : { path: clip(path) }),
     ...(reason === undefined ? {} : { reason: clip(reason) }),
   };

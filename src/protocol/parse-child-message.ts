@@ -5,6 +5,7 @@
  */
 import type { Encoded } from '../codec/tags.js';
 import { isObjectPrototype } from '../shared/realm.js';
+import { unpackValue } from './wire-value.js';
 import {
   FAILURE_PHASES,
   MARKER,
@@ -39,7 +40,7 @@ export function parseChildMessage(message: unknown): ParsedChildMessage {
   try {
     return parse(message);
   } catch (error) {
-    // Nothing above should throw on structured-clone output; if it does, the message is still not one to act on.
+    // Nothing above should throw on parsed JSON; if it does, the message is still not one to act on.
     return { kind: 'invalid', reason: `it could not be read (${String(error)})` };
   }
 }
@@ -117,9 +118,10 @@ function parseStats(stats: unknown): ChildCallStats | string {
 }
 
 /**
- * The envelope of an encoded value: `{ v, t: boolean, f?: string[] }`. The
- * tree under `v` is the decoder's to check; the file list is checked against
- * the parent's folder before anything is read or deleted (side-channel.ts).
+ * The envelope of an encoded value: `{ v, t: boolean, f?: string[], p?: true }`,
+ * its value unpacked when `p` says it is (wire-value.ts). The tree under `v`
+ * is the decoder's to check; the file list is checked against the parent's
+ * folder before anything is read or deleted (side-channel.ts).
  */
 function parseEncoded(encoded: unknown, name: string): Encoded | string {
   if (!isRecord(encoded) || !isObjectPrototype(Object.getPrototypeOf(encoded)))
@@ -127,8 +129,16 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
   if (!Object.hasOwn(encoded, 'v')) return `its ${name} has no v`;
   const t = own(encoded, 't');
   if (typeof t !== 'boolean') return `its ${name}.t is ${describe(t)}, not a boolean`;
+  const p = own(encoded, 'p');
+  if (p !== undefined && p !== true) return `its ${name}.p is ${describe(p)}, not true`;
+  let v: unknown;
+  try {
+    v = unpackValue(encoded.v, p === true);
+  } catch (error) {
+    return `its ${name}.v is not a packed value (${String(error)})`;
+  }
   const f = own(encoded, 'f');
-  if (f === undefined) return { v: encoded.v, t };
+  if (f === undefined) return { v, t };
   if (!Array.isArray(f) || f.length > MAX_REPLY_FILES) return `its ${name}.f is not an array of at most ${MAX_REPLY_FILES} file names`;
   const files: string[] = [];
   for (let i = 0; i < f.length; i++) {
@@ -137,7 +147,7 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
       return `its ${name}.f[${i}] is not a file path of 1 to ${MAX_FILE_PATH_LENGTH} characters`;
     files.push(file);
   }
-  return { v: encoded.v, t, f: files };
+  return { v, t, f: files };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,9 @@
  * so this checks only what the entry relies on to not crash; anything else on
  * the channel (the user's own traffic, another version) is left alone.
  */
+import type { Encoded } from '../codec/tags.js';
 import { MARKER, PROTOCOL_VERSION, type AbortMessage, type CallMessage, type ParentMessage } from './messages.js';
+import { unpackValue } from './wire-value.js';
 
 /** Most AbortSignals a call may hold: the child makes a controller for each. */
 const MAX_SIGNALS = 100_000;
@@ -13,9 +15,24 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
   if (typeof message !== 'object' || message === null) return undefined;
   const m = message as Record<string, unknown>;
   if (m[MARKER] !== PROTOCOL_VERSION || typeof m.id !== 'number') return undefined;
-  if (m.type === 'call') return isCall(m) ? (message as CallMessage) : undefined;
-  if (m.type === 'abort') return Number.isInteger(m.signal) ? (message as AbortMessage) : undefined;
+  if (m.type === 'call') {
+    if (!isCall(m)) return undefined;
+    const call = message as CallMessage;
+    return { ...call, args: unpack(call.args), self: call.self === undefined ? undefined : unpack(call.self) };
+  }
+  if (m.type === 'abort') {
+    if (!Number.isInteger(m.signal) || !isEncoded(m.reason)) return undefined;
+    const abort = message as AbortMessage;
+    return { ...abort, reason: unpack(abort.reason) };
+  }
   return undefined;
+}
+
+/** The envelope with its value as sent (wire-value.ts). */
+function unpack(encoded: Encoded): Encoded {
+  if (!encoded.p) return encoded;
+  const v = unpackValue(encoded.v, true);
+  return encoded.f === undefined ? { v, t: encoded.t } : { v, t: encoded.t, f: encoded.f };
 }
 
 function isCall(m: Record<string, unknown>): boolean {

@@ -10,6 +10,8 @@ const requireBuiltin = createRequire(ownUrl);
  * (the child imports this package through the user's module) and to the
  * parent's, for features most calls never touch.
  */
-export function builtin<T>(name: 'node:inspector' | 'node:v8' | 'node:vm' | 'node:child_process' | 'node:crypto'): T {
+export function builtin<T>(
+  name: 'node:inspector' | 'node:v8' | 'node:vm' | 'node:child_process' | 'node:crypto' | 'node:worker_threads',
+): T {
   return requireBuiltin(name) as T;
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { isJsonExact, packEncoded, unpackValue } from './wire-value.js';
+
+/** What the other side gets: the envelope through JSON, then unpacked. */
+function overTheWire(v: unknown): unknown {
+  const sent = JSON.parse(JSON.stringify(packEncoded({ v, t: false })));
+  return unpackValue(sent.v, sent.p === true);
+}
+
+describe('the wire form of an encoded value', () => {
+  it.each([
+    ['a string', 'hé\u{1F600}\uD800'],
+    ['numbers', [0, 1.5, -2, Number.MAX_SAFE_INTEGER]],
+    ['nested records and arrays', { a: [1, { b: 'c', d: [true, false, null] }], __proto__key: { x: 1 } }],
+    ['an own __proto__ key', JSON.parse('{"__proto__": {"polluted": true}}')],
+    ['an empty object and array', { a: {}, b: [] }],
+  ])('%s goes as JSON', (_, value) => {
+    expect(isJsonExact(value)).toBe(true);
+    expect(packEncoded({ v: value, t: false }).p).toBeUndefined();
+    expect(overTheWire(value)).toEqual(value);
+  });
+
+  const shared = { s: 1 };
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  it.each([
+    ['undefined', undefined],
+    ['undefined in a record', { a: undefined }],
+    ['an array hole', [1, , 3]],
+    ['NaN', Number.NaN],
+    ['-0', -0],
+    ['Infinity', [Number.POSITIVE_INFINITY]],
+    ['a bigint', 10n],
+    ['a Date', new Date(0)],
+    ['a Map', new Map([[1, 2]])],
+    ['a typed array', new Uint8Array([1, 2])],
+    ['a shared reference', [shared, shared]],
+  ])('%s is packed and arrives exactly', (_, value) => {
+    expect(isJsonExact(value)).toBe(false);
+    expect(packEncoded({ v: value, t: false }).p).toBe(true);
+    expect(overTheWire(value)).toStrictEqual(value);
+  });
+
+  it('a cycle is packed and arrives as a cycle', () => {
+    const back = overTheWire(cyclic) as Record<string, unknown>;
+    expect(back.self).toBe(back);
+  });
+
+  it('a shared reference stays shared', () => {
+    const back = overTheWire([shared, shared]) as unknown[];
+    expect(back[0]).toBe(back[1]);
+  });
+
+  it('the file list and tag flag ride along when packed', () => {
+    expect(packEncoded({ v: 1n, t: true, f: ['/x'] })).toMatchObject({ t: true, f: ['/x'], p: true });
+  });
+
+  it('a packed value that is not text, or not V8 data, throws', () => {
+    expect(() => unpackValue(42, true)).toThrow(/not base64 text/);
+    expect(() => unpackValue('bm90IHY4', true)).toThrow();
+  });
+});

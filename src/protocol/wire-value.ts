@@ -1,0 +1,91 @@
+/**
+ * How an encoded value rides in a message. The IPC channel is Node's 'json'
+ * one: a round trip over it costs about half of one over 'advanced'
+ * (structured clone), and most payloads are plain JSON anyway. A value JSON
+ * would not carry exactly (undefined, NaN, -0, BigInt, Date, Map, typed
+ * arrays, shared references...) is packed instead: serialized with V8's
+ * serializer, the one 'advanced' uses, and sent as base64 text in `v`, with
+ * `p: true` on the envelope. Nothing is lost either way; only plain data
+ * takes the fast path.
+ */
+import { Buffer } from 'node:buffer';
+import type { Encoded } from '../codec/tags.js';
+import { builtin } from '../shared/builtin.js';
+import { MAX_NESTING } from '../codec/value-path.js';
+import { isObjectPrototype } from '../shared/realm.js';
+
+/** Objects plus entries a check may visit before it settles for packing: past it, V8's serializer is as fast. */
+const CHECK_BUDGET = 1_000_000;
+
+/** The envelope as it goes out: plain JSON in `v`, or `v` packed. Throws DataCloneError for a value V8 can't serialize. */
+export function packEncoded(encoded: Encoded): Encoded {
+  if (encoded.p || isJsonExact(encoded.v)) return encoded;
+  // node:v8 is loaded on first use: it brings node:stream along, a millisecond of every child's start-up.
+  const v = Buffer.from(builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v)).toString('base64');
+  return encoded.f === undefined ? { v, t: encoded.t, p: true } : { v, t: encoded.t, f: encoded.f, p: true };
+}
+
+/**
+ * The value of an envelope as it arrived. Throws when a packed value isn't
+ * base64 of V8's serialization: the child side takes the parent's word, the
+ * parent's one gate turns the throw into a protocol error.
+ */
+export function unpackValue(v: unknown, packed: boolean): unknown {
+  if (!packed) return v;
+  if (typeof v !== 'string') throw new TypeError(`a packed value is ${typeof v}, not base64 text`);
+  return builtin<typeof import('node:v8')>('node:v8').deserialize(Buffer.from(v, 'base64'));
+}
+
+/**
+ * Would JSON.stringify then JSON.parse give this value back exactly? Plain
+ * objects and arrays of strings, finite numbers other than -0, booleans and
+ * null, each object met once (JSON would copy a shared one, and never end a
+ * cycle). Arrays with holes or undefined fail, as do the rest of types.
+ */
+export function isJsonExact(root: unknown): boolean {
+  if (typeof root !== 'object' || root === null) return isJsonPrimitive(root);
+  const check = new JsonCheck();
+  try {
+    return check.object(root, 0);
+  } catch {
+    return false; // a getter threw, or the stack ran out: packing will tell
+  }
+}
+
+function isJsonPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
+  }
+}
+
+class JsonCheck {
+  private budget = CHECK_BUDGET;
+  private readonly seen = new Set<object>();
+
+  object(obj: object, depth: number): boolean {
+    if (--this.budget < 0 || depth > MAX_NESTING || this.seen.has(obj)) return false;
+    this.seen.add(obj);
+    if (Array.isArray(obj)) {
+      if ((this.budget -= obj.length) < 0) return false;
+      for (let i = 0; i < obj.length; i++) if (!this.value(obj[i], depth)) return false;
+      return true;
+    }
+    if (!isObjectPrototype(Object.getPrototypeOf(obj))) return false;
+    const record = obj as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if ((this.budget -= keys.length) < 0) return false;
+    for (let i = 0; i < keys.length; i++) if (!this.value(record[keys[i]!], depth)) return false;
+    return true;
+  }
+
+  private value(value: unknown, depth: number): boolean {
+    if (typeof value === 'object' && value !== null) return this.object(value, depth + 1);
+    return isJsonPrimitive(value);
+  }
+}
