@@ -12,8 +12,12 @@ const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // bullmq: the isolated-call/bullmq subpath; bullmq itself stays external (a peer dependency).
+    entry: { index: 'src/index.ts', bullmq: 'src/bullmq/index.ts' },
     format: ['esm', 'cjs'],
+    // Each entry one file, as the CommonJS build is: dist/index.js stays what it was
+    // without the subpath, and the two copies share their state through globalThis.
+    splitting: false,
     dts: true,
     clean: true,
     shims: true,
@@ -32,6 +36,8 @@ export default defineConfig([
       child: 'src/child/entry.ts',
       'typescript-hook': 'src/child/typescript-require-hook.ts',
       'ts-loader': 'src/child/ts-loader/preload.ts',
+      // The isolated-call-worker bin: one CommonJS file, bullmq external.
+      'worker-bin': 'src/bullmq/bin.ts',
     },
     format: ['cjs'],
     dts: false,

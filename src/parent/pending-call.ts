@@ -81,7 +81,8 @@ export class PendingCall {
     if (this.attempts === 1) this.queueMs = performance.now() - this.job.startedAt;
     const { target, self, args, signals } = this.job;
     const { exitAfter, measure, lastAttempt } = flags;
-    return callMessage({ id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt }, blobDirectory());
+    const blobDir = this.job.inline ? '' : blobDirectory();
+    return callMessage({ id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt }, blobDir);
   }
 
   /** What the child measured; `startupMs` is 0 for a child that was already running. */
