@@ -111,7 +111,7 @@ export class ChildHandle {
     this.sendCall(message, pending);
   }
 
-  private sendCall(message: ParentMessage & { type: 'call' }, pending: Pending): void {
+  private sendCall(message: ParentMessage & { type: 'call' }, pending: Pending | undefined): void {
     try {
       this.process.send(message, (error) => {
         if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`, 'crash');
@@ -122,7 +122,7 @@ export class ChildHandle {
         return;
       }
       this.pending.take(message.id);
-      pending.reject(
+      pending?.reject(
         new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }),
       );
     }
@@ -146,14 +146,15 @@ export class ChildHandle {
     this.pending.take(id);
   }
 
-  /** The child is listening: what was held for it goes out, in order (a call forgotten meanwhile stays unsent). */
+  /**
+   * The child is listening: what was held for it goes out, in order. A call
+   * aborted meanwhile goes too, followed by its abort: as documented, its
+   * method starts with the signal already aborted and gets the grace period.
+   */
   private sendUnsent(): void {
     for (const message of this.unsent.splice(0)) {
-      if (message.type !== 'call') this.notify(message);
-      else {
-        const pending = this.pending.get(message.id);
-        if (pending) this.sendCall(message, pending);
-      }
+      if (message.type === 'call') this.sendCall(message, this.pending.get(message.id));
+      else this.notify(message);
     }
   }
 
