@@ -12,8 +12,12 @@ const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // bullmq: the isolated-call/bullmq subpath; bullmq itself stays external (a peer dependency).
+    entry: { index: 'src/index.ts', bullmq: 'src/bullmq/index.ts' },
     format: ['esm', 'cjs'],
+    // Each entry one file, as the CommonJS build is: dist/index.js stays what it was
+    // without the subpath, and the two copies share their state through globalThis.
+    splitting: false,
     dts: true,
     clean: true,
     shims: true,
@@ -28,7 +32,13 @@ export default defineConfig([
   {
     // The child entry is a separate, self-contained CommonJS file: the cheapest
     // thing Node can start, found by the parent next to its own build output.
-    entry: { child: 'src/child/entry.ts', 'typescript-hook': 'src/child/typescript-require-hook.ts' },
+    entry: {
+      child: 'src/child/entry.ts',
+      'typescript-hook': 'src/child/typescript-require-hook.ts',
+      'ts-loader': 'src/child/ts-loader/preload.ts',
+      // The isolated-call-worker bin: one CommonJS file, bullmq external.
+      'worker-bin': 'src/bullmq/bin.ts',
+    },
     format: ['cjs'],
     dts: false,
     clean: false,
@@ -40,5 +50,17 @@ export default defineConfig([
     esbuildOptions(options) {
       options.logOverride = { ...options.logOverride, ...quietImportMeta };
     },
+  },
+
+  {
+    // The module hooks of the child's TypeScript loader: Node's hooks thread imports them as ESM.
+    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts' },
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    dts: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    sourcemap: false,
   },
 ]);

@@ -24,6 +24,8 @@ const WORKSPACES = {
   docs: { name: 'docs', packages: ['typescript@5', 'tsx', 'typescript-7@npm:typescript@7'] },
   // An app bundled with esbuild (docs/bundling.md), typescript as the heavy dependency.
   bundles: { name: 'bundles', packages: ['esbuild', 'typescript@5'] },
+  // docs/scaling-out.md's install line: the optional peers of isolated-call/bullmq.
+  bullmq: { name: 'bullmq', packages: ['bullmq', 'ioredis'] },
 } satisfies Record<string, WorkspaceSpec>;
 
 /** The packages of `npm install` lines in shell code (isolated-call itself is the tarball). */
@@ -243,6 +245,24 @@ describe('the published types', () => {
     },
     60_000,
   );
+});
+
+describe('isolated-call/bullmq from the tarball (docs/scaling-out.md)', () => {
+  test('resolves in ESM and CommonJS; the bin prints its usage', async () => {
+    const dir = ws.bullmq;
+    const esm = "const m = await import('isolated-call/bullmq'); console.log(typeof m.bullmqRunner, typeof m.startWorker);";
+    const cjs = "const m = require('isolated-call/bullmq'); console.log(typeof m.bullmqRunner, typeof m.startWorker);";
+    for (const [type, code] of [
+      ['module', esm],
+      ['commonjs', cjs],
+    ] as const) {
+      const r = await ok(process.execPath, [`--input-type=${type}`, '-e', code], dir);
+      expect(r.stdout.trim()).toBe('function function');
+    }
+    const bin = await run(join(dir, 'node_modules/.bin/isolated-call-worker'), ['--help'], dir);
+    expect(bin.code).toBe(0);
+    expect(bin.stderr).toMatch(/--redis redis:\/\/HOST:PORT --queue NAME/);
+  });
 });
 
 describe('apps bundled with esbuild (docs/bundling.md)', () => {

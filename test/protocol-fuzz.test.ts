@@ -129,7 +129,8 @@ describe('fuzz: a child sends random message shapes on the SDK channel', () => {
     console.log(
       `protocol fuzz: ${calls} calls, ${sent} messages sent by their children in ${seconds.toFixed(1)} s; outcomes ${JSON.stringify(outcomes)}`,
     );
-    expect(calls).toBeGreaterThan(20);
+    // Enough runs to mean something: about 300 on a quiet 2-CPU machine, under 20 at a load average of 12.
+    expect(calls).toBeGreaterThan(5);
     expect(unhandled).toEqual([]);
     // Still serving: a call with nothing crafted returns the real reply, and no slot was lost.
     expect(await new fx.Fuzz().send([])).toBe('sent');

@@ -22,7 +22,7 @@ describe('every way people run code', () => {
     expect(stderr).toContain('err:hello');
   });
 
-  it('runs TypeScript sources under tsx, giving the child the same loader', () => {
+  it('runs TypeScript sources under tsx, the child loading them too', () => {
     const { json } = run(['--import', 'tsx', 'tsx-main.ts']);
     expect(json.sum).toBe(42);
     expect(json.childPid).not.toBe(json.parentPid);

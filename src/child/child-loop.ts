@@ -94,7 +94,8 @@ async function handleCall(message: CallMessage): Promise<void> {
     phase = 'decode';
     // Argument files are deleted as soon as they are open (when no retry needs them):
     // a parent killed by a signal then leaves nothing of a running call behind.
-    const readBlob = argumentBlobReader(message.consumeArgs === true);
+    // No folder (a job from another machine): no file is read, whatever a tag names.
+    const readBlob = message.blobDir ? argumentBlobReader(message.consumeArgs === true) : undefined;
     const args = (
       message.args.t
         ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal), callback })
@@ -127,7 +128,7 @@ async function handleCall(message: CallMessage): Promise<void> {
     }
 
     phase = 'encode';
-    const encoded = encode(value, 'result', { blobDir: message.blobDir });
+    const encoded = encode(value, 'result', message.blobDir ? { blobDir: message.blobDir } : {});
     send(packedResult(id, encoded, stats()), () => finish(message));
   } catch (thrown) {
     stubs?.close();

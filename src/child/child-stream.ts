@@ -119,7 +119,8 @@ class StreamDriver {
       let encoded: Encoded;
       let bytes: number;
       try {
-        encoded = encode(step.value, `yield[${this.yielded}]`, { blobDir: this.blobDir });
+        // No folder (a call from another machine): large parts stay in the message, as for a result.
+        encoded = encode(step.value, `yield[${this.yielded}]`, this.blobDir ? { blobDir: this.blobDir } : {});
         bytes = estimateBytes(encoded); // of the value, not of its packed text
         encoded = packForWire(encoded, this.yielded);
       } catch (error) {

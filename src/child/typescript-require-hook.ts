@@ -7,11 +7,13 @@
  *
  * It only transpiles (the runner has checked the types), to CommonJS, with
  * the compiler options of the tsconfig.json nearest to each file, so the
- * decorator dialect (`experimentalDecorators`) is the project's.
+ * decorator dialect (`experimentalDecorators`) is the project's. Outputs go
+ * to the transform cache the SDK's own loader uses (ts-loader/transform-cache.ts).
  */
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { cached } from './ts-loader/transform-cache.js';
 
 type TypeScript = typeof import('typescript');
 type CompilerOptions = import('typescript').CompilerOptions;
@@ -21,6 +23,21 @@ interface CompilableModule {
 }
 
 const compilers = new Map<string, TypeScript | null>();
+const tools = new Map<string, string | undefined>();
+
+/** `typescript@<version>` resolved from the file, read from its package.json without loading the compiler. */
+function typescriptTool(filename: string): string | undefined {
+  const dir = dirname(filename);
+  if (!tools.has(dir)) {
+    try {
+      const pkg = createRequire(filename).resolve('typescript/package.json');
+      tools.set(dir, `typescript@${(JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version}:${pkg}`);
+    } catch {
+      tools.set(dir, undefined);
+    }
+  }
+  return tools.get(dir);
+}
 const optionsByConfig = new Map<string, CompilerOptions>();
 
 function typescriptFor(filename: string): TypeScript | null {
@@ -65,13 +82,15 @@ const extensions = (Module as unknown as { _extensions: Record<string, (module: 
 for (const extension of ['.ts', '.cts', '.tsx']) {
   if (extensions[extension]) continue; // another loader got there first
   extensions[extension] = (module, filename) => {
-    const ts = /[\\/]node_modules[\\/]/.test(filename) ? null : typescriptFor(filename);
-    if (!ts)
-      throw new Error(`isolated-call: no TypeScript compiler with transpileModule resolves from ${filename}; install tsx (npm i -D tsx)`);
-    const output = ts.transpileModule(readFileSync(filename, 'utf8'), {
-      fileName: filename,
-      compilerOptions: compilerOptions(ts, filename),
-    });
-    module._compile(output.outputText, filename);
+    const compile = () => {
+      const ts = /[\\/]node_modules[\\/]/.test(filename) ? null : typescriptFor(filename);
+      if (!ts)
+        throw new Error(`isolated-call: no TypeScript compiler with transpileModule resolves from ${filename}; install tsx (npm i -D tsx)`);
+      return ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: compilerOptions(ts, filename) })
+        .outputText;
+    };
+    // A cache hit never loads the compiler: most of this hook's cost in a fresh child.
+    const tool = typescriptTool(filename);
+    module._compile(tool ? cached(filename, 'typescript-commonjs', tool, compile) : compile(), filename);
   };
 }

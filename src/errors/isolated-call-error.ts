@@ -13,7 +13,9 @@ export type IsolatedCallErrorCode =
   | 'ERR_ISOLATED_SHUTDOWN'
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
-  | 'ERR_ISOLATED_CALLBACK_EXPIRED';
+  | 'ERR_ISOLATED_CALLBACK_EXPIRED'
+  | 'ERR_ISOLATED_PAYLOAD_TOO_LARGE'
+  | 'ERR_ISOLATED_REMOTE_JOB';
 
 /** Fields every SDK error accepts besides its message. */
 export interface IsolatedCallErrorInit {

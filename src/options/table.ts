@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { CallRunner } from '../parent/runner.js';
 import type { CallInfo, Class, IsolatedOptions, ProcessOptions } from './types.js';
 import * as v from './validators.js';
 import type { Validator } from './validators.js';
@@ -65,6 +66,7 @@ export const kOptionTable = Object.freeze({
   maxChildRss: methodOption(Infinity, v.number(1)),
   retries: methodOption(0, v.integer(0)),
   inspect: methodOption<boolean | number>(false, v.inspect),
+  runner: methodOption<CallRunner | undefined>(undefined, v.runner),
   onCallEnd: methodOption<((info: CallInfo) => void) | undefined>(undefined, v.func<(info: CallInfo) => void>()),
   maxChildren: processOption(Math.max(4, 2 * availableParallelism()), v.integer(1)),
   superjson: processOption<ProcessOptions['superjson']>(undefined, v.superjson),

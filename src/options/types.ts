@@ -1,3 +1,5 @@
+import type { CallRunner } from '../parent/runner.js';
+
 /** A class the codec can rebuild on the other side. */
 // biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
 export type Class = abstract new (...args: any[]) => unknown;
@@ -145,6 +147,14 @@ export interface IsolatedOptions {
    * instead. Default: `false`.
    */
   inspect?: boolean | number;
+  /**
+   * Where the calls run. Default: `undefined`, in local child processes of
+   * this one. `bullmqRunner({ connection, queue })` from
+   * `isolated-call/bullmq` sends them to a BullMQ queue, run by workers on
+   * other machines (docs/scaling-out.md). The child options (`keepAlive`,
+   * `execArgv`, `concurrency`, …) then are the workers'.
+   */
+  runner?: CallRunner;
   /** Called after every call with timings and the child's peak RSS. Default: none. */
   onCallEnd?: (info: CallInfo) => void;
 }

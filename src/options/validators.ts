@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import type { CallRunner } from '../parent/runner.js';
 import type { Class, SuperJSONLike } from './types.js';
 
 /**
@@ -45,6 +46,18 @@ export function func<T extends (...args: never[]) => unknown>(): Validator<T> {
     return value as T;
   };
 }
+
+/** A runner object: `run` a function, `inline` a boolean, `name` a string (parent/runner.ts). */
+export const runner: Validator<CallRunner> = (value, name) => {
+  const r = value as Partial<CallRunner> | null;
+  if (typeof r !== 'object' || r === null || typeof r.run !== 'function' || typeof r.inline !== 'boolean' || typeof r.name !== 'string') {
+    throw new InvalidOptionError(
+      name,
+      `expected a runner such as bullmqRunner({ connection, queue }) from isolated-call/bullmq, got ${describe(value)}`,
+    );
+  }
+  return r as CallRunner;
+};
 
 export const stringArray: Validator<readonly string[]> = (value, name) => {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {

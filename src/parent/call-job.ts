@@ -2,6 +2,7 @@ import type { CollectedCallbacks } from '../codec/callback-tag.js';
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
 import type { CallTraceContext } from './call-tracing.js';
+import type { ChildReply } from './pending-replies.js';
 import type { StreamSink } from './stream-sink.js';
 
 /** One call of an isolated method, prepared and encoded, waiting to run. */
@@ -18,6 +19,17 @@ export interface CallJob {
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;
+  /**
+   * Large parts stay inside the message (no payload files beside it, either
+   * way): set for calls bound to or coming from another machine.
+   */
+  readonly inline?: boolean;
+  /**
+   * Turns the child's reply into the call's value. Default: reply.ts's
+   * interpretReply, which decodes it. A BullMQ worker passes the reply on
+   * encoded instead: it must not load the user's classes to decode them.
+   */
+  readonly interpret?: (reply: ChildReply, job: CallJob, pid: number | undefined) => Promise<unknown>;
   /** Set for an async generator method: where the values it yields go (stream-sink.ts). */
   readonly stream?: StreamSink | undefined;
 }

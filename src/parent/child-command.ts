@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
-import { ownFile, ownUrl } from '../shared/own-url.js';
-import { isCommonJsTypeScript, type ModuleFormat, moduleFormat, resolveFrom } from '../shared/module-format.js';
+import { type ModuleFormat, moduleFormat } from '../shared/module-format.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
+import { dropTsxFlags, typeScriptLoaderFor } from './typescript-loader.js';
 
 /**
  * Parent flags that would break or block a child, or fight the parent for a
@@ -27,21 +26,6 @@ const DROPPED_WITH_VALUE = new RegExp(
 const KEPT_WITH_VALUE = /^(?:-r|-C|--require|--import|--loader|--experimental-loader|--conditions|--title|--env-file)$/;
 /** A parent heap limit, replaced by the `maxOldSpaceSize` option when that is set. */
 const HEAP_LIMIT = /^--max-old-space-size$/;
-
-/**
- * A parent flag that means TypeScript can already be loaded: a loader package
- * (`tsx`, `ts-node/register`, a file under `node_modules/tsx/`) or Node's own
- * type stripping. Only the package part of a path counts: a vitest flag
- * `--require /work/tsx-app/node_modules/vitest/…` is no TypeScript loader.
- */
-function isTypeScriptLoaderFlag(flag: string): boolean {
-  if (/^--experimental-(strip|transform)-types$/.test(flag)) return true;
-  const value = flag.replace(/^--[\w-]+=/, '').replace(/^file:\/\//, '');
-  // `--import 'data:text/javascript,… register("ts-node/esm", …)'`: a loader registered inline.
-  if (value.startsWith('data:')) return /["'`](tsx|ts-node|@swc-node\/register|esbuild-register|jiti)(?:[/"'`])/.test(value);
-  const tail = value.split(/[\\/]node_modules[\\/]/).at(-1)!;
-  return /^(tsx|ts-node|@swc-node[\\/]register|esbuild-register|jiti)(?:[\\/]|$)/.test(tail);
-}
 
 /**
  * The parent's Node flags that a child should share: loaders (`--import tsx`,
@@ -87,12 +71,13 @@ function flagName(flag: string): string {
  * the command line (`NODE_OPTIONS=--inspect` would make every child fight the
  * parent for port 9229). Returned unchanged, byte for byte, when nothing is
  * dropped or when it can't be parsed; otherwise the kept flags are written
- * back, quoted where needed. Pure.
+ * back, quoted where needed. `withoutTsx`: tsx's flags go too (the child has
+ * the SDK's own TypeScript loader instead). Pure.
  */
-export function inheritedNodeOptions(nodeOptions: string): string {
+export function inheritedNodeOptions(nodeOptions: string, withoutTsx = false): string {
   const tokens = splitNodeOptions(nodeOptions);
   if (tokens === undefined) return nodeOptions;
-  const kept = inheritedExecArgv(tokens);
+  const kept = withoutTsx ? dropTsxFlags(inheritedExecArgv(tokens)) : inheritedExecArgv(tokens);
   if (kept.length === tokens.length) return nodeOptions;
   return kept.map((token) => (/^[^\s"\\]+$/.test(token) ? token : `"${token.replace(/["\\]/g, '\\$&')}"`)).join(' ');
 }
@@ -167,46 +152,24 @@ function findSetpriv(): string | null {
 export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
   // Only node's own flags are filtered and added to: a launcher script (ts-node's bin.js) and its options stay last, as they came.
   const { node, launcher } = splitLauncher(process.execArgv);
-  const flags = inheritedExecArgv(node, options.maxOldSpaceSize);
-  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, [...flags, ...launcher]) : undefined;
-  if (tsLoader) flags.push(...tsLoader);
+  const parentFlags = inheritedExecArgv(node, options.maxOldSpaceSize);
+  const tsLoader = module !== undefined ? typeScriptLoaderFor(module, [...parentFlags, ...launcher], options.execArgv) : undefined;
+  const flags = tsLoader ? parentFlags.filter((_, i) => !tsLoader.drop.has(i)) : parentFlags;
+  if (tsLoader) flags.push(...tsLoader.add);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
   flags.push(...options.execArgv, ...launcher);
 
   const nodeOptions = process.env.NODE_OPTIONS;
-  const inherited = nodeOptions === undefined ? undefined : inheritedNodeOptions(nodeOptions);
+  const inherited = nodeOptions === undefined ? undefined : inheritedNodeOptions(nodeOptions, tsLoader?.replacesTsx);
   const parentEnv = inherited === nodeOptions ? process.env : { ...process.env, NODE_OPTIONS: inherited };
-  const extraEnv = { ...tsNodeChildEnv([...flags, ...launcher]), ...options.env };
+  const extraEnv = { ...tsNodeChildEnv([...flags, ...launcher]), ...tsLoader?.env, ...options.env };
   const env = Object.keys(extraEnv).length === 0 ? parentEnv : { ...parentEnv, ...extraEnv };
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
   const entry = module === undefined ? undefined : moduleFormat(module);
-  const key = JSON.stringify([flags, options.env, maxMessageBytes, entry]);
+  const key = JSON.stringify([flags, extraEnv, maxMessageBytes, entry]);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
     ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, entry, key }
     : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, entry, key };
-}
-
-/**
- * A child asked to import a `.ts` module needs a TypeScript loader. The
- * parent's is passed on with its flags; a parent without one (a vitest or
- * jest worker, which compiles TypeScript in-process) gets tsx for the child
- * when tsx can be resolved from the module or from this package. Else, for a
- * CommonJS module, a require hook that only transpiles (the parent's runner
- * has checked the types): ts-node's, or the SDK's own around the project's
- * typescript 5 (dist/typescript-hook.cjs, see child/typescript-require-hook.ts).
- */
-function typeScriptLoaderFor(module: string, flags: readonly string[]): string[] | undefined {
-  if (!/\.(c|m)?tsx?(\?|#|$)/.test(module) || flags.some(isTypeScriptLoaderFlag)) return undefined;
-  const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
-  const tsx = resolveFrom([modulePath, ownFile], 'tsx');
-  if (tsx) return ['--import', pathToFileURL(tsx).href];
-  if (!isCommonJsTypeScript(modulePath)) return undefined;
-  const tsNode = resolveFrom([modulePath], 'ts-node/register/transpile-only');
-  if (tsNode) return ['--require', tsNode];
-  // The project's own typescript (ts-jest needs one): the SDK's small require hook around its transpileModule.
-  const typescript = resolveFrom([modulePath], 'typescript/package.json');
-  const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
-  return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', ownUrl))] : undefined;
 }

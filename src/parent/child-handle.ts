@@ -37,6 +37,13 @@ export class ChildHandle {
   endReason: ChildExitReason | undefined;
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
+  /**
+   * Messages held until the child says `ready`. A child may start from the
+   * SDK's ES module build, which loads over several event-loop turns, and a
+   * module preloaded with --import that listens for messages makes Node read
+   * the channel meanwhile: a call sent earlier would reach only that listener.
+   */
+  private readonly unsent: ParentMessage[] = [];
   private referenced = true;
   private killed = false;
 
@@ -97,6 +104,14 @@ export class ChildHandle {
     this.calls++;
     this.pending.add(message.id, pending);
     this.setReferenced(true);
+    if (this.readyAt === undefined) {
+      this.unsent.push(message);
+      return;
+    }
+    this.sendCall(message, pending);
+  }
+
+  private sendCall(message: ParentMessage & { type: 'call' }, pending: Pending | undefined): void {
     try {
       this.process.send(message, (error) => {
         if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`, 'crash');
@@ -107,7 +122,7 @@ export class ChildHandle {
         return;
       }
       this.pending.take(message.id);
-      pending.reject(
+      pending?.reject(
         new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }),
       );
     }
@@ -115,6 +130,10 @@ export class ChildHandle {
 
   /** Fire-and-forget message (abort); losing it to a dead child is fine. */
   notify(message: ParentMessage): void {
+    if (this.readyAt === undefined) {
+      this.unsent.push(message);
+      return;
+    }
     try {
       this.process.send(message, () => {});
     } catch {
@@ -125,6 +144,18 @@ export class ChildHandle {
   /** Stops waiting for a call (timeout, abort): its reply, if any, is dropped. */
   forget(id: number): void {
     this.pending.take(id);
+  }
+
+  /**
+   * The child is listening: what was held for it goes out, in order. A call
+   * aborted meanwhile goes too, followed by its abort: as documented, its
+   * method starts with the signal already aborted and gets the grace period.
+   */
+  private sendUnsent(): void {
+    for (const message of this.unsent.splice(0)) {
+      if (message.type === 'call') this.sendCall(message, this.pending.get(message.id));
+      else this.notify(message);
+    }
   }
 
   /**
@@ -191,7 +222,8 @@ export class ChildHandle {
       }
       const reply = parsed.message;
       if (reply.type === 'ready') {
-        this.readyAt = performance.now();
+        this.readyAt ??= performance.now();
+        this.sendUnsent();
         return;
       }
       if (reply.type === 'stream-items') {

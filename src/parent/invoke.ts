@@ -82,10 +82,12 @@ function send(
   const { meta, runtime, ownerId, label } = prepared;
   try {
     const { options } = runtime.pool;
+    const { runner } = options;
     const signals: AbortSignal[] = [];
-    const blobDir = blobDirectory();
-    const callbacks = collectCallbacks();
-    const encodedArgs = encode(args, 'args', { signals, blobDir, callbacks });
+    // A runner on another machine can't read this one's payload files, nor call back into this process.
+    const blobDir = runner?.inline ? undefined : blobDirectory();
+    const callbacks = runner ? undefined : collectCallbacks();
+    const encodedArgs = encode(args, 'args', { signals, blobDir, ...(callbacks ? { callbacks } : {}) });
     let encodedSelf: Encoded | undefined;
     try {
       const aborted = signals.find((s) => s.aborted);
@@ -114,12 +116,13 @@ function send(
       self: encodedSelf,
       args: encodedArgs,
       signals,
-      ...(callbacks.fns.length > 0 ? { callbacks } : {}),
+      ...(callbacks && callbacks.fns.length > 0 ? { callbacks } : {}),
       startedAt,
       trace,
       stream,
     };
     // Errors raised in timers, exit handlers or the child get the caller's frames (only when the call fails).
+    if (runner) return withCallerFrames(runner.run(runner.inline ? { ...job, inline: true } : job, options));
     return withCallerFrames(runtime.pool.run(job));
   } catch (error) {
     if (trace) trace.totalMs = performance.now() - startedAt;

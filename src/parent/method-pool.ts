@@ -176,14 +176,15 @@ export class MethodPool implements OwnedPool {
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
     // Plain data, the common warm case: nothing to rebuild, no file to read.
-    if (reply.type === 'result' && !reply.value.t && call.callbacks === undefined) {
+    // (A worker's pool passes every reply on as it is: job.interpret.)
+    if (reply.type === 'result' && !reply.value.t && call.callbacks === undefined && !call.job.interpret) {
       this.settle(call, undefined, reply.value.v);
       return;
     }
     try {
       // Every callback the child made before replying runs before the call settles.
       await call.callbacks?.idle();
-      const value = await interpretReply(reply, call.job, child.pid);
+      const value = await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid);
       this.settle(call, undefined, value);
     } catch (error) {
       // A reply whose value breaks the rules (a payload file it may not name)

@@ -85,10 +85,11 @@ export class PendingCall {
     if (this.attempts === 1) this.queueMs = performance.now() - this.job.startedAt;
     const { target, self, args, signals } = this.job;
     const { exitAfter, measure, lastAttempt } = flags;
+    const blobDir = this.job.inline ? '' : blobDirectory();
     const stream = flags.stream ? { stream: flags.stream } : {};
     return callMessage(
       { id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt, ...stream },
-      blobDirectory(),
+      blobDir,
     );
   }
 

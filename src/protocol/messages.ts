@@ -48,6 +48,8 @@ export interface CallMessage extends Base {
   /**
    * The parent's folder for large payloads (codec/blob-folder.ts). The child
    * writes a large result there, as `<its pid>-<16 random hex>`, and nowhere else.
+   * Empty for a call from another machine (a BullMQ job): then every part
+   * travels inside the messages, and the child reads no file a tag names.
    */
   readonly blobDir: string;
   /**

@@ -4,12 +4,14 @@
 import { spawn } from 'node:child_process';
 import { benchDir, machine, now } from './lib.mjs';
 
-const SCENARIOS = ['footprint', 'fresh', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks', 'streaming'];
+const SCENARIOS = ['footprint', 'fresh', 'fresh-tsx', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks', 'streaming'];
+// Run only when named (`npm run bench -- remote`): they need more than Node (remote: redis-server).
+const OPTIONAL = ['remote'];
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const unknown = picked.filter((name) => !SCENARIOS.includes(name));
+const unknown = picked.filter((name) => !SCENARIOS.includes(name) && !OPTIONAL.includes(name));
 if (unknown.length > 0) {
-  console.error(`unknown scenario ${unknown.join(', ')}; pick from: ${SCENARIOS.join(', ')}`);
+  console.error(`unknown scenario ${unknown.join(', ')}; pick from: ${[...SCENARIOS, ...OPTIONAL].join(', ')}`);
   process.exit(2);
 }
 const run = picked.length > 0 ? picked : SCENARIOS;

@@ -6,8 +6,11 @@ interface NodeRun {
 }
 
 /** Runs `node ...args` to its end and returns what it printed; throws with all of it unless it exits with 0. */
-export function runNode(args: string[], { cwd, timeout = 60_000 }: { cwd?: string; timeout?: number } = {}): NodeRun {
-  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout });
+export function runNode(
+  args: string[],
+  { cwd, timeout = 60_000, env }: { cwd?: string; timeout?: number; env?: Record<string, string> } = {},
+): NodeRun {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout, env: env && { ...process.env, ...env } });
   if (result.status !== 0) {
     const why = result.error ? `${result.error.message}, ` : '';
     throw new Error(
@@ -23,7 +26,10 @@ export function lastJsonLine(stdout: string): any {
 }
 
 /** `runNode`, with the script's result parsed from its last line. */
-export function runNodeJson(args: string[], options?: { cwd?: string; timeout?: number }): NodeRun & { json: any } {
+export function runNodeJson(
+  args: string[],
+  options?: { cwd?: string; timeout?: number; env?: Record<string, string> },
+): NodeRun & { json: any } {
   const run = runNode(args, options);
   return { ...run, json: lastJsonLine(run.stdout) };
 }

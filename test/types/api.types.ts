@@ -61,6 +61,8 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_QUEUE_FULL'
   | 'ERR_ISOLATED_INVALID_OPTION'
   | 'ERR_ISOLATED_CALLBACK_EXPIRED'
+  | 'ERR_ISOLATED_PAYLOAD_TOO_LARGE' // isolated-call/bullmq
+  | 'ERR_ISOLATED_REMOTE_JOB' // isolated-call/bullmq
 >();
 for (const cls of [
   ChildExitedError,

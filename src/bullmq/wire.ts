@@ -1,0 +1,119 @@
+/**
+ * What travels through Redis for one remote call: the job's data (caller ->
+ * worker), its return value and its failure reason (worker -> caller).
+ * BullMQ stores job data as JSON, which loses what structured clone keeps
+ * (Map, Date, typed arrays, undefined), so the codec's output is packed with
+ * v8.serialize, the format Node's own IPC channel uses, and base64'd.
+ */
+import { deserialize, serialize } from 'node:v8';
+import type { Encoded } from '../codec/tags.js';
+import type { TargetRef } from '../protocol.js';
+
+/** Marks a job as ours and its shape's version. */
+export const JOB_VERSION = 1;
+/** Starts a failure reason that holds an encoded SDK error. */
+export const FAILURE_PREFIX = 'isolated-call/1:';
+/** The custom QueueEvents event a caller publishes to stop a running job. */
+export const CANCEL_EVENT = 'isolated-call:cancel';
+/** Most AbortSignals one call may carry across. */
+const MAX_SIGNALS = 1000;
+/** Longest class or method name a job may name. */
+const MAX_NAME = 1024;
+
+/** The data of one job. */
+export interface JobData {
+  readonly isolatedCall: typeof JOB_VERSION;
+  /** `Class.method`, for messages. */
+  readonly label: string;
+  /** `module` is relative to the app's root, with `/` separators (module-name.ts). */
+  readonly target: TargetRef;
+  /** `{ self, args }`, encoded by the codec, then packed. */
+  readonly payload: string;
+  /** How many AbortSignals the arguments hold. */
+  readonly signals: number;
+  /** The call's `timeout` in ms (0: none); the worker stops the child after it, should no cancel arrive. */
+  readonly timeout: number;
+  /** The caller's limit for the packed result. */
+  readonly maxPayloadBytes: number;
+}
+
+/** What the caller's payload unpacks to. */
+export interface CallPayload {
+  readonly self: Encoded | undefined;
+  readonly args: Encoded;
+}
+
+/** The cancel event's fields (QueueEvents carries strings). */
+export interface CancelEvent {
+  readonly eventName: typeof CANCEL_EVENT;
+  readonly jobId: string;
+  /** Index of the AbortSignal that fired, or `-1` for the call's timeout. */
+  readonly signal: string;
+}
+
+export function pack(value: unknown): string {
+  return serialize(value).toString('base64');
+}
+
+/** Size in bytes of a packed value, as Redis holds it. */
+export function packedBytes(packed: string): number {
+  return packed.length;
+}
+
+export function unpack(packed: string): unknown {
+  return deserialize(Buffer.from(packed, 'base64'));
+}
+
+/**
+ * Reads a job's data on the worker, where it is untrusted input: anyone who
+ * can write to the queue wrote it. Returns the data, or why it is refused.
+ */
+export function parseJobData(data: unknown): JobData | string {
+  if (typeof data !== 'object' || data === null) return 'its data is not an object';
+  const d = data as Record<string, unknown>;
+  if (d.isolatedCall !== JOB_VERSION) return `it is not an isolated-call job of version ${JOB_VERSION}`;
+  const t = d.target as Record<string, unknown> | null;
+  if (typeof t !== 'object' || t === null) return 'it names no target';
+  if (typeof t.module !== 'string' || !isName(t.owner) || !['instance', 'static', 'function'].includes(t.kind as string))
+    return 'its target is malformed';
+  if (t.kind !== 'function' && !isName(t.method)) return 'its target names no method';
+  if (typeof d.label !== 'string' || d.label.length > 2 * MAX_NAME + 1) return 'its label is malformed';
+  if (typeof d.payload !== 'string') return 'it has no payload';
+  if (!Number.isInteger(d.signals) || (d.signals as number) < 0 || (d.signals as number) > MAX_SIGNALS)
+    return 'its signal count is out of range';
+  if (!isCount(d.timeout) || !isCount(d.maxPayloadBytes)) return 'its timeout or size limit is malformed';
+  const target: TargetRef = {
+    module: t.module,
+    owner: t.owner as string,
+    kind: t.kind as TargetRef['kind'],
+    ...(t.kind === 'function' ? {} : { method: t.method as string }),
+  };
+  return { ...(d as unknown as JobData), target };
+}
+
+/** The payload unpacked, or why it can't be: files beside the message can't cross machines. */
+export function parsePayload(packed: string): CallPayload | string {
+  let value: unknown;
+  try {
+    value = unpack(packed);
+  } catch (error) {
+    return `its payload can't be read (${(error as Error).message})`;
+  }
+  const p = value as { self?: unknown; args?: unknown } | null;
+  if (typeof p !== 'object' || p === null || !isEncoded(p.args) || (p.self !== undefined && !isEncoded(p.self)))
+    return 'its payload is not an encoded call';
+  if (p.args.f !== undefined || (p.self as Encoded | undefined)?.f !== undefined) return 'its payload names files';
+  return { self: p.self as Encoded | undefined, args: p.args };
+}
+
+function isEncoded(value: unknown): value is Encoded {
+  return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'boolean';
+}
+
+function isName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}

@@ -1,0 +1,67 @@
+import type { Encoded } from '../codec/tags.js';
+import type { IsolatedOptions } from '../options.js';
+import { resolveOptions } from '../options.js';
+import type { CallJob } from '../parent/call-job.js';
+import { childCommand } from '../parent/child-command.js';
+import { MethodPool } from '../parent/method-pool.js';
+import type { ChildReply } from '../parent/pending-replies.js';
+import type { TargetRef } from '../protocol.js';
+
+/** A job as the worker runs it: the target found on this machine, the payload still encoded. */
+export interface LocalRun {
+  readonly label: string;
+  readonly target: TargetRef;
+  readonly self: Encoded | undefined;
+  readonly args: Encoded;
+  readonly signals: readonly AbortSignal[];
+}
+
+/**
+ * The worker's local pools, one per target, as `@Isolated()` would have in
+ * the caller's process: the same MethodPool runs each job in a fresh child
+ * (or a warm one with keepAlive), with its timeouts, OOM detection and
+ * exit handling. Retries are BullMQ's attempts, not the pool's.
+ */
+export class WorkerPools {
+  private readonly pools = new Map<string, MethodPool>();
+
+  constructor(
+    private readonly options: IsolatedOptions,
+    private readonly concurrency: number,
+  ) {}
+
+  /** Runs one job; resolves with the child's reply as it came (encoded: this process loads no user code). */
+  run(run: LocalRun): Promise<ChildReply> {
+    const job: CallJob = {
+      label: run.label,
+      target: run.target,
+      self: run.self,
+      args: run.args,
+      signals: run.signals,
+      startedAt: performance.now(),
+      trace: undefined,
+      inline: true,
+      interpret: async (reply) => reply,
+    };
+    return this.poolFor(run).run(job) as Promise<ChildReply>;
+  }
+
+  /** Ends every pool's children (running ones too when `force`). */
+  async close(force: boolean): Promise<void> {
+    await Promise.all([...this.pools.values()].flatMap((pool) => pool.close(force)));
+    this.pools.clear();
+  }
+
+  private poolFor(run: LocalRun): MethodPool {
+    const { module, owner, method } = run.target;
+    const key = `${module}\0${owner}\0${method ?? ''}`;
+    let pool = this.pools.get(key);
+    if (!pool?.open) {
+      // The caller's timeout and abort arrive as signals (worker.ts); the pool's own stay off.
+      const options = resolveOptions(this.options, { concurrency: this.concurrency, retries: 0, timeout: 0, runner: undefined });
+      pool = new MethodPool(run.label, options, childCommand(options, module));
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+}

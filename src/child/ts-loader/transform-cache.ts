@@ -1,0 +1,161 @@
+/**
+ * Compiled TypeScript kept on disk for the next child: a fresh child under
+ * the SDK's loader then reads the JavaScript instead of starting esbuild (its
+ * Go service, ~100 ms on a busy 2-CPU machine), and one under the
+ * typescript require hook instead of loading the TypeScript compiler. One
+ * entry per source file and kind, overwritten when the source changes, so
+ * the folder holds at most one file per TypeScript file ever run.
+ *
+ * The folder is `isolated-call-ts-<uid>` in the OS temp folder. Its code is
+ * run, so it is used only if it is this user's private folder: made with
+ * mkdir (never adopted if it is a link), owned by this uid, mode exactly
+ * 0700; otherwise nothing is cached. Entries are written to a temporary name
+ * and renamed into place, so concurrent children never read half a file.
+ * `ISOLATED_CALL_TS_CACHE=off` turns it off.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** Bumped when what the loader asks esbuild for changes: older entries then miss. */
+const LOADER_VERSION = 1;
+
+let folder: string | null | undefined;
+
+/** The private cache folder, made on first use; null when caching is off or the folder isn't safely ours. */
+export function cacheFolder(): string | null {
+  if (folder !== undefined) return folder;
+  folder = null;
+  if (process.env.ISOLATED_CALL_TS_CACHE === 'off' || typeof process.getuid !== 'function') return folder;
+  const path = join(tmpdir(), `isolated-call-ts-${process.getuid()}`);
+  try {
+    mkdirSync(path, { mode: 0o700 });
+    chmodSync(path, 0o700); // the umask may have taken bits off
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return folder;
+  }
+  try {
+    const stats = lstatSync(path);
+    if (stats.isDirectory() && !stats.isSymbolicLink() && stats.uid === process.getuid() && (stats.mode & 0o777) === 0o700) {
+      folder = path;
+    }
+  } catch {
+    // gone in between: no cache
+  }
+  return folder;
+}
+
+/**
+ * What decides a file's output: the loader, the compiler and its version,
+ * the Node version (the target), the format, the file's path, mtime and size, and
+ * every tsconfig.json from its folder up with the configs they extend by
+ * relative path (esbuild reads the nearest, and what it extends).
+ */
+export function cacheKey(file: string, kind: string, tool: string): string {
+  const source = statSync(file);
+  return JSON.stringify([
+    LOADER_VERSION,
+    tool,
+    process.versions.node,
+    kind,
+    file,
+    source.mtimeMs,
+    source.size,
+    tsconfigStamps(dirname(file)),
+  ]);
+}
+
+const stampsByFolder = new Map<string, string[]>();
+
+function tsconfigStamps(dir: string): string[] {
+  let stamps = stampsByFolder.get(dir);
+  if (stamps === undefined) {
+    const parent = dirname(dir);
+    stamps = [...configStamps(join(dir, 'tsconfig.json'), 0), ...(parent === dir ? [] : tsconfigStamps(parent))];
+    stampsByFolder.set(dir, stamps);
+  }
+  return stamps;
+}
+
+function configStamps(file: string, depth: number): string[] {
+  let text: string;
+  let stamp: string;
+  try {
+    const stats = statSync(file);
+    stamp = `${file}:${stats.mtimeMs}:${stats.size}`;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  if (depth > 8) return [stamp];
+  const extended = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text)?.[1];
+  let targets: unknown[] = [];
+  try {
+    targets = extended ? (JSON.parse(extended.startsWith('[') ? extended : `[${extended}]`) as unknown[]) : [];
+  } catch {
+    // not plain JSON: follow nothing
+  }
+  const relative = targets.filter((t): t is string => typeof t === 'string' && t.startsWith('.'));
+  return [stamp, ...relative.flatMap((t) => configStamps(resolve(dirname(file), t.endsWith('.json') ? t : `${t}.json`), depth + 1))];
+}
+
+function entryPath(dir: string, file: string, format: string): string {
+  return join(dir, `${createHash('sha256').update(`${format}\0${file}`).digest('hex').slice(0, 32)}.js`);
+}
+
+/** The cached output for this key, or undefined. */
+export function readCached(file: string, format: string, key: string): string | undefined {
+  const dir = cacheFolder();
+  if (!dir) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(entryPath(dir, file, format), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const newline = text.indexOf('\n');
+  return newline > 0 && text.slice(0, newline) === `//${key}` ? text.slice(newline + 1) : undefined;
+}
+
+/** Stores the output under this key; a failure only means the next child compiles again. */
+export function writeCached(file: string, format: string, key: string, code: string): void {
+  const dir = cacheFolder();
+  if (!dir) return;
+  const target = entryPath(dir, file, format);
+  const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temporary, `//${key}\n${code}`, { flag: 'wx', mode: 0o600 });
+    renameSync(temporary, target);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never made
+    }
+  }
+}
+
+/**
+ * The file's JavaScript from the cache, else from `compile` (then cached).
+ * `kind` tells outputs of one file apart (the format, the compiler); `tool`
+ * is the compiler and its version. A cache that can't be read or written
+ * only costs a compile.
+ */
+export function cached<T extends string | Promise<string>>(file: string, kind: string, tool: string, compile: () => T): T | string {
+  let key: string | undefined;
+  try {
+    key = cacheKey(file, kind, tool);
+    const hit = readCached(file, kind, key);
+    if (hit !== undefined) return hit;
+  } catch {
+    key = undefined;
+  }
+  const output = compile();
+  if (key === undefined) return output;
+  const store = (code: string) => {
+    writeCached(file, kind, key as string, code);
+    return code;
+  };
+  return (typeof output === 'string' ? store(output) : output.then(store)) as T | string;
+}
