@@ -62,7 +62,7 @@ const stats = fc.oneof(
 );
 const ours = fc.record(
   {
-    __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
+    __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(2) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
     type: fc.constantFrom('ready', 'result', 'result', 'error', 'error', 'callback', 'callback', 'call', 'abort', 'bogus'),
     id: fc.oneof(
       { weight: 8, arbitrary: fc.constant('$ID') },

@@ -56,7 +56,7 @@ describe('a child that sends malformed replies for its own call', () => {
 
   it.each([
     ['not JSON', 'this is not json\n'],
-    ['JSON cut by a newline', '{"__isolatedCall":1,\n"type":"result"}\n'],
+    ['JSON cut by a newline', '{"__isolatedCall":2,\n"type":"result"}\n'],
   ])('bytes written straight to the channel (%s): ProtocolError, child killed, parent alive', async (_, text) => {
     await expectProtocolError(new fx.Replies().writeRaw(text), 'Replies.writeRaw', /not a message/);
     expect(await new fx.Replies().pid()).toEqual(expect.any(Number));
