@@ -5,8 +5,12 @@ import type { CallTraceContext } from './call-tracing.js';
 import type { ChildReply } from './pending-replies.js';
 import type { StreamSink } from './stream-sink.js';
 
-/** One call of an isolated method, prepared and encoded, waiting to run. */
-export interface CallJob {
+/**
+ * A call as the SDK hands it to a runner (runner.ts): encoded, with its
+ * target and signals. Public; it names none of the SDK's machinery, so the
+ * published types don't pull it in (nor `@types/node`).
+ */
+export interface RunnerCall {
   /** `Class.method`, for messages. */
   readonly label: string;
   readonly target: TargetRef;
@@ -14,8 +18,6 @@ export interface CallJob {
   readonly args: Encoded;
   /** AbortSignals found in the arguments, in the order the child numbers them. */
   readonly signals: readonly AbortSignal[];
-  /** Functions found in the arguments, which the child may call back; absent when there are none. */
-  readonly callbacks?: CollectedCallbacks;
   readonly startedAt: number;
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;
@@ -24,6 +26,12 @@ export interface CallJob {
    * way): set for calls bound to or coming from another machine.
    */
   readonly inline?: boolean;
+}
+
+/** One call of an isolated method, prepared and encoded, waiting to run. */
+export interface CallJob extends RunnerCall {
+  /** Functions found in the arguments, which the child may call back; absent when there are none. */
+  readonly callbacks?: CollectedCallbacks;
   /**
    * Turns the child's reply into the call's value. Default: reply.ts's
    * interpretReply, which decodes it. A BullMQ worker passes the reply on

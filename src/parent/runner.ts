@@ -1,5 +1,7 @@
 import type { ResolvedOptions } from '../options/table.js';
-import type { CallJob } from './call-job.js';
+import type { RunnerCall } from './call-job.js';
+
+export type { RunnerCall } from './call-job.js';
 
 /**
  * Where a method's calls run when not in local child processes: set with
@@ -25,6 +27,3 @@ export interface CallRunner {
    */
   run(call: RunnerCall, options: ResolvedOptions): Promise<unknown>;
 }
-
-/** A call as the SDK hands it to a {@link CallRunner}: encoded, with its target and signals. */
-export type RunnerCall = CallJob;
