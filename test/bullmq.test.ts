@@ -11,7 +11,13 @@ import { type BullmqRunner, bullmqRunner, PayloadTooLargeError, startWorker } fr
 import { NotDeployed } from './fixtures/build/tc39/remote-missing.js';
 import { Point, RemoteWork, RenderError } from './fixtures/build/tc39/remote.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
-import { startRedis, type TestRedis } from './helpers/redis.js';
+import { hasRedisServer, startRedis, type TestRedis } from './helpers/redis.js';
+
+// A newcomer's `npm test` without redis-server skips the fleet tests, saying so;
+// under CI=true (.ci/run installs redis-server) a missing server fails them.
+const noRedis = process.env.CI !== 'true' && !hasRedisServer();
+if (noRedis)
+  console.warn('test/bullmq.test.ts: redis-server is not installed: the BullMQ fleet tests are skipped (apt-get install redis-server)');
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const appRoot = join(repo, 'test/fixtures/build/tc39');
@@ -62,6 +68,7 @@ async function startedIn(dir: string, count = 1): Promise<{ worker: string; pid:
 }
 
 beforeAll(async () => {
+  if (noRedis) return;
   scratch = mkdtempSync(join(tmpdir(), 'isolated-call-bullmq-'));
   redis = await startRedis();
   await Promise.all([startWorkerProcess('w1'), startWorkerProcess('w2')]);
@@ -70,6 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (noRedis) return;
   configure({ runner: undefined });
   await runner?.close();
   for (const child of workers.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -95,7 +103,7 @@ describe('the main entry never loads bullmq', () => {
   });
 });
 
-describe('isolated methods on a BullMQ worker fleet (real Redis, two worker processes)', () => {
+describe.skipIf(noRedis)('isolated methods on a BullMQ worker fleet (real Redis, two worker processes)', () => {
   test('values, this and class instances come back as from a local call', async () => {
     const work = new RemoteWork(10);
     const results = await Promise.all([1, 2, 3, 4].map((i) => work.move(new Point(i, 0), 1)));
