@@ -33,6 +33,7 @@ import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { unguardedEntryError } from './unguarded-entry.js';
+import { encodeThrown } from '../protocol/encode-thrown.js';
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, readonly AbortController[]>();
@@ -190,21 +191,6 @@ function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: stri
     }
   }
   return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
-}
-
-/** A thrown value always reaches the parent: if it can't be encoded, its name, message and stack do. */
-function encodeThrown(thrown: unknown): Encoded {
-  try {
-    // Packed here, so a part V8's serializer refuses takes the fallback too.
-    return packEncoded(encode(thrown, 'error'));
-  } catch {
-    const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
-    if (thrown instanceof Error) {
-      fallback.name = thrown.name;
-      fallback.stack = thrown.stack;
-    }
-    return encode(fallback, 'error');
-  }
 }
 
 function isPrivateFieldError(thrown: unknown): boolean {

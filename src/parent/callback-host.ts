@@ -9,6 +9,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { callbackErrorMessage, callbackResultMessage, type CallbackMessage, type ParentMessage } from '../protocol.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import { parentSide } from './reply.js';
+import { encodeThrown } from '../protocol/encode-thrown.js';
 
 /** What the host needs of the attempt's child: where to send the answers. */
 export interface CallbackChild {
@@ -148,19 +149,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-/** A thrown value always reaches the child: if it can't be encoded, its name, message and stack do. */
-function encodeThrown(thrown: unknown): Encoded {
-  try {
-    // Packed here, so a part V8's serializer refuses takes the fallback too.
-    return packEncoded(encode(thrown, 'error'));
-  } catch {
-    const fallback = new Error(thrown instanceof Error ? thrown.message : String(thrown));
-    if (thrown instanceof Error) {
-      fallback.name = thrown.name;
-      fallback.stack = thrown.stack;
-    }
-    return encode(fallback, 'error');
-  }
 }
