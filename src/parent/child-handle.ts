@@ -6,7 +6,8 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { parseChildMessage, type CallbackMessage, type ParentMessage, type StreamItemsMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
-import { exitError, forkChild, isCloneError, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
+import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
+import { ChildSender } from './child-sender.js';
 import { guardChannel } from './message-size-guard.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
@@ -37,13 +38,7 @@ export class ChildHandle {
   endReason: ChildExitReason | undefined;
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
-  /**
-   * Messages held until the child says `ready`. A child may start from the
-   * SDK's ES module build, which loads over several event-loop turns, and a
-   * module preloaded with --import that listens for messages makes Node read
-   * the channel meanwhile: a call sent earlier would reach only that listener.
-   */
-  private readonly unsent: ParentMessage[] = [];
+  private readonly sender: ChildSender;
   private referenced = true;
   private killed = false;
 
@@ -64,6 +59,15 @@ export class ChildHandle {
     this.pid = this.process.pid;
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
+    this.sender = new ChildSender(this.process, {
+      lost: (id, error) => {
+        if (this.pending.has(id)) this.kill(`sending call ${id} failed: ${error.message}`, 'crash');
+      },
+      unsendable: (id, error) =>
+        this.pending
+          .take(id)
+          ?.reject(new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error, pid: this.pid })),
+    });
     this.process.on('message', (message) => this.onMessage(message));
     const { maxMessageBytes } = command;
     guardChannel(this.process, maxMessageBytes, (problem) =>
@@ -94,7 +98,8 @@ export class ChildHandle {
    * none. Every way the message can fail to go out means the child is gone or
    * going (a warm child killed a moment ago gives EPIPE), so it is ended and
    * its exit fails the call as a ChildExitedError, which retries understand.
-   * Only a value Node can't serialize at all fails here, typed.
+   * Only a value Node can't serialize at all fails here, typed. The message
+   * goes out once the child has said `ready` (child-sender.ts).
    */
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
     if (this.exit) {
@@ -104,58 +109,17 @@ export class ChildHandle {
     this.calls++;
     this.pending.add(message.id, pending);
     this.setReferenced(true);
-    if (this.readyAt === undefined) {
-      this.unsent.push(message);
-      return;
-    }
-    this.sendCall(message, pending);
-  }
-
-  private sendCall(message: ParentMessage & { type: 'call' }, pending: Pending | undefined): void {
-    try {
-      this.process.send(message, (error) => {
-        if (error && this.pending.has(message.id)) this.kill(`sending call ${message.id} failed: ${error.message}`, 'crash');
-      });
-    } catch (error) {
-      if (!isCloneError(error)) {
-        this.kill(`sending call ${message.id} failed: ${(error as Error).message}`, 'crash');
-        return;
-      }
-      this.pending.take(message.id);
-      pending?.reject(
-        new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error, pid: this.pid }),
-      );
-    }
+    this.sender.send(message);
   }
 
   /** Fire-and-forget message (abort); losing it to a dead child is fine. */
   notify(message: ParentMessage): void {
-    if (this.readyAt === undefined) {
-      this.unsent.push(message);
-      return;
-    }
-    try {
-      this.process.send(message, () => {});
-    } catch {
-      // the child is gone; nothing to tell it
-    }
+    this.sender.send(message);
   }
 
   /** Stops waiting for a call (timeout, abort): its reply, if any, is dropped. */
   forget(id: number): void {
     this.pending.take(id);
-  }
-
-  /**
-   * The child is listening: what was held for it goes out, in order. A call
-   * aborted meanwhile goes too, followed by its abort: as documented, its
-   * method starts with the signal already aborted and gets the grace period.
-   */
-  private sendUnsent(): void {
-    for (const message of this.unsent.splice(0)) {
-      if (message.type === 'call') this.sendCall(message, this.pending.get(message.id));
-      else this.notify(message);
-    }
   }
 
   /**
@@ -223,7 +187,7 @@ export class ChildHandle {
       const reply = parsed.message;
       if (reply.type === 'ready') {
         this.readyAt ??= performance.now();
-        this.sendUnsent();
+        this.sender.ready();
         return;
       }
       if (reply.type === 'stream-items') {

@@ -1,0 +1,65 @@
+import type { ChildProcess } from 'node:child_process';
+import type { CallMessage, ParentMessage } from '../protocol.js';
+import { isCloneError } from './child-process.js';
+
+/** What the sender tells its handle. */
+export interface SendFailures {
+  /** Writing call `id` failed: the child is gone or going (a warm child killed a moment ago gives EPIPE). */
+  readonly lost: (id: number, error: Error) => void;
+  /** Node could not serialize call `id` at all: nothing was sent. */
+  readonly unsendable: (id: number, error: Error) => void;
+}
+
+/**
+ * The parent's side of one child's channel: messages go out in order, and
+ * only once the child has said `ready`. A child may start from the SDK's ES
+ * module build, which loads over several event-loop turns, and a module
+ * preloaded with --import that listens for messages makes Node read the
+ * channel meanwhile: a call sent earlier would reach only that listener.
+ */
+export class ChildSender {
+  private readonly held: ParentMessage[] = [];
+  private isReady = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly failures: SendFailures,
+  ) {}
+
+  /** The child is listening: what was held goes out, in order (a call aborted meanwhile too, then its abort). */
+  ready(): void {
+    if (this.isReady) return;
+    this.isReady = true;
+    for (const message of this.held.splice(0)) this.send(message);
+  }
+
+  /** Sends a message now, or once the child is ready. */
+  send(message: ParentMessage): void {
+    if (!this.isReady) {
+      this.held.push(message);
+      return;
+    }
+    if (message.type === 'call') this.write(message);
+    else this.notify(message);
+  }
+
+  private write(message: CallMessage): void {
+    try {
+      this.child.send(message, (error) => {
+        if (error) this.failures.lost(message.id, error);
+      });
+    } catch (error) {
+      if (isCloneError(error)) this.failures.unsendable(message.id, error as Error);
+      else this.failures.lost(message.id, error as Error);
+    }
+  }
+
+  /** Fire-and-forget (an abort): losing it to a dead child is fine. */
+  private notify(message: ParentMessage): void {
+    try {
+      this.child.send(message, () => {});
+    } catch {
+      // the child is gone; nothing to tell it
+    }
+  }
+}
