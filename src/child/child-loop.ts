@@ -7,25 +7,18 @@
  * Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { argumentBlobReader, discardBlobs, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
-import type { Encoded } from '../codec/tags.js';
-import { SerializationError } from '../errors/serialization-error.js';
-import { TempFolderError } from '../errors/temp-folder-error.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
 import {
   errorMessage,
   readyMessage,
-  resultMessage,
   type AbortMessage,
   type CallMessage,
-  type ChildCallStats,
   type ChildMessage,
-  type ErrorMessage,
   type FailurePhase,
 } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
-import { packEncoded } from '../protocol/wire-value.js';
 import { childRun } from './child-run.js';
 import { CallStubs, answerCallback } from './callback-stubs.js';
 import { driveStream, handleStreamControl } from './child-stream.js';
@@ -33,7 +26,7 @@ import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { unguardedEntryError } from './unguarded-entry.js';
-import { encodeThrown } from '../protocol/encode-thrown.js';
+import { errorReply, packedResult } from './call-replies.js';
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, readonly AbortController[]>();
@@ -135,68 +128,6 @@ async function handleCall(message: CallMessage): Promise<void> {
     stubs?.close();
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));
   }
-}
-
-/** The result message; a value V8's serializer refuses (a host object) fails as the result's. */
-function packedResult(id: number, encoded: Encoded, stats: ChildCallStats): ChildMessage {
-  try {
-    return resultMessage(id, encoded, stats);
-  } catch (error) {
-    discardBlobs(encoded.f);
-    throw new SerializationError('result', `Node could not serialize it (${(error as Error).message})`, { cause: error });
-  }
-}
-
-function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
-  const base = { id, stats } as const;
-  if (thrown instanceof SerializationError) {
-    return errorMessage({
-      ...base,
-      phase: phase === 'run' ? 'encode' : phase,
-      path: thrown.path,
-      reason: thrown.reason,
-      error: encodeThrown(thrown),
-    });
-  }
-  if (thrown instanceof TempFolderError && phase === 'encode') {
-    return errorMessage({
-      ...base,
-      phase,
-      path: 'result',
-      reason: `its large parts could not be written beside the message: ${thrown.message}`,
-      error: encodeThrown(thrown),
-    });
-  }
-  if (phase === 'run' && kind === 'instance' && isPrivateFieldError(thrown)) {
-    return errorMessage({
-      ...base,
-      phase: 'decode',
-      path: 'this',
-      error: encodeThrown(thrown),
-      reason:
-        "the method uses #private or accessor fields, which can't be read or restored from outside the class, " +
-        "so they don't reach the child. " +
-        'Keep the state the method needs in public fields, or pass it as an argument.',
-    });
-  }
-  if (phase === 'run' && !(thrown instanceof Error)) {
-    // A thrown non-Error is rethrown as that very value, so no stand-in will
-    // do: say what can't cross, as for a result.
-    try {
-      return errorMessage({ ...base, phase, error: packEncoded(encode(thrown, 'thrown')) });
-    } catch (error) {
-      const reason = error instanceof SerializationError ? error.reason : `Node could not serialize it (${String(error)})`;
-      const path = error instanceof SerializationError ? error.path : 'thrown';
-      return errorMessage({ ...base, phase: 'encode', path, reason, error: encodeThrown(error) });
-    }
-  }
-  return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
-}
-
-function isPrivateFieldError(thrown: unknown): boolean {
-  return (
-    thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message)
-  );
 }
 
 function finish(message: CallMessage): void {

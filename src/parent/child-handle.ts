@@ -1,13 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { debuglog } from 'node:util';
-import { discardChildBlobs, discardFilesOf, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
+import { discardFilesOf } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { parseChildMessage, type CallbackMessage, type ParentMessage, type StreamItemsMessage } from '../protocol.js';
+import type { ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
 import { ChildSender } from './child-sender.js';
+import { type ChildRoutes, routeChildMessage } from './child-messages.js';
 import { guardChannel } from './message-size-guard.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
@@ -39,6 +40,7 @@ export class ChildHandle {
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private readonly sender: ChildSender;
+  private readonly routes: ChildRoutes;
   private referenced = true;
   private killed = false;
 
@@ -57,6 +59,15 @@ export class ChildHandle {
   ) {
     this.process = forkChild(command, preload);
     this.pid = this.process.pid;
+    this.routes = {
+      pid: this.pid,
+      pending: this.pending,
+      ready: () => {
+        this.readyAt ??= performance.now();
+        this.sender.ready();
+      },
+      protocolFailure: (reason, id, hint) => this.protocolFailure(reason, id, hint),
+    };
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
     this.sender = new ChildSender(this.process, {
@@ -170,81 +181,9 @@ export class ChildHandle {
     setChildReferenced(this.process, on);
   }
 
-  /**
-   * Everything a child sends is untrusted (it may run a dependency processing
-   * hostile data): it goes through parseChildMessage, and anything malformed
-   * fails the call it names (or, without a usable id, every call of the child)
-   * with a ProtocolError and kills the child. Never throws.
-   */
+  /** What a child sends goes through one gate and is routed (child-messages.ts). Never throws. */
   private onMessage(message: unknown): void {
-    try {
-      const parsed = parseChildMessage(message);
-      if (parsed.kind === 'foreign') return; // someone else's traffic on the channel
-      if (parsed.kind === 'invalid') {
-        this.protocolFailure(parsed.reason, parsed.id, parsed.otherVersion ? 'other-version' : 'subverted');
-        return;
-      }
-      const reply = parsed.message;
-      if (reply.type === 'ready') {
-        this.readyAt ??= performance.now();
-        this.sender.ready();
-        return;
-      }
-      if (reply.type === 'stream-items') {
-        this.onStreamItems(reply);
-        return;
-      }
-      if (reply.type === 'callback') {
-        this.onCallback(reply);
-        return;
-      }
-      const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, this.pid);
-      if (files !== undefined) {
-        this.protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
-        return;
-      }
-      const pending = this.pending.take(reply.id);
-      // A late reply to a call that timed out or was aborted: only its files need handling.
-      if (pending) pending.resolve(reply);
-      else discardReplyBlobs(reply, this.pid);
-    } catch (error) {
-      this.protocolFailure(`it could not be handled (${String(error)})`);
-    }
-  }
-
-  /** Values of a streamed call: each file they name checked, then handed to the call, which stays pending. */
-  private onStreamItems(message: StreamItemsMessage): void {
-    for (const item of message.items) {
-      const files = replyFilesProblem(item, this.pid);
-      if (files !== undefined) {
-        this.protocolFailure(`stream-items for call ${message.id}: ${files}`, message.id);
-        return;
-      }
-    }
-    const pending = this.pending.get(message.id);
-    if (pending?.items) pending.items(message);
-    else if (pending) this.protocolFailure(`stream-items for call ${message.id}, which is not a streamed call`, message.id);
-    else for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, this.pid); // a stream ended early
-  }
-
-  /**
-   * A stub call for a function of the call's arguments: its files are checked
-   * as a reply's are, then the call's callback host takes it (or says why it
-   * breaks the protocol: an index the call never passed). The call stays pending.
-   */
-  private onCallback(message: CallbackMessage): void {
-    const files = replyFilesProblem(message.args, this.pid);
-    if (files !== undefined) {
-      this.protocolFailure(`callback for call ${message.id}: ${files}`, message.id);
-      return;
-    }
-    const pending = this.pending.get(message.id);
-    if (!pending) {
-      discardChildBlobs(message.args, this.pid); // a call that ended (timeout, abort): nobody runs it
-      return;
-    }
-    const problem = pending.callback ? pending.callback(message) : 'its call passed no functions';
-    if (problem !== undefined) this.protocolFailure(`callback for call ${message.id}: ${problem}`, message.id);
+    routeChildMessage(message, this.routes);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { debuglog } from 'node:util';
 import { discardReplyBlobs } from '../codec/side-channel.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
@@ -6,24 +5,19 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
-import type { CallMessage } from '../protocol.js';
 import type { ResolvedOptions } from '../options.js';
-import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle } from './child-handle.js';
 import type { ChildReply } from './pending-replies.js';
 import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './child-registry.js';
-import type { MethodStats } from './method-stats.js';
+import { MethodCounters, type MethodStats } from './method-stats.js';
 import { CallQueue } from './call-queue.js';
-import { LatencyWindow } from './latency-histogram.js';
+import { dispatchAttempt } from './dispatch-attempt.js';
 import { PendingCall } from './pending-call.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
 import { WarmChildren } from './warm-children.js';
-
-const debug = debuglog('isolated-call');
-let nextMessageId = 1;
 
 /**
  * The calls of one isolated method: the queue in call order, concurrency,
@@ -37,10 +31,7 @@ export class MethodPool implements OwnedPool {
   /** This method's children alive now, busy, idle or exiting. */
   private readonly children = new Set<ChildHandle>();
   private running = 0;
-  private readonly waitTimes = new LatencyWindow();
-  private readonly runTimes = new LatencyWindow();
-  private calls = 0;
-  private failures = 0;
+  private readonly counters = new MethodCounters();
   private closed = false;
   private readonly pumpBound = () => this.pump();
   private readonly endEarlyBound = (call: PendingCall, error: Error, killNow: boolean) => this.endEarly(call, error, killNow);
@@ -52,11 +43,6 @@ export class MethodPool implements OwnedPool {
   ) {
     this.warm = new WarmChildren(options, command);
     registry().pools.add(this);
-  }
-
-  /** Whether children must report each call's peak RSS (it costs more than a warm round trip). */
-  private get measuresRss(): boolean {
-    return this.options.onCallEnd !== undefined || this.options.maxChildRss !== Infinity;
   }
 
   /** False once `shutdown()` closed the pool; the method's next call makes a new one. */
@@ -74,7 +60,7 @@ export class MethodPool implements OwnedPool {
   }
 
   run(job: CallJob): Promise<unknown> {
-    this.calls++;
+    this.counters.calls++;
     return new Promise((resolve, reject) => {
       const call = new PendingCall(job, resolve, reject);
       if (this.closed) return this.settle(call, new ShutdownError(job.label));
@@ -90,16 +76,7 @@ export class MethodPool implements OwnedPool {
   }
 
   stats(): MethodStats {
-    return {
-      target: this.label,
-      calls: this.calls,
-      failures: this.failures,
-      queued: this.queue.length,
-      running: this.running,
-      alive: this.children.size,
-      waitMs: this.waitTimes.percentiles(),
-      runMs: this.runTimes.percentiles(),
-    };
+    return this.counters.stats(this.label, this.queue.length, this.running, this.children.size);
   }
 
   /** Starts the standby child (or, with keepAlive, one warm child) ahead of the first call. */
@@ -142,32 +119,13 @@ export class MethodPool implements OwnedPool {
 
   private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
     this.running++;
-    call.startAttempt(child, this.options.attemptTimeout, this.endEarlyBound);
-    let message: CallMessage;
-    try {
-      message = call.message(nextMessageId++, {
-        exitAfter: this.options.keepAlive === 0,
-        // A subscriber to the call events gets the peak RSS too.
-        measure: this.measuresRss || call.job.trace !== undefined,
-        lastAttempt: call.attempts > this.options.retries,
-        stream: call.job.stream ? this.streamLimits() : undefined,
-      });
-    } catch (error) {
-      // V8's serializer refused a part of the arguments (a host object): nothing was sent.
-      this.endAttempt(call, child, true);
-      this.settle(call, new SerializationError('args', `Node could not serialize it (${(error as Error).message})`, { cause: error }));
-      return;
-    }
-    const { job } = call;
-    if (message.stream) job.stream?.bind(child, message.id, message.stream);
-    if (debug.enabled)
-      debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
-    child.request(message, {
-      label: job.label,
-      resolve: (reply) => this.onReply(call, child, reply, startup),
-      reject: (error) => this.onChildFailure(call, child, error),
-      callback: (message) => (call.callbacks ? call.callbacks.receive(message, child) : 'its call passed no functions'),
-      ...(job.stream ? { items: (items: StreamItemsMessage) => job.stream?.receive(items, child) } : {}),
+    dispatchAttempt(call, child, this.options, this.endEarlyBound, {
+      reply: (reply) => this.onReply(call, child, reply, startup),
+      failure: (error) => this.onChildFailure(call, child, error),
+      unsendable: (error) => {
+        this.endAttempt(call, child, true);
+        this.settle(call, new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error }));
+      },
     });
   }
 
@@ -237,11 +195,6 @@ export class MethodPool implements OwnedPool {
     this.pump();
   }
 
-  private streamLimits(): StreamLimits {
-    const { streamAhead: items, streamAheadBytes: bytes, maxMessageBytes } = this.options;
-    return { items, bytes, batchBytes: batchBytesFor(maxMessageBytes) };
-  }
-
   private adopt(child: ChildHandle): ChildHandle {
     child.target = this.label; // a standby child becomes this method's
     this.children.add(child);
@@ -251,9 +204,6 @@ export class MethodPool implements OwnedPool {
   }
 
   private settle(call: PendingCall, error: unknown, value?: unknown): void {
-    if (!call.settle(error, value, this.options.onCallEnd)) return;
-    if (error !== undefined) this.failures++;
-    if (call.attempts > 0) this.waitTimes.record(call.queueMs);
-    if (call.stats) this.runTimes.record(call.stats.runMs);
+    if (call.settle(error, value, this.options.onCallEnd)) this.counters.record(call, error !== undefined);
   }
 }

@@ -1,4 +1,5 @@
-import type { LatencyPercentiles } from './latency-histogram.js';
+import { type LatencyPercentiles, LatencyWindow } from './latency-histogram.js';
+import type { PendingCall } from './pending-call.js';
 
 /** Counters and latencies of one isolated method, as returned by `stats()`. */
 export interface MethodStats {
@@ -21,4 +22,24 @@ export interface MethodStats {
   readonly waitMs: LatencyPercentiles;
   /** The method's own run time in the child, over the most recent calls the child answered (a throw included). */
   readonly runMs: LatencyPercentiles;
+}
+
+/** What a method's pool counts for `stats()`: calls, failures, and the latest wait and run times. */
+export class MethodCounters {
+  calls = 0;
+  private failures = 0;
+  private readonly waitTimes = new LatencyWindow();
+  private readonly runTimes = new LatencyWindow();
+
+  /** A call settled (once): a failure counts, and its wait and run times if it got that far. */
+  record(call: PendingCall, failed: boolean): void {
+    if (failed) this.failures++;
+    if (call.attempts > 0) this.waitTimes.record(call.queueMs);
+    if (call.stats) this.runTimes.record(call.stats.runMs);
+  }
+
+  stats(target: string, queued: number, running: number, alive: number): MethodStats {
+    const { calls, failures } = this;
+    return { target, calls, failures, queued, running, alive, waitMs: this.waitTimes.percentiles(), runMs: this.runTimes.percentiles() };
+  }
 }
