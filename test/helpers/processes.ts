@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -54,6 +54,7 @@ export async function waitForChildren(accept: number | ((pids: number[]) => bool
 
 /** Waits for a child to write `file` (generous: start-up on a busy machine) and returns its text. */
 export async function readWhenWritten(file: string): Promise<string> {
-  for (let i = 0; i < 500 && !existsSync(file); i++) await sleep(20);
+  // Until it has content: a child's writeFileSync creates the file before it writes to it.
+  for (let i = 0; i < 500 && !(existsSync(file) && statSync(file).size > 0); i++) await sleep(20);
   return readFileSync(file, 'utf8');
 }
