@@ -30,11 +30,23 @@ export function routeChildMessage(message: unknown, routes: ChildRoutes): void {
       return;
     }
     const reply = parsed.message;
-    if (reply.type === 'ready') return routes.ready();
-    if (reply.type === 'stream-items') return routeStreamItems(reply, routes);
-    if (reply.type === 'callback') return routeCallback(reply, routes);
+    if (reply.type === 'ready') {
+      routes.ready();
+      return;
+    }
+    if (reply.type === 'stream-items') {
+      routeStreamItems(reply, routes);
+      return;
+    }
+    if (reply.type === 'callback') {
+      routeCallback(reply, routes);
+      return;
+    }
     const files = replyFilesProblem(reply.type === 'result' ? reply.value : reply.error, pid);
-    if (files !== undefined) return protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
+    if (files !== undefined) {
+      protocolFailure(`${reply.type} for call ${reply.id}: ${files}`, reply.id);
+      return;
+    }
     const waiting = pending.take(reply.id);
     // A late reply to a call that timed out or was aborted: only its files need handling.
     if (waiting) waiting.resolve(reply);
@@ -48,7 +60,10 @@ export function routeChildMessage(message: unknown, routes: ChildRoutes): void {
 function routeStreamItems(message: StreamItemsMessage, { pid, pending, protocolFailure }: ChildRoutes): void {
   for (const item of message.items) {
     const files = replyFilesProblem(item, pid);
-    if (files !== undefined) return protocolFailure(`stream-items for call ${message.id}: ${files}`, message.id);
+    if (files !== undefined) {
+      protocolFailure(`stream-items for call ${message.id}: ${files}`, message.id);
+      return;
+    }
   }
   const waiting = pending.get(message.id);
   if (waiting?.items) waiting.items(message);
@@ -63,9 +78,15 @@ function routeStreamItems(message: StreamItemsMessage, { pid, pending, protocolF
  */
 function routeCallback(message: CallbackMessage, { pid, pending, protocolFailure }: ChildRoutes): void {
   const files = replyFilesProblem(message.args, pid);
-  if (files !== undefined) return protocolFailure(`callback for call ${message.id}: ${files}`, message.id);
+  if (files !== undefined) {
+    protocolFailure(`callback for call ${message.id}: ${files}`, message.id);
+    return;
+  }
   const waiting = pending.get(message.id);
-  if (!waiting) return discardChildBlobs(message.args, pid); // a call that ended (timeout, abort): nobody runs it
+  if (!waiting) {
+    discardChildBlobs(message.args, pid); // a call that ended (timeout, abort): nobody runs it
+    return;
+  }
   const problem = waiting.callback ? waiting.callback(message) : 'its call passed no functions';
   if (problem !== undefined) protocolFailure(`callback for call ${message.id}: ${problem}`, message.id);
 }
