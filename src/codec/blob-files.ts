@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtin } from '../shared/builtin.js';
+import { readStringFile, writeStringFile } from './string-files.js';
 
 /** `<pid of the writer>-<16 random hex>`. The pid tells whose file it is; the rest can't be guessed. */
 export const BLOB_FILE_NAME = /^(\d+)-[0-9a-f]{16}$/;
@@ -27,7 +28,8 @@ export function writeBlobFile(dir: string, data: Uint8Array | string): string {
   const fd = openSync(path, CREATE_FLAGS, 0o600);
   own.add(path);
   try {
-    writeFileSync(fd, data, typeof data === 'string' ? { encoding: 'utf16le' } : {});
+    if (typeof data === 'string') writeStringFile(fd, data);
+    else writeFileSync(fd, data);
   } catch (error) {
     unlinkOwn([path]);
     throw error;
@@ -55,13 +57,14 @@ export function readBlobFile(path: string, asString: boolean, consume = false): 
     if (uid !== undefined && stats.uid !== uid) throw new Error(`it is owned by uid ${stats.uid}, not ${uid}`);
     if (process.platform !== 'win32' && stats.nlink !== 1) throw new Error(`it has ${stats.nlink} names (hard links), not 1`);
     if (consume) unlinkSync(path);
+    if (asString) return readStringFile(fd, stats.size);
     const bytes = Buffer.allocUnsafe(stats.size);
     for (let at = 0; at < bytes.length; ) {
       const n = readSync(fd, bytes, at, bytes.length - at, at);
       if (n === 0) throw new Error(`it ended after ${at} of ${bytes.length} bytes`);
       at += n;
     }
-    return asString ? bytes.toString('utf16le') : bytes;
+    return bytes;
   } finally {
     closeSync(fd);
   }
