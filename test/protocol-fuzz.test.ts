@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
+
+/** The protocol version every well-formed message carries. */
+const { VERSION } = await loadFixture<{ VERSION: number }>('tc39', 'crafted-replies');
 import { statsOf } from './helpers/sdk-state.js';
 
 afterAll(() => shutdown());
@@ -62,7 +65,7 @@ const stats = fc.oneof(
 );
 const ours = fc.record(
   {
-    __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(2) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
+    __isolatedCall: fc.oneof({ weight: 12, arbitrary: fc.constant(VERSION) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 0 }) }),
     type: fc.constantFrom('ready', 'result', 'result', 'error', 'error', 'callback', 'callback', 'call', 'abort', 'bogus'),
     id: fc.oneof(
       { weight: 8, arbitrary: fc.constant('$ID') },

@@ -56,7 +56,7 @@ describe('a child that sends malformed replies for its own call', () => {
 
   it.each([
     ['not JSON', 'this is not json\n'],
-    ['JSON cut by a newline', '{"__isolatedCall":2,\n"type":"result"}\n'],
+    ['JSON cut by a newline', '{"__isolatedCall":3,\n"type":"result"}\n'],
   ])('bytes written straight to the channel (%s): ProtocolError, child killed, parent alive', async (_, text) => {
     await expectProtocolError(new fx.Replies().writeRaw(text), 'Replies.writeRaw', /not a message/);
     expect(await new fx.Replies().pid()).toEqual(expect.any(Number));
@@ -84,6 +84,10 @@ describe('payload files a reply names', () => {
     ['a file outside in f', /is not in the parent's folder/],
     ["the parent's name", /is not named like a file of this child/],
     ['a path escaping the folder', /is not in the parent's folder/],
+    ['a packed file of garbage', /its payload file is not a V8-serialized value/],
+    ['a packed file its f does not list', /names a packed value's file that its f doesn't list/],
+    ['a packed file outside the folder', /is not in the parent's folder/],
+    ['a packed file in an error', /large data is not expected here/],
   ])('%s: ProtocolError for that call only, at once', async (kind, text) => {
     const hostname = readFileSync('/etc/hostname', 'utf8');
     await expectProtocolError(new fx.Replies().blob(kind, outside), 'Replies.blob', text);

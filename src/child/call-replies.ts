@@ -5,6 +5,7 @@
 import { discardBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { TempFolderError } from '../errors/temp-folder-error.js';
 import {
@@ -18,12 +19,17 @@ import {
 import { encodeThrown } from '../protocol/encode-thrown.js';
 import { packEncoded } from '../protocol/wire-value.js';
 
-/** The result message; a value V8's serializer refuses (a host object) fails as the result's. */
-export function packedResult(id: number, encoded: Encoded, stats: ChildCallStats): ChildMessage {
+/**
+ * The result message; a value V8's serializer refuses (a host object) fails
+ * as the result's. With the parent's `blobDir`, a large packed value goes in
+ * a payload file (protocol/wire-value.ts).
+ */
+export function packedResult(id: number, encoded: Encoded, stats: ChildCallStats, blobDir?: string): ChildMessage {
   try {
-    return resultMessage(id, encoded, stats);
+    return resultMessage(id, packEncoded(encoded, blobDir), stats);
   } catch (error) {
     discardBlobs(encoded.f);
+    if (error instanceof IsolatedCallError) throw error; // the folder was tampered with
     throw new SerializationError('result', `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }

@@ -91,7 +91,7 @@ async function handleCall(message: CallMessage): Promise<void> {
     // No folder (a job from another machine): no file is read, whatever a tag names.
     const readBlob = message.blobDir ? argumentBlobReader(message.consumeArgs === true) : undefined;
     const args = (
-      message.args.t
+      message.args.t || message.args.p
         ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal), callback })
         : message.args.v
     ) as unknown[];
@@ -123,7 +123,7 @@ async function handleCall(message: CallMessage): Promise<void> {
 
     phase = 'encode';
     const encoded = encode(value, 'result', message.blobDir ? { blobDir: message.blobDir } : {});
-    send(packedResult(id, encoded, stats()), () => finish(message));
+    send(packedResult(id, encoded, stats(), message.blobDir), () => finish(message));
   } catch (thrown) {
     stubs?.close();
     send(errorReply(id, phase, thrown, target.kind, stats()), () => finish(message));

@@ -8,6 +8,7 @@
 import { encode } from '../codec/encode.js';
 import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { CallMessage } from '../protocol/messages.js';
 import {
@@ -56,11 +57,12 @@ export function handleStreamControl(message: StreamCreditMessage | StreamReturnM
 }
 
 /** A value as it rides in the message (wire-value.ts); one V8's serializer refuses fails as that value. */
-function packForWire(encoded: Encoded, index: number): Encoded {
+function packForWire(encoded: Encoded, index: number, blobDir: string | undefined): Encoded {
   try {
-    return packEncoded(encoded);
+    return packEncoded(encoded, blobDir);
   } catch (error) {
     discardBlobs(encoded.f);
+    if (error instanceof IsolatedCallError) throw error; // the folder was tampered with
     throw new SerializationError(`yield[${index}]`, `Node could not serialize it (${(error as Error).message})`, { cause: error });
   }
 }
@@ -122,7 +124,7 @@ class StreamDriver {
         // No folder (a call from another machine): large parts stay in the message, as for a result.
         encoded = encode(step.value, `yield[${this.yielded}]`, this.blobDir ? { blobDir: this.blobDir } : {});
         bytes = estimateBytes(encoded); // of the value, not of its packed text
-        encoded = packForWire(encoded, this.yielded);
+        encoded = packForWire(encoded, this.yielded, this.blobDir);
       } catch (error) {
         this.flush(); // what came before the bad value still reaches the consumer
         await iterator.return?.().catch(() => {}); // its finally runs, as after any error of the stream

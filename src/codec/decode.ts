@@ -1,4 +1,6 @@
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
+import { builtin } from '../shared/builtin.js';
 import { Decoder } from './decoder.js';
 import type { Encoded } from './tags.js';
 
@@ -38,10 +40,11 @@ export interface DecodeHooks {
  * @throws SerializationError naming the path of a tag this side can't rebuild.
  */
 export function decode(encoded: Encoded, root: string, hooks: DecodeHooks): unknown {
-  if (!encoded.t) return encoded.v;
+  const v = encoded.p === 'file' ? readPacked(encoded.v, root, hooks) : encoded.v;
+  if (!encoded.t) return v;
   const decoder = new Decoder(root, hooks);
   try {
-    return decoder.decode(encoded.v);
+    return decoder.decode(v);
   } catch (error) {
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       throw new SerializationError(
@@ -51,5 +54,24 @@ export function decode(encoded: Encoded, root: string, hooks: DecodeHooks): unkn
       );
     }
     throw error;
+  }
+}
+
+/**
+ * The value of a packed payload file (protocol/wire-value.ts): the V8 bytes
+ * the other side wrote beside the message, read through `readBlob`, which
+ * checks the file as it checks every large part.
+ */
+function readPacked(file: unknown, root: string, hooks: DecodeHooks): unknown {
+  const malformed = (reason: string, cause?: unknown) =>
+    hooks.malformed?.(root, reason) ?? new SerializationError(root, reason, cause === undefined ? undefined : { cause });
+  if (typeof file !== 'string') throw malformed(`its packed value names ${typeof file}, not a payload file`);
+  if (!hooks.readBlob) throw malformed('it was sent beside the message, but large data is not expected here');
+  const bytes = hooks.readBlob(file, false);
+  try {
+    return builtin<typeof import('node:v8')>('node:v8').deserialize(bytes as Buffer);
+  } catch (error) {
+    if (error instanceof IsolatedCallError) throw error;
+    throw malformed(`its payload file is not a V8-serialized value (${(error as Error).message})`, error);
   }
 }

@@ -159,8 +159,12 @@ export interface Encoded {
   readonly t: boolean;
   /** Files holding large payloads (Tag.Blob), for the sender to delete once the call is over. */
   readonly f?: readonly string[];
-  /** On the wire only: `v` is packed, V8-serialized as base64 text (protocol/wire-value.ts). */
-  readonly p?: true;
+  /**
+   * On the wire only (protocol/wire-value.ts): `true` when `v` is packed,
+   * V8-serialized as base64 text; `'file'` when `v` names the payload file,
+   * listed in `f`, that holds the V8 bytes.
+   */
+  readonly p?: true | 'file';
 }
 
 export const instanceTag = (id: string, p: EncodedProps): InstanceTag => ({ [TAG]: Tag.Instance, id, p });

@@ -111,8 +111,10 @@ export interface IsolatedOptions {
    * Node buffers a whole message before anyone sees it, so a child gone
    * wrong on hostile data could otherwise make the parent hold hundreds of
    * megabytes. A bigger message is dropped unread, the call rejects with
-   * `ProtocolError` and the child is killed. Large strings and binary data
-   * don't count: they travel beside the message. Default: `268435456` (256 MiB).
+   * `ProtocolError` and the child is killed. Large strings and binary data,
+   * and values JSON can't carry (Dates, Maps...) of 256 KiB or more once
+   * V8-serialized, don't count: they travel beside the message. Default:
+   * `268435456` (256 MiB).
    */
   maxMessageBytes?: number;
   /**

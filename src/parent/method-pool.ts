@@ -135,7 +135,7 @@ export class MethodPool implements OwnedPool {
     this.endAttempt(call, child, true);
     // Plain data, the common warm case: nothing to rebuild, no file to read.
     // (A worker's pool passes every reply on as it is: job.interpret.)
-    if (reply.type === 'result' && !reply.value.t && call.callbacks === undefined && !call.job.interpret) {
+    if (reply.type === 'result' && !reply.value.t && !reply.value.p && call.callbacks === undefined && !call.job.interpret) {
       this.settle(call, undefined, reply.value.v);
       return;
     }

@@ -34,7 +34,7 @@ export function parentSide(pid: number | undefined) {
  */
 export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
   if (reply.type === 'result') {
-    if (!reply.value.t) return reply.value.v; // plain data: nothing to rebuild (the common, warm case)
+    if (!reply.value.t && !reply.value.p) return reply.value.v; // plain data: nothing to rebuild (the common, warm case)
     try {
       return decode(reply.value, 'result', { ...parentSide(pid), readBlob: replyBlobReader(reply.value, pid) });
     } catch (error) {
@@ -78,7 +78,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
  * through replyBlobReader, and a tree the decoder trips over is a ProtocolError.
  */
 export function decodeYielded(encoded: Encoded, index: number, pid: number | undefined): unknown {
-  if (!encoded.t) return encoded.v;
+  if (!encoded.t && !encoded.p) return encoded.v;
   try {
     return decode(encoded, `yield[${index}]`, { ...parentSide(pid), readBlob: replyBlobReader(encoded, pid) });
   } catch (error) {

@@ -13,7 +13,7 @@ import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamRetur
 import { packEncoded } from './wire-value.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Child entry argument: load the SDK's builds while idle (standby children). */
 export const PRELOAD_FLAG = '--isolated-call-preload';

@@ -161,8 +161,9 @@ function parseStats(stats: unknown): ChildCallStats | string {
 }
 
 /**
- * The envelope of an encoded value: `{ v, t: boolean, f?: string[], p?: true }`,
- * its value unpacked when `p` says it is (wire-value.ts). The tree under `v`
+ * The envelope of an encoded value: `{ v, t: boolean, f?: string[], p?: true | 'file' }`,
+ * its value unpacked when `p` is true (wire-value.ts); a packed file, which
+ * `f` must list, is read when the value is decoded. The tree under `v`
  * is the decoder's to check; the file list is checked against the parent's
  * folder before anything is read or deleted (side-channel.ts).
  */
@@ -173,14 +174,17 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
   const t = own(encoded, 't');
   if (typeof t !== 'boolean') return `its ${name}.t is ${describe(t)}, not a boolean`;
   const p = own(encoded, 'p');
-  if (p !== undefined && p !== true) return `its ${name}.p is ${describe(p)}, not true`;
-  let v: unknown;
-  try {
-    v = unpackValue(encoded.v, p === true);
-  } catch (error) {
-    return `its ${name}.v is not a packed value (${String(error)})`;
+  if (p !== undefined && p !== true && p !== 'file') return `its ${name}.p is ${describe(p)}, not true or 'file'`;
+  let v: unknown = encoded.v;
+  if (p === true) {
+    try {
+      v = unpackValue(v, true);
+    } catch (error) {
+      return `its ${name}.v is not a packed value (${String(error)})`;
+    }
   }
   const f = own(encoded, 'f');
+  if (p === 'file' && (!Array.isArray(f) || !f.includes(v))) return `its ${name}.v names a packed value's file that its f doesn't list`;
   if (f === undefined) return { v, t };
   if (!Array.isArray(f) || f.length > MAX_REPLY_FILES) return `its ${name}.f is not an array of at most ${MAX_REPLY_FILES} file names`;
   const files: string[] = [];
@@ -190,7 +194,7 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
       return `its ${name}.f[${i}] is not a file path of 1 to ${MAX_FILE_PATH_LENGTH} characters`;
     files.push(file);
   }
-  return { v, t, f: files };
+  return p === 'file' ? { v, t, f: files, p } : { v, t, f: files };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

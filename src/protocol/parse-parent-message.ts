@@ -51,7 +51,7 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
 
 /** The envelope with its value as sent (wire-value.ts). */
 function unpack(encoded: Encoded): Encoded {
-  if (!encoded.p) return encoded;
+  if (encoded.p !== true) return encoded; // a packed file is read as the value is decoded
   const v = unpackValue(encoded.v, true);
   return encoded.f === undefined ? { v, t: encoded.t } : { v, t: encoded.t, f: encoded.f };
 }

@@ -7,21 +7,52 @@
  * serializer, the one 'advanced' uses, and sent as base64 text in `v`, with
  * `p: true` on the envelope. Nothing is lost either way; only plain data
  * takes the fast path.
+ *
+ * A packed value of PACKED_FILE_MIN_BYTES or more goes beside the message
+ * instead, when the sender has the parent's payload folder: its V8 bytes in
+ * a payload file (side-channel.ts), named in `v` and listed in `f` like any
+ * other large part, with `p: 'file'`. Base64 inside a JSON line costs a third
+ * more bytes, two text passes each way and Node's reassembly of the line; a
+ * 1 MB payload of records with Dates took 1.7x an 'advanced' echo that way.
+ * The receiver reads the file when it decodes (codec/decode.ts).
  */
 import { Buffer } from 'node:buffer';
 import type { Encoded } from '../codec/tags.js';
 import { builtin } from '../shared/builtin.js';
 import { MAX_NESTING } from '../codec/value-path.js';
 import { isObjectPrototype } from '../shared/realm.js';
+import { writeBlob } from '../codec/side-channel.js';
 
 /** Objects plus entries a check may visit before it settles for packing: past it, V8's serializer is as fast. */
 const CHECK_BUDGET = 1_000_000;
 
-/** The envelope as it goes out: plain JSON in `v`, or `v` packed. Throws DataCloneError for a value V8 can't serialize. */
-export function packEncoded(encoded: Encoded): Encoded {
-  if (encoded.p || isJsonExact(encoded.v)) return encoded;
+/** Packed values of at least this many bytes travel in a payload file when the sender can write one. */
+export const PACKED_FILE_MIN_BYTES = 256 * 1024;
+
+/** Envelopes already found JSON-exact, so the message constructor doesn't walk them twice. */
+const checked = new WeakSet<Encoded>();
+
+/**
+ * The envelope as it goes out: plain JSON in `v`, or `v` packed. With
+ * `blobDir` (the parent's payload folder), a large packed value is written
+ * there instead (see above); the new file is added to `f`, so whoever owns
+ * the envelope's files owns it too.
+ *
+ * @throws DataCloneError for a value V8 can't serialize; TempFolderError when `blobDir` isn't a private folder.
+ */
+export function packEncoded(encoded: Encoded, blobDir?: string): Encoded {
+  if (encoded.p || checked.has(encoded)) return encoded;
+  if (isJsonExact(encoded.v)) {
+    checked.add(encoded);
+    return encoded;
+  }
   // node:v8 is loaded on first use: it brings node:stream along, a millisecond of every child's start-up.
-  const v = Buffer.from(builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v)).toString('base64');
+  const bytes = builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v);
+  if (blobDir && bytes.length >= PACKED_FILE_MIN_BYTES) {
+    const file = writeBlob(blobDir, bytes);
+    return { v: file, t: encoded.t, f: [...(encoded.f ?? []), file], p: 'file' };
+  }
+  const v = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
   return encoded.f === undefined ? { v, t: encoded.t, p: true } : { v, t: encoded.t, f: encoded.f, p: true };
 }
 
