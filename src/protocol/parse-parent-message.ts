@@ -27,6 +27,8 @@ export function parseParentMessage(message: unknown): ParentMessage | undefined 
   if (m.type === 'call') {
     if (!isCall(m)) return undefined;
     const call = message as CallMessage;
+    // Plain arguments, the common warm case: the message as it came, no copy.
+    if (call.args.p !== true && call.self?.p !== true) return call;
     return { ...call, args: unpack(call.args), self: call.self === undefined ? undefined : unpack(call.self) };
   }
   if (m.type === 'abort') {

@@ -11,6 +11,9 @@ function snapshot(label, t0) {
     name: label,
     rss: process.memoryUsage.rss() / MB,
     heap: process.memoryUsage().heapUsed / MB,
+    // Where RSS growth could sit besides the live heap: V8's committed heap, and memory outside it (Buffers, native).
+    heapTotal: process.memoryUsage().heapTotal / MB,
+    external: process.memoryUsage().external / MB,
     handles: process._getActiveHandles().length,
     listeners: process.eventNames().reduce((sum, name) => sum + process.listenerCount(name), 0),
     elapsed: (now() - t0) / 1000,
@@ -50,6 +53,8 @@ async function main() {
       ['point', 'name'],
       ['RSS MB', 'rss', 1],
       ['heap used MB', 'heap', 1],
+      ['heap committed MB', 'heapTotal', 1],
+      ['external MB', 'external', 1],
       ['active handles', 'handles', 0],
       ['process listeners', 'listeners', 0],
       ['elapsed s', 'elapsed', 1],

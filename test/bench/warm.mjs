@@ -8,6 +8,8 @@ import { envInt, fixture, heading, now, shutdownSdk, table, timingColumns, timin
 
 const N = envInt('BENCH_WARM_N', 2000);
 const WARMUP = envInt('BENCH_WARM_WARMUP', 200);
+/** Calls per contender before the steady-state round: V8 has optimized both sides' code by then. */
+const STEADY_AFTER = envInt('BENCH_WARM_STEADY_AFTER', 8000);
 const BLOCK = 250;
 const arg = { n: 1, s: 'hello' };
 
@@ -69,18 +71,9 @@ async function contenders() {
   };
 }
 
-async function main() {
-  heading('warm: round trip to a running child', [
-    `timed: each call from the call until its result, one at a time; ${WARMUP} warm-up calls each (child start-up excluded), then N=${N} per contender in blocks of ${BLOCK}, contenders rotating block by block`,
-    'raw IPC: fork(echo .cjs) and child.send({ id, args }) → process.send(same) back; no framework',
-    'superjson string: superjson.stringify → JSON IPC → parse + stringify in the child → JSON IPC → parse',
-    'isolated-call: echoWarm(arg), keepAlive 10 min (setpriv-wrapped child, advanced serialization, codec scan both ways)',
-    'peers: one process worker, kept; tinypool with env: process.env',
-  ]);
-  const all = await contenders();
-  const names = Object.keys(all);
+/** N timed calls per contender, in blocks of BLOCK, contenders rotating block by block; µs per call. */
+async function measure(all, names) {
   const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (const name of names) for (let i = 0; i < WARMUP; i++) await all[name].call();
   for (let block = 0; samples[names[0]].length < N; block++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + block) % names.length];
@@ -95,19 +88,41 @@ async function main() {
     process.stderr.write('.');
   }
   process.stderr.write('\n');
-  for (const name of names) await all[name].close();
+  return samples;
+}
 
+function report(title, names, samples) {
   const base = samples[names[0]];
   const baseMedian = base.slice().sort((a, b) => a - b)[Math.floor(base.length / 2)];
   const rows = names.map((name) => timingRow(name, samples[name], baseMedian));
-  table('warm: µs per call (ratio = median / raw JSON IPC)', timingColumns('µs', false), rows);
+  table(`${title}: µs per call (ratio = median / raw JSON IPC)`, timingColumns('µs', false), rows);
   const iso = rows.find((r) => r.name.startsWith('isolated'));
-  verdict('warm isolated / raw JSON IPC ≤ 1.5', iso.median / baseMedian, 1.5);
+  verdict(`${title}: isolated / raw JSON IPC ≤ 1.5`, iso.median / baseMedian, 1.5);
   for (const peer of rows.filter((r) => /workerpool|tinypool|jest/.test(r.name))) {
     console.log(
-      `isolated-call ${iso.median < peer.median ? 'faster' : 'SLOWER'} than ${peer.name} (${iso.median.toFixed(0)} vs ${peer.median.toFixed(0)} µs)`,
+      `${title}: isolated-call ${iso.median < peer.median ? 'faster' : 'SLOWER'} than ${peer.name} (${iso.median.toFixed(0)} vs ${peer.median.toFixed(0)} µs)`,
     );
   }
+}
+
+async function main() {
+  heading('warm: round trip to a running child', [
+    `timed: each call from the call until its result, one at a time; N=${N} per contender in blocks of ${BLOCK}, contenders rotating block by block`,
+    `twice: "warm" after ${WARMUP} warm-up calls each (child start-up excluded), while V8 still tiers up the code of both processes; "warm, steady" after ${STEADY_AFTER} calls each, once it has`,
+    'raw IPC: fork(echo .cjs) and child.send({ id, args }) → process.send(same) back; no framework',
+    'superjson string: superjson.stringify → JSON IPC → parse + stringify in the child → JSON IPC → parse',
+    'isolated-call: echoWarm(arg), keepAlive 10 min (setpriv-wrapped child, JSON IPC channel, codec scan both ways)',
+    'peers: one process worker, kept; tinypool with env: process.env',
+  ]);
+  const all = await contenders();
+  const names = Object.keys(all);
+  for (const name of names) for (let i = 0; i < WARMUP; i++) await all[name].call();
+  const early = await measure(all, names);
+  for (const name of names) for (let i = WARMUP + N; i < STEADY_AFTER; i++) await all[name].call();
+  const steady = await measure(all, names);
+  for (const name of names) await all[name].close();
+  report('warm', names, early);
+  report('warm, steady', names, steady);
 }
 
 await main();
