@@ -25,6 +25,7 @@ import { driveStream, handleStreamControl } from './child-stream.js';
 import { loadTarget } from './load-target.js';
 import { startParentWatchdog } from './parent-watchdog.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { elapsedMs } from '../shared/clock.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 import { errorReply, packedResult } from './call-replies.js';
 
@@ -79,9 +80,9 @@ async function handleCall(message: CallMessage): Promise<void> {
       target.module,
     )).stub(index, path, name);
   try {
-    const t0 = performance.now();
+    const t0 = elapsedMs();
     const { fn, cls } = await loadTarget(target);
-    loadMs = performance.now() - t0;
+    loadMs = elapsedMs() - t0;
     const unguarded = unguardedEntryError(target);
     if (unguarded) throw unguarded;
 
@@ -105,7 +106,7 @@ async function handleCall(message: CallMessage): Promise<void> {
             : Object.create(cls!.prototype as object);
 
     phase = 'run';
-    const t1 = performance.now();
+    const t1 = elapsedMs();
     let value: unknown;
     // Counted while the method runs: a decorated method called in the child
     // outside every call is the app's own start-up running here (unguarded-entry.ts).
@@ -117,7 +118,7 @@ async function handleCall(message: CallMessage): Promise<void> {
       if (message.stream) value = await driveStream(value, message, message.stream);
     } finally {
       run.running--;
-      runMs = performance.now() - t1;
+      runMs = elapsedMs() - t1;
       stubs?.close();
     }
 
