@@ -4,7 +4,7 @@
  * each worker resolves it against its own root, where the same code is
  * deployed (as Ray and Celery do).
  */
-import { existsSync } from 'node:fs';
+import { existsSync } from '../shared/node-fs.js';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModuleLoadError } from '../errors/module-load-error.js';

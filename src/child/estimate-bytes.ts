@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync } from '../shared/node-fs.js';
 import type { Encoded } from '../codec/tags.js';
 
 /**

@@ -10,7 +10,7 @@
  * decorator dialect (`experimentalDecorators`) is the project's. Outputs go
  * to the transform cache the SDK's own loader uses (ts-loader/transform-cache.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '../shared/node-fs.js';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { cached } from './ts-loader/transform-cache.js';

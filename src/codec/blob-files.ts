@@ -3,7 +3,7 @@
  * without following links or blocking, and read only when they are what the
  * writer left: a regular file of this user with a single name.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync, writeFileSync } from '../shared/node-fs.js';
 import { join } from 'node:path';
 import { builtin } from '../shared/builtin.js';
 import { readStringFile, writeStringFile } from './string-files.js';

@@ -4,7 +4,7 @@
  * the same name while the parent lives (a name that vanished could be taken
  * by another local user in between). Children only ever write into it.
  */
-import { existsSync, lstatSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, chmodSync, rmSync } from '../shared/node-fs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';

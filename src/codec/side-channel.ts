@@ -10,7 +10,7 @@
  * reply's `f`, and (to be read) opens as a regular file of this uid with one
  * name. Anything else fails that call with a ProtocolError.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync } from '../shared/node-fs.js';
 import { basename, dirname, join } from 'node:path';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';

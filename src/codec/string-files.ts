@@ -7,7 +7,7 @@
  * through a buffer kept for the process's life, joined into a V8 string,
  * leave nothing behind.
  */
-import { readSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from '../shared/node-fs.js';
 
 /** Bytes per chunk: an even number, so no UTF-16 code unit is split between chunks. */
 const CHUNK_BYTES = 256 * 1024;

@@ -4,7 +4,7 @@
  * memory doesn't leak across runs. Runs once, when a parent makes its own
  * folder. Never throws: a folder it can't clear is left for the next parent.
  */
-import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, unlinkSync } from '../shared/node-fs.js';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 

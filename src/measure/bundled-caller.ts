@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '../shared/node-fs.js';
 import { findCallerModule } from '../decorator/caller-module.js';
 import { toPath } from '../shared/module-url.js';
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from '../shared/node-fs.js';
 
 /** Resident set size now and its peak (high-water mark), in bytes. */
 export interface RssSnapshot {

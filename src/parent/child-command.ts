@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync } from '../shared/node-fs.js';
 import type { ResolvedOptions } from '../options.js';
 import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { type ModuleFormat, moduleFormat } from '../shared/module-format.js';

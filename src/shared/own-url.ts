@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync } from './node-fs.js';
 import { fileURLToPath } from 'node:url';
 import { fileUrlOfFrame } from './module-url.js';
 
