@@ -184,8 +184,7 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
     }
   }
   const f = own(encoded, 'f');
-  if (p === 'file' && (!Array.isArray(f) || !f.includes(v))) return `its ${name}.v names a packed value's file that its f doesn't list`;
-  if (f === undefined) return { v, t };
+  if (f === undefined) return p === 'file' ? unlistedFile(name) : { v, t };
   if (!Array.isArray(f) || f.length > MAX_REPLY_FILES) return `its ${name}.f is not an array of at most ${MAX_REPLY_FILES} file names`;
   const files: string[] = [];
   for (let i = 0; i < f.length; i++) {
@@ -194,7 +193,12 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
       return `its ${name}.f[${i}] is not a file path of 1 to ${MAX_FILE_PATH_LENGTH} characters`;
     files.push(file);
   }
-  return p === 'file' ? { v, t, f: files, p } : { v, t, f: files };
+  if (p !== 'file') return { v, t, f: files };
+  return files.includes(v as string) ? { v, t, f: files, p } : unlistedFile(name);
+}
+
+function unlistedFile(name: string): string {
+  return `its ${name}.v names a packed value's file that its f doesn't list`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
