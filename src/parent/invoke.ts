@@ -8,13 +8,12 @@ import type { Encoded } from '../codec/tags.js';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
-import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { resolveOptions } from '../options.js';
 import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
-import { packEncoded } from '../protocol/wire-value.js';
+import { packBeside } from '../protocol/wire-value.js';
 import type { CallJob } from './call-job.js';
 import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from './call-tracing.js';
 import { withCallerFrames } from './caller-frames.js';
@@ -197,20 +196,5 @@ function warnIfMainScript(module: string, label: string, kind: MethodMeta['kind'
             'Move the class to a module of its own, or guard top-level work: if (!isIsolatedChild()) main();',
       { code: 'ISOLATED_CALL_MAIN_MODULE' },
     );
-  }
-}
-
-/**
- * Large arguments that JSON can't carry go beside the message, V8-serialized
- * in a payload file (protocol/wire-value.ts). A value V8 refuses is left as
- * it is: the call message's constructor reports it, as for a small one.
- */
-function packBeside(encoded: Encoded, blobDir: string | undefined): Encoded {
-  if (!blobDir) return encoded;
-  try {
-    return packEncoded(encoded, blobDir);
-  } catch (error) {
-    if (error instanceof IsolatedCallError) throw error; // the folder was tampered with
-    return encoded;
   }
 }

@@ -22,6 +22,7 @@ import { builtin } from '../shared/builtin.js';
 import { MAX_NESTING } from '../codec/value-path.js';
 import { isObjectPrototype } from '../shared/realm.js';
 import { writeBlob } from '../codec/side-channel.js';
+import { IsolatedCallError } from '../errors/isolated-call-error.js';
 
 /** Objects plus entries a check may visit before it settles for packing: past it, V8's serializer is as fast. */
 const CHECK_BUDGET = 1_000_000;
@@ -54,6 +55,24 @@ export function packEncoded(encoded: Encoded, blobDir?: string): Encoded {
   }
   const v = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
   return encoded.f === undefined ? { v, t: encoded.t, p: true } : { v, t: encoded.t, f: encoded.f, p: true };
+}
+
+/**
+ * The caller's side of packEncoded for arguments: a large value JSON can't
+ * carry goes beside the message now, while the call can still clean up its
+ * files. A value V8 refuses is left as it is: the call message's constructor
+ * reports it, as for a small one.
+ *
+ * @throws TempFolderError when `blobDir` isn't a private folder.
+ */
+export function packBeside(encoded: Encoded, blobDir: string | undefined): Encoded {
+  if (!blobDir) return encoded;
+  try {
+    return packEncoded(encoded, blobDir);
+  } catch (error) {
+    if (error instanceof IsolatedCallError) throw error; // the folder was tampered with
+    return encoded;
+  }
 }
 
 /**
