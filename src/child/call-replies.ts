@@ -8,14 +8,8 @@ import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { TempFolderError } from '../errors/temp-folder-error.js';
-import {
-  errorMessage,
-  resultMessage,
-  type ChildCallStats,
-  type ChildMessage,
-  type ErrorMessage,
-  type FailurePhase,
-} from '../protocol/messages.js';
+import { errorMessage, resultMessage } from '../protocol/build-messages.js';
+import type { ChildCallStats, ChildMessage, ErrorMessage, FailurePhase } from '../protocol/messages.js';
 import { encodeThrown } from '../protocol/encode-thrown.js';
 import { packEncoded } from '../protocol/wire-value.js';
 

@@ -12,7 +12,8 @@ import { CallbackExpiredError } from '../errors/callback-expired-error.js';
 import { importedExports } from './load-target.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { callbackMessage, type CallbackErrorMessage, type CallbackMessage, type CallbackResultMessage } from '../protocol/messages.js';
+import { callbackMessage } from '../protocol/build-messages.js';
+import type { CallbackErrorMessage, CallbackMessage, CallbackResultMessage } from '../protocol/messages.js';
 
 interface Waiting {
   readonly path: string;

@@ -10,14 +10,8 @@ import { decode } from '../codec/decode.js';
 import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
-import {
-  errorMessage,
-  readyMessage,
-  type AbortMessage,
-  type CallMessage,
-  type ChildMessage,
-  type FailurePhase,
-} from '../protocol/messages.js';
+import { errorMessage, readyMessage } from '../protocol/build-messages.js';
+import type { AbortMessage, CallMessage, ChildMessage, FailurePhase } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { childRun } from './child-run.js';
 import { CallStubs, answerCallback } from './callback-stubs.js';

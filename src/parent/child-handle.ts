@@ -11,7 +11,7 @@ import { ChildSender } from './child-sender.js';
 import { type ChildRoutes, routeChildMessage } from './child-messages.js';
 import { guardChannel } from './message-size-guard.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
-import { formatBytes, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
+import { channelProblemReason, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
 
 const debug = debuglog('isolated-call');
 
@@ -79,17 +79,12 @@ export class ChildHandle {
           .take(id)
           ?.reject(new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error, pid: this.pid })),
     });
-    this.process.on('message', (message) => this.onMessage(message));
-    const { maxMessageBytes } = command;
-    guardChannel(this.process, maxMessageBytes, (problem) =>
-      problem.kind === 'too-large'
-        ? this.protocolFailure(
-            `a message of ${formatBytes(problem.bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`,
-            undefined,
-            'too-large',
-          )
-        : this.protocolFailure(`it wrote something that is not a message to the channel (${String(problem.error)})`),
-    );
+    // What a child sends goes through one gate and is routed (child-messages.ts). Never throws.
+    this.process.on('message', (message) => routeChildMessage(message, this.routes));
+    guardChannel(this.process, command.maxMessageBytes, (problem) => {
+      const [reason, hint] = channelProblemReason(problem, command.maxMessageBytes);
+      this.protocolFailure(reason, undefined, hint);
+    });
     this.process.on('error', (error) => this.onSpawnError(error));
     watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));
   }
@@ -179,11 +174,6 @@ export class ChildHandle {
     if (on === this.referenced || this.exit) return;
     this.referenced = on;
     setChildReferenced(this.process, on);
-  }
-
-  /** What a child sends goes through one gate and is routed (child-messages.ts). Never throws. */
-  private onMessage(message: unknown): void {
-    routeChildMessage(message, this.routes);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors/protocol-error.js';
+import type { ChannelProblem } from './message-size-guard.js';
 
 /** Why a child broke the protocol, as far as the parent can tell, and what to do. */
 export type ProtocolFailureHint = 'other-version' | 'subverted' | 'too-large';
@@ -19,4 +20,11 @@ export function protocolFailureError(pid: number | undefined, reason: string, hi
 /** Bytes for a message: MB above one, bytes below. */
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
+}
+
+/** Why the channel guard stopped reading a child (message-size-guard.ts), and the hint that goes with it. */
+export function channelProblemReason(problem: ChannelProblem, maxMessageBytes: number): [string, ProtocolFailureHint] {
+  return problem.kind === 'too-large'
+    ? [`a message of ${formatBytes(problem.bytes)}, over the limit of ${formatBytes(maxMessageBytes)}, was dropped unread`, 'too-large']
+    : [`it wrote something that is not a message to the channel (${String(problem.error)})`, 'subverted'];
 }

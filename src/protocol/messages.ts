@@ -1,16 +1,15 @@
 /**
- * Everything that crosses the IPC channel between parent and child, and the
- * constructors that build each message: the marker and version are written
- * in one place, so no message can go out without them.
+ * Everything that crosses the IPC channel between parent and child: the
+ * marker, the version and each message's shape. The constructors that
+ * build them are in build-messages.ts.
  *
  * Messages travel over Node's 'json' IPC channel. Payloads are the codec's
  * output (plain data plus tagged nodes), each in an envelope that the
- * constructors below pack for the wire (wire-value.ts): as JSON when JSON
+ * constructors pack for the wire (wire-value.ts): as JSON when JSON
  * carries it exactly, else V8-serialized.
  */
 import type { Encoded } from '../codec/tags.js';
 import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
-import { packEncoded } from './wire-value.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
 export const PROTOCOL_VERSION = 3;
@@ -177,66 +176,3 @@ export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage | Callbac
 
 /** Longest `path` or `reason` a child may send; the child clips its own to this. */
 export const MAX_TEXT_LENGTH = 64 * 1024;
-
-/** What the parent fills in per call: everything but the marker and the folder. */
-export type CallFields = Omit<CallMessage, typeof MARKER | 'type' | 'blobDir'>;
-
-/** A call message; `blobDir` is the parent's payload folder, from `blobDirectory()`. */
-export function callMessage(fields: CallFields, blobDir: string): CallMessage {
-  const { args, self } = fields;
-  return {
-    [MARKER]: PROTOCOL_VERSION,
-    type: 'call',
-    ...fields,
-    args: packEncoded(args),
-    self: self === undefined ? undefined : packEncoded(self),
-    blobDir,
-  };
-}
-
-/** An abort message for signal number `signal` of call `id`. */
-export function abortMessage(id: number, signal: number, reason: Encoded): AbortMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'abort', id, signal, reason: packEncoded(reason) };
-}
-
-/** The child's first message. */
-export function readyMessage(): ReadyMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'ready' };
-}
-
-/** A successful reply. */
-export function resultMessage(id: number, value: Encoded, stats: ChildCallStats): ResultMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'result', id, value: packEncoded(value), stats };
-}
-
-/** The child calls back the function `callback` of call `id`. */
-export function callbackMessage(id: number, callback: number, seq: number, args: Encoded): CallbackMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'callback', id, callback, seq, args: packEncoded(args) };
-}
-
-/** What the function behind callback call `seq` of call `id` returned. */
-export function callbackResultMessage(id: number, seq: number, value: Encoded): CallbackResultMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'callback-result', id, seq, value: packEncoded(value) };
-}
-
-/** What the function behind callback call `seq` of call `id` threw. */
-export function callbackErrorMessage(id: number, seq: number, error: Encoded): CallbackErrorMessage {
-  return { [MARKER]: PROTOCOL_VERSION, type: 'callback-error', id, seq, error: packEncoded(error) };
-}
-
-/** A failed reply; `path` and `reason` are clipped to MAX_TEXT_LENGTH. */
-export function errorMessage(fields: Omit<ErrorMessage, typeof MARKER | 'type'>): ErrorMessage {
-  const { path, reason, error, ...rest } = fields;
-  return {
-    [MARKER]: PROTOCOL_VERSION,
-    type: 'error',
-    ...rest,
-    error: packEncoded(error),
-    ...(path === undefined ? {} : { path: clip(path) }),
-    ...(reason === undefined ? {} : { reason: clip(reason) }),
-  };
-}
-
-function clip(text: string): string {
-  return text.length <= MAX_TEXT_LENGTH ? text : `${text.slice(0, MAX_TEXT_LENGTH - 1)}…`;
-}

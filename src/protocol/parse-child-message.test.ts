@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MARKER, PROTOCOL_VERSION, callbackMessage, errorMessage, readyMessage, resultMessage } from './messages.js';
+import { callbackMessage, errorMessage, readyMessage, resultMessage } from './build-messages.js';
+import { MARKER, PROTOCOL_VERSION } from './messages.js';
 import { parseChildMessage } from './parse-child-message.js';
 import { MAX_STREAM_BATCH, streamItemsMessage } from './stream-messages.js';
 

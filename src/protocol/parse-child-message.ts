@@ -6,6 +6,7 @@
 import type { Encoded } from '../codec/tags.js';
 import { isObjectPrototype } from '../shared/realm.js';
 import { unpackValue } from './wire-value.js';
+import { describe, isId, isRecord, isText, own } from './field-checks.js';
 import {
   FAILURE_PHASES,
   MARKER,
@@ -199,30 +200,4 @@ function parseEncoded(encoded: unknown, name: string): Encoded | string {
 
 function unlistedFile(name: string): string {
   return `its ${name}.v names a packed value's file that its f doesn't list`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** An own property only: nothing on a prototype can stand in for a missing field. */
-function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-function isId(id: unknown): id is number {
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0;
-}
-
-function isText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length <= max;
-}
-
-/** A short, safe rendering of a field for an error message. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined || value === null) {
-    return typeof value === 'bigint' ? `${value}n` : String(value);
-  }
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
