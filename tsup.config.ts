@@ -54,7 +54,8 @@ export default defineConfig([
 
   {
     // The module hooks of the child's TypeScript loader: Node's hooks thread imports them as ESM.
-    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts' },
+    // child-api: the child's API for ES modules, a facade of dist/child.cjs (src/child/esm-api.ts).
+    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts', 'child-api': 'src/child/esm-api.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),
     dts: false,

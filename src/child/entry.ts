@@ -1,34 +1,38 @@
 /**
- * The program a child process runs (dist/child.cjs): the child loop
- * (child-loop.ts), started before any user module loads. A standby child
- * also loads the SDK's builds while it waits.
+ * dist/child.cjs: the program a child process runs, and the SDK's API in
+ * that child. Run as the process's main module, it starts the child loop
+ * (child-loop.ts) before any user module loads; the user's module then
+ * imports `isolated-call` through the `isolated-call-child` export condition
+ * and gets this very module (child-api.ts; dist/child-api.mjs for ES
+ * modules), already compiled. Loaded any other way (another copy of the SDK
+ * in the child's node_modules), it is only that API.
  */
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { PRELOAD_FLAG } from '../protocol/messages.js';
+import { CHILD_CONDITION_FLAG } from '../shared/child-flags.js';
 import { globalState } from '../shared/global-state.js';
 import { startChildLoop } from './child-loop.js';
 
-// Before any user module loads: decorated methods now run inline.
-globalState().inChild = true;
-startChildLoop();
+export * from './child-api.js';
 
-if (process.argv.includes(PRELOAD_FLAG)) preloadBuilds();
+if (require.main === module) {
+  // What the child starts (a fork() of its own) resolves `isolated-call` as any other process does.
+  process.execArgv = process.execArgv.filter((flag) => flag !== CHILD_CONDITION_FLAG);
+  // Before any user module loads: decorated methods now run inline.
+  globalState().inChild = true;
+  startChildLoop();
+  if (process.argv.includes(PRELOAD_FLAG)) preloadEsmApi();
+}
 
 /**
- * A standby child has time to spare before its call: most of a fresh child's
- * time after start-up goes to the user's module importing this package (and,
- * for ESM, to starting Node's ESM loader). Doing both now leaves the call
- * only the user's own module to load. Failures are ignored: the call will
- * load whatever it needs anyway.
+ * A standby child has time to spare before its call: an ES module's call
+ * would first start Node's ESM loader and load dist/child-api.mjs. Doing
+ * both now leaves the call only the user's own module to load. A failure is
+ * ignored: the call loads whatever it needs anyway.
  */
-function preloadBuilds(): void {
+function preloadEsmApi(): void {
   setImmediate(() => {
-    try {
-      require(join(__dirname, 'index.cjs'));
-    } catch {
-      // not there (a custom build); nothing lost
-    }
-    import(pathToFileURL(join(__dirname, 'index.js')).href).catch(() => {});
+    import(pathToFileURL(join(__dirname, 'child-api.mjs')).href).catch(() => {});
   });
 }

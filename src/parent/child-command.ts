@@ -1,7 +1,7 @@
 import { existsSync } from '../shared/node-fs.js';
 import type { ResolvedOptions } from '../options.js';
-import { WATCHDOG_FLAG } from '../shared/child-flags.js';
-import { type ModuleFormat, moduleFormat } from '../shared/module-format.js';
+import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { isSdkBundled } from '../shared/own-url.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 import { dropTsxFlags, typeScriptLoaderFor } from './typescript-loader.js';
 
@@ -121,12 +121,6 @@ export interface ChildCommand {
   readonly args: readonly string[];
   /** The largest message the child may send (message-size-guard.ts). */
   readonly maxMessageBytes: number;
-  /**
-   * The module format the target's module imports the SDK in, when it can be
-   * told: the child then starts from that very build (child-process.ts), so
-   * the SDK is compiled once in the child instead of twice.
-   */
-  readonly entry: ModuleFormat | undefined;
   /** The options that decide the command, as one string: children with equal keys are interchangeable. */
   readonly key: string;
 }
@@ -157,6 +151,8 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const flags = tsLoader ? parentFlags.filter((_, i) => !tsLoader.drop.has(i)) : parentFlags;
   if (tsLoader) flags.push(...tsLoader.add);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
+  // The target's module then imports the SDK's child build, which the child has loaded already (child/entry.ts).
+  if (!isSdkBundled()) flags.push(CHILD_CONDITION_FLAG);
   flags.push(...options.execArgv, ...launcher);
 
   const nodeOptions = process.env.NODE_OPTIONS;
@@ -166,10 +162,9 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const env = Object.keys(extraEnv).length === 0 ? parentEnv : { ...parentEnv, ...extraEnv };
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
-  const entry = module === undefined ? undefined : moduleFormat(module);
-  const key = JSON.stringify([flags, extraEnv, maxMessageBytes, entry]);
+  const key = JSON.stringify([flags, extraEnv, maxMessageBytes]);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
-    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, entry, key }
-    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, entry, key };
+    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, key }
+    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, key };
 }

@@ -12,21 +12,16 @@ import type { ChildCommand } from './child-command.js';
 const debug = debuglog('isolated-call');
 
 /**
- * What a child runs. The build of the SDK that the target's module will
- * import (dist/index.js for an ES module, dist/index.cjs for CommonJS), with
- * a variable that makes the SDK start as a child the moment it is evaluated
- * (child/bundled-child.ts): the module's own import then finds it loaded,
- * and the child compiles the SDK once instead of twice (about 4 ms of CPU
- * per fresh child). When the format can't be told, the small child entry
- * (dist/child.cjs). When the SDK is bundled into the app there is no dist/:
- * the child runs the file that holds this very code (the app's bundle), the
- * same way.
+ * What a child runs: the SDK's child build (dist/child.cjs), which is also
+ * what the target's module gets when it imports the SDK there (the export
+ * condition child-command.ts adds; child/entry.ts). When the SDK is bundled
+ * into the app there is no dist/: the child runs the file that holds this
+ * very code (the app's bundle), with a variable that makes the SDK start as
+ * a child the moment it is evaluated (child/bundled-child.ts).
  */
-function childScript(command: ChildCommand): { path: string; env: Record<string, string> | undefined } {
-  const startHere = { [BUNDLED_CHILD_ENV]: '1' };
-  if (isSdkBundled()) return { path: ownFile, env: startHere };
-  if (command.entry === undefined) return { path: fileURLToPath(new URL('./child.cjs', ownUrl)), env: undefined };
-  return { path: fileURLToPath(new URL(command.entry === 'esm' ? './index.js' : './index.cjs', ownUrl)), env: startHere };
+function childScript(): { path: string; env: Record<string, string> | undefined } {
+  if (isSdkBundled()) return { path: ownFile, env: { [BUNDLED_CHILD_ENV]: '1' } };
+  return { path: fileURLToPath(new URL('./child.cjs', ownUrl)), env: undefined };
 }
 
 const STDERR_TAIL = 8192;
@@ -40,7 +35,7 @@ const CLOSE_WAIT_MS = 200;
  */
 export function forkChild(command: ChildCommand, preload: boolean): ChildProcess {
   const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
-  const script = childScript(command);
+  const script = childScript();
   const child = fork(script.path, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
     execPath: command.execPath,
     execArgv: [...command.execArgv],

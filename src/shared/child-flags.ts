@@ -13,3 +13,14 @@ export const WATCHDOG_FLAG = '--isolated-call-watchdog';
  * and deletes the variable so the child's own subprocesses don't see it.
  */
 export const BUNDLED_CHILD_ENV = 'ISOLATED_CALL_BUNDLED_CHILD';
+
+/**
+ * The export condition under which a child resolves `isolated-call` to the
+ * child's build (package.json; child/entry.ts). The parent passes it to
+ * every child it forks from dist/child.cjs; the child removes it from its
+ * own `process.execArgv`, so its own subprocesses don't inherit it.
+ */
+export const CHILD_CONDITION = 'isolated-call-child';
+
+/** {@link CHILD_CONDITION} as the one node flag the parent writes. */
+export const CHILD_CONDITION_FLAG = `--conditions=${CHILD_CONDITION}`;

@@ -1,7 +1,6 @@
 import { readFileSync } from './node-fs.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** The "type" of the nearest package.json, as Node decides a .js file's format. */
 export function packageType(dir: string): string | undefined {
@@ -13,28 +12,6 @@ export function packageType(dir: string): string | undefined {
     }
     if (dirname(current) === current) return undefined;
   }
-}
-
-/** The two module formats of Node. */
-export type ModuleFormat = 'esm' | 'cjs';
-
-/**
- * The format Node (or a TypeScript loader) gives the module at this file
- * URL or path, by its extension and the nearest package.json; undefined when
- * that can't be told (not a file, an unknown extension).
- */
-export function moduleFormat(module: string): ModuleFormat | undefined {
-  let path: string;
-  try {
-    path = module.startsWith('file:') ? fileURLToPath(module) : module;
-  } catch {
-    return undefined;
-  }
-  if (/\.m[jt]s$/.test(path)) return 'esm';
-  if (/\.c[jt]s$/.test(path)) return 'cjs';
-  if (!/\.[jt]sx?$/.test(path)) return undefined;
-  const type = packageType(dirname(path));
-  return type === undefined ? undefined : type === 'module' ? 'esm' : 'cjs';
 }
 
 /**
