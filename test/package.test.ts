@@ -114,7 +114,8 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds the builds, their types and the child entry, and no sources or tests', () => {
-    for (const file of ['package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/child.cjs']) {
+    const builds = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+    for (const file of ['package.json', ...builds, 'dist/child.cjs', 'dist/child-build.cjs', 'dist/child-api.mjs']) {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.filter((f) => /^(src|test|examples|docs)\/|\.tsbuildinfo$|^tsconfig|^vitest|^tsup/.test(f))).toEqual([]);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { PRELOAD_FLAG } from '../protocol/messages.js';
 import { CHILD_CONDITION_FLAG } from '../shared/child-flags.js';
+import { dynamicImport } from '../shared/dynamic-import.js';
 import { globalState } from '../shared/global-state.js';
 import { startChildLoop } from './child-loop.js';
 
@@ -33,6 +34,6 @@ if (require.main === module) {
  */
 function preloadEsmApi(): void {
   setImmediate(() => {
-    import(pathToFileURL(join(__dirname, 'child-api.mjs')).href).catch(() => {});
+    dynamicImport(pathToFileURL(join(__dirname, 'child-api.mjs')).href).catch(() => {});
   });
 }

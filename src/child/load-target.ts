@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
+import { dynamicImport } from '../shared/dynamic-import.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
 import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
@@ -95,7 +96,7 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
     const exports = createRequire(path)(path) as unknown;
     return { ...(exports as Record<string, unknown>), default: exports };
   }
-  return (await import(url)) as Record<string, unknown>;
+  return await dynamicImport(url);
 }
 
 /**

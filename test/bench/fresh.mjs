@@ -6,6 +6,7 @@
 // ISOLATED_CALL_NO_SETPRIV=1 (read once per process) to price the wrapper.
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
   Samples,
@@ -55,7 +56,8 @@ async function isolatedSetup() {
   const { echoFresh } = await import('./fixtures/isolated.mjs');
   let last;
   sdk.configure({ onCallEnd: (info) => (last = info) });
-  const aliveOf = () => sdk.stats().find((s) => s.target === 'echoFresh')?.alive ?? 0;
+  const { echoFreshCjs } = createRequire(import.meta.url)('./fixtures/isolated-cjs.cjs');
+  const aliveOf = (target = 'echoFresh') => sdk.stats().find((s) => s.target === target)?.alive ?? 0;
   /** One call; then waits (polling every ms) until the SDK has seen the child close. */
   async function once() {
     const t0 = now();
@@ -66,6 +68,15 @@ async function isolatedSetup() {
     while (aliveOf() > 0) await sleep(1);
     return { result: tResult, exit: now() - t0, startup: info.startupMs, load: info.loadMs, run: info.runMs };
   }
+  /** The same with the function in a CommonJS module (as the peers' workers are). */
+  async function onceCjs() {
+    const t0 = now();
+    const value = await echoFreshCjs(arg);
+    const tResult = now() - t0;
+    if (value.n !== arg.n) throw new Error('isolated-call (CommonJS): wrong result');
+    while (aliveOf('echoFreshCjs') > 0) await sleep(1);
+    return { result: tResult, exit: now() - t0 };
+  }
   /** BLOCK calls back to back (the next starts when the previous returns); ms per call. */
   async function block() {
     while (aliveOf() > 0) await sleep(1);
@@ -75,7 +86,7 @@ async function isolatedSetup() {
     while (aliveOf() > 0) await sleep(1);
     return perCall;
   }
-  return { once, block, shutdown: () => shutdownSdk(sdk) };
+  return { once, onceCjs, block, shutdown: () => shutdownSdk(sdk) };
 }
 
 async function peersSetup() {
@@ -164,7 +175,8 @@ async function main() {
   heading('fresh: one call per new child, sequential', [
     `timed: from the call until the result (and, separately, until the child has exited); N=${N} rounds after ${WARMUP} warm-up rounds, every contender once per round in rotated order`,
     'floor: child_process.fork(minimal .cjs) + one JSON IPC round trip + wait for its "exit" event',
-    'isolated-call: echoFresh(arg) in default mode (keepAlive 0); "to exit" waits until stats() shows the child closed (polled every ms)',
+    'isolated-call: echoFresh(arg) in default mode (keepAlive 0), defined in an ES module (.mjs); "to exit" waits until stats() shows the child closed (polled every ms)',
+    "isolated-call, CommonJS module: the same function defined in a .cjs module, as the peers' workers are (workerpool, jest-worker: .cjs; tinypool: .mjs); its child never starts the ESM loader",
     `isolated-call back-to-back: ${BLOCK} calls in a row, the next starting as soon as the previous returns (child exits overlap the next call); total / ${BLOCK}`,
     'peers: a new pool per task (1 process worker), one call, then terminate()/destroy()/end(); "to exit" = until that resolves; tinypool gets env: process.env (its default child env is nearly empty)',
     'setpriv: the SDK wraps each child in `setpriv --pdeathsig KILL`; the part "floor + isolated-call" runs again in a subprocess with ISOLATED_CALL_NO_SETPRIV=1',
@@ -178,6 +190,7 @@ async function main() {
       return { result, exit };
     },
     isolated: iso.once,
+    isolatedCjs: iso.onceCjs,
     block: async () => ({ perCall: await iso.block() }),
     workerpool: async () => {
       const [result, exit] = await peers.workerpool();
@@ -212,6 +225,8 @@ async function main() {
     setpriv && timingRow('floor under setpriv, to exit', s('floorSetpriv.exit'), floor, 'setpriv --pdeathsig KILL -- node minimal.cjs'),
     timingRow('isolated-call, to result', s('isolated.result'), floor, 'call → value (child still exiting)'),
     timingRow('isolated-call, to child exit', s('isolated.exit'), floor, 'call → SDK saw the child close'),
+    timingRow('isolated-call, CommonJS module, to result', s('isolatedCjs.result'), floor, 'the same, function in a .cjs module'),
+    timingRow('isolated-call, CommonJS module, to child exit', s('isolatedCjs.exit'), floor, 'call → SDK saw the child close'),
     timingRow(`isolated-call back-to-back, per call`, s('block.perCall'), floor, `${BLOCK} sequential calls / ${BLOCK}`),
     timingRow('workerpool (process), to result', s('workerpool.result'), floor, 'new pool + exec'),
     timingRow('workerpool (process), to exit', s('workerpool.exit'), floor, '+ terminate()'),
@@ -278,6 +293,19 @@ async function main() {
     })),
   );
   verdict('fresh to result / floor ≤ 1.10', samples.median('isolated.result') / floor, 1.1);
+  verdict('fresh to result, CommonJS module / floor ≤ 1.10', samples.median('isolatedCjs.result') / floor, 1.1);
+  for (const peer of ['workerpool', 'tinypool', 'jestWorker']) {
+    for (const [label, key] of [
+      ['ES module', 'isolated.result'],
+      ['CommonJS module', 'isolatedCjs.result'],
+    ]) {
+      const ours = samples.median(key);
+      const theirs = samples.median(`${peer}.result`);
+      console.log(
+        `fresh (${label}): isolated-call ${ours <= theirs ? 'no slower' : 'SLOWER'} than ${peer} (${ours.toFixed(1)} vs ${theirs.toFixed(1)} ms)`,
+      );
+    }
+  }
   verdict('fresh back-to-back per call / floor ≤ 1.10', samples.median('block.perCall') / floor, 1.1);
 }
 

@@ -14,9 +14,10 @@
  * `ISOLATED_CALL_TS_CACHE=off` turns it off.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { privateFolder } from '../../shared/private-folder.js';
 
 /** Bumped when what the loader asks esbuild for changes: older entries then miss. */
 const LOADER_VERSION = 1;
@@ -28,21 +29,7 @@ export function cacheFolder(): string | null {
   if (folder !== undefined) return folder;
   folder = null;
   if (process.env.ISOLATED_CALL_TS_CACHE === 'off' || typeof process.getuid !== 'function') return folder;
-  const path = join(tmpdir(), `isolated-call-ts-${process.getuid()}`);
-  try {
-    mkdirSync(path, { mode: 0o700 });
-    chmodSync(path, 0o700); // the umask may have taken bits off
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return folder;
-  }
-  try {
-    const stats = lstatSync(path);
-    if (stats.isDirectory() && !stats.isSymbolicLink() && stats.uid === process.getuid() && (stats.mode & 0o777) === 0o700) {
-      folder = path;
-    }
-  } catch {
-    // gone in between: no cache
-  }
+  folder = privateFolder(join(tmpdir(), `isolated-call-ts-${process.getuid()}`)) ?? null;
   return folder;
 }
 

@@ -1,0 +1,16 @@
+/**
+ * `import()` for the child build. The build is compiled from V8's code cache
+ * through node:vm (child/code-cache/child-main.ts), and code compiled that way
+ * has no `import()` of its own unless it asks for an experimental vm option,
+ * which prints a warning in every child (and loses it when compiled from the
+ * cache). The entry that loads the build, compiled by Node as usual, lends it
+ * its own under {@link DYNAMIC_IMPORT}; anywhere else this is plain `import()`.
+ */
+export const DYNAMIC_IMPORT = Symbol.for('isolated-call.dynamic-import');
+
+type Importer = (specifier: string) => Promise<Record<string, unknown>>;
+
+export function dynamicImport(specifier: string): Promise<Record<string, unknown>> {
+  const lent = (globalThis as Record<symbol, Importer | undefined>)[DYNAMIC_IMPORT];
+  return lent ? lent(specifier) : (import(specifier) as Promise<Record<string, unknown>>);
+}
