@@ -89,7 +89,8 @@ export const ratio = (value, base) => (base > 0 && Number.isFinite(value) ? `${(
 /** A row for a timing table: median, p90 and the ratio of the median to `baseMedian`. */
 export function timingRow(name, values, baseMedian, note = '') {
   const m = median(values);
-  return { name, n: values.length, median: m, p90: p90(values), ratio: ratio(m, baseMedian), note };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { name, n: values.length, median: m, p90: p90(values), mean, ratio: ratio(m, baseMedian), note };
 }
 
 export const timingColumns = (unit = 'ms', note = true) => [
