@@ -11,8 +11,9 @@ import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/s
 import { encode } from '../codec/encode.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
 import { errorMessage, readyMessage } from '../protocol/build-messages.js';
-import type { AbortMessage, CallMessage, ChildMessage, FailurePhase } from '../protocol/messages.js';
+import type { AbortMessage, CallMessage, ChildMessage, FailurePhase, ResolvedCall } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
+import { resolveCall } from './call-channel.js';
 import { childRun } from './child-run.js';
 import { CallStubs, answerCallback } from './callback-stubs.js';
 import { driveStream, handleStreamControl } from './child-stream.js';
@@ -54,16 +55,24 @@ function sendUnserializable(id: number, error: Error): void {
   process.send!(reply, () => process.exit(0));
 }
 
-async function handleCall(message: CallMessage): Promise<void> {
+/** A call whose target this child was never sent: the parent's bug, answered as a failed load rather than left hanging. */
+function answerUnknownTarget(message: CallMessage): void {
+  const error = new Error(
+    `isolated-call: the parent sent call ${message.id} for target ${message.targetId}, which this child was never sent`,
+  );
+  send(errorReply(message.id, 'load', error, 'function', { loadMs: 0, runMs: 0, peakRss: 0 }), () => finish(message));
+}
+
+async function handleCall(message: ResolvedCall): Promise<void> {
   const { id, target } = message;
-  const signals = message.signals === 0 ? NO_CONTROLLERS : Array.from({ length: message.signals }, () => new AbortController());
+  const signals = !message.signals ? NO_CONTROLLERS : Array.from({ length: message.signals }, () => new AbortController());
   if (signals.length > 0) controllers.set(id, signals);
   if (message.measure && callsRun > 0) resetPeakRss();
   callsRun++;
   let phase: FailurePhase = 'load';
   let loadMs = 0;
   let runMs = 0;
-  const stats = () => ({ loadMs, runMs, peakRss: message.measure ? readRss().peak : 0 });
+  const stats = () => ({ loadMs: toMicros(loadMs), runMs: toMicros(runMs), peakRss: message.measure ? readRss().peak : 0 });
   // Made when the arguments hold a function; closed as soon as the method settles.
   let stubs: CallStubs | undefined;
   const callback = (index: number, path: string, name: string) =>
@@ -84,7 +93,7 @@ async function handleCall(message: CallMessage): Promise<void> {
     // Argument files are deleted as soon as they are open (when no retry needs them):
     // a parent killed by a signal then leaves nothing of a running call behind.
     // No folder (a job from another machine): no file is read, whatever a tag names.
-    const readBlob = message.blobDir ? argumentBlobReader(message.consumeArgs === true) : undefined;
+    const readBlob = message.blobDir ? argumentBlobReader(message.retainArgs !== true) : undefined;
     const args = (
       message.args.t || message.args.p
         ? decode(message.args, 'args', { ...childSide, readBlob, signals: signals.map((c) => c.signal), callback })
@@ -125,6 +134,11 @@ async function handleCall(message: CallMessage): Promise<void> {
   }
 }
 
+/** Milliseconds to the microsecond: `0.062`, not 17 digits of a double, on the wire of every reply. */
+function toMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 function finish(message: CallMessage): void {
   controllers.delete(message.id);
   if (message.exitAfter) process.exit(0);
@@ -153,8 +167,11 @@ export function startChildLoop(): void {
     // Anything that isn't a well-formed message of ours (the user's own
     // traffic, another version) is left alone: never a crash of the entry.
     const parentMessage = parseParentMessage(message);
-    if (parentMessage?.type === 'call') void handleCall(parentMessage);
-    else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+    if (parentMessage?.type === 'call') {
+      const call = resolveCall(parentMessage);
+      if (call) void handleCall(call);
+      else answerUnknownTarget(parentMessage);
+    } else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
     else if (parentMessage?.type === 'callback-result' || parentMessage?.type === 'callback-error') answerCallback(parentMessage);
     else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
   });

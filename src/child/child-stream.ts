@@ -10,7 +10,7 @@ import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import type { CallMessage } from '../protocol/messages.js';
+import type { ResolvedCall } from '../protocol/messages.js';
 import {
   MAX_BATCH_BYTES,
   MAX_STREAM_BATCH,
@@ -32,7 +32,7 @@ const returnedEarly = new Set<number>();
  * Rejects with what the generator threw, after every value it yielded before
  * has been sent.
  */
-export async function driveStream(value: unknown, message: CallMessage, limits: StreamLimits): Promise<unknown> {
+export async function driveStream(value: unknown, message: ResolvedCall, limits: StreamLimits): Promise<unknown> {
   const iterator = asyncIteratorOf(value);
   const driver = new StreamDriver(message.id, limits, message.blobDir);
   drivers.set(message.id, driver);

@@ -7,6 +7,7 @@ import type { ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
+import type { ChannelMemory } from '../protocol/build-messages.js';
 import { ChildSender } from './child-sender.js';
 import { type ChildRoutes, routeChildMessage } from './child-messages.js';
 import { guardChannel } from './message-size-guard.js';
@@ -107,6 +108,11 @@ export class ChildHandle {
    * Only a value Node can't serialize at all fails here, typed. The message
    * goes out once the child has said `ready` (child-sender.ts).
    */
+  /** What this child was told already, which its next call message leaves out. */
+  get channel(): ChannelMemory {
+    return this.sender;
+  }
+
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
     if (this.exit) {
       pending.reject(exitError(this.exit, this.heapLimitMb, pending.label));

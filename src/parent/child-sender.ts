@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { CallMessage, ParentMessage } from '../protocol.js';
+import type { ChannelMemory } from '../protocol/build-messages.js';
 import { isCloneError } from './child-process.js';
 
 /** What the sender tells its handle. */
@@ -17,9 +18,13 @@ export interface SendFailures {
  * preloaded with --import that listens for messages makes Node read the
  * channel meanwhile: a call sent earlier would reach only that listener.
  */
-export class ChildSender {
+export class ChildSender implements ChannelMemory {
   private readonly held: ParentMessage[] = [];
   private isReady = false;
+  /** Targets written to this child: later calls of them leave the target out. */
+  private readonly knownTargets = new Set<number>();
+  /** The folder the last call written to this child named. */
+  blobDir: string | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -31,6 +36,11 @@ export class ChildSender {
     if (this.isReady) return;
     this.isReady = true;
     for (const message of this.held.splice(0)) this.send(message);
+  }
+
+  /** Whether a call naming this target was written to the child already. */
+  knowsTarget(targetId: number): boolean {
+    return this.knownTargets.has(targetId);
   }
 
   /** Sends a message now, or once the child is ready. */
@@ -48,6 +58,9 @@ export class ChildSender {
       this.child.send(message, (error) => {
         if (error) this.failures.lost(message.id, error);
       });
+      // Written (a later failure means the child is gone): what it said need not be said again.
+      if (message.target) this.knownTargets.add(message.targetId);
+      if (message.blobDir !== undefined) this.blobDir = message.blobDir;
     } catch (error) {
       if (isCloneError(error)) this.failures.unsendable(message.id, error as Error);
       else this.failures.lost(message.id, error as Error);

@@ -33,13 +33,17 @@ export function dispatchAttempt(
   const { job } = call;
   let message: CallMessage;
   try {
-    message = call.message(nextMessageId++, {
-      exitAfter: options.keepAlive === 0,
-      // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss or a subscriber to the call events.
-      measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || job.trace !== undefined,
-      lastAttempt: call.attempts > options.retries,
-      stream: job.stream ? streamLimits(options) : undefined,
-    });
+    message = call.message(
+      nextMessageId++,
+      {
+        exitAfter: options.keepAlive === 0,
+        // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss or a subscriber to the call events.
+        measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || job.trace !== undefined,
+        lastAttempt: call.attempts > options.retries,
+        stream: job.stream ? streamLimits(options) : undefined,
+      },
+      child.channel,
+    );
   } catch (error) {
     outcomes.unsendable(error as Error);
     return;

@@ -10,7 +10,6 @@ import type { MethodMeta } from '../decorator/method-meta.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { resolveOptions } from '../options.js';
-import type { TargetRef } from '../protocol.js';
 import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import { packBeside } from '../protocol/wire-value.js';
@@ -19,6 +18,7 @@ import { type CallTraceContext, isCallTraced, newCallContext, traceCall } from '
 import { withCallerFrames } from './caller-frames.js';
 import { childCommand } from './child-command.js';
 import { MethodPool } from './method-pool.js';
+import { targetRefOf } from './target-ids.js';
 import type { StreamSink } from './stream-sink.js';
 
 interface MethodRuntime {
@@ -106,12 +106,7 @@ function send(
       throw error;
     }
 
-    const target: TargetRef = {
-      module: runtime.module,
-      owner: ownerId,
-      kind: meta.kind,
-      ...(meta.kind === 'function' ? {} : { method: meta.name }),
-    };
+    const target = targetRefOf(meta, runtime.module, ownerId);
     const job: CallJob = {
       label,
       target,

@@ -6,11 +6,13 @@ import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import type { CallInfo } from '../options.js';
 import { blobDirectory } from '../codec/side-channel.js';
 import { abortMessage, callMessage, type CallMessage, type ChildCallStats } from '../protocol.js';
+import type { ChannelMemory } from '../protocol/build-messages.js';
 import type { StreamLimits } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import { CallbackHost } from './callback-host.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import type { ChildHandle } from './child-handle.js';
+import { targetIdOf } from './target-ids.js';
 
 /** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
 type CallTimings = Pick<CallInfo, 'pid' | 'totalMs' | 'queueMs' | 'startupMs' | 'loadMs' | 'runMs' | 'peakRss' | 'attempts'>;
@@ -80,16 +82,19 @@ export class PendingCall {
   message(
     id: number,
     flags: { exitAfter: boolean; measure: boolean; lastAttempt: boolean; stream?: StreamLimits | undefined },
+    channel: ChannelMemory,
   ): CallMessage {
     this.messageId = id;
     if (this.attempts === 1) this.queueMs = performance.now() - this.job.startedAt;
     const { target, self, args, signals } = this.job;
     const { exitAfter, measure, lastAttempt } = flags;
     const blobDir = this.job.inline ? '' : blobDirectory();
-    const stream = flags.stream ? { stream: flags.stream } : {};
+    const targetId = targetIdOf(target);
+    const { stream } = flags;
     return callMessage(
-      { id, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt, ...stream },
+      { id, targetId, target, self, args, signals: signals.length, exitAfter, measure, consumeArgs: lastAttempt, stream },
       blobDir,
+      channel,
     );
   }
 

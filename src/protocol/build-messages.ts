@@ -17,24 +17,53 @@ import {
   type ErrorMessage,
   type ReadyMessage,
   type ResultMessage,
+  type TargetRef,
 } from './messages.js';
+import type { StreamLimits } from './stream-messages.js';
 import { packEncoded } from './wire-value.js';
 
-/** What the parent fills in per call: everything but the marker and the folder. */
-export type CallFields = Omit<CallMessage, typeof MARKER | 'type' | 'blobDir'>;
-
-/** A call message; `blobDir` is the parent's payload folder, from `blobDirectory()`. */
-export function callMessage(fields: CallFields, blobDir: string): CallMessage {
-  const { args, self } = fields;
-  return {
-    [MARKER]: PROTOCOL_VERSION,
-    type: 'call',
-    ...fields,
-    args: packEncoded(args),
-    self: self === undefined ? undefined : packEncoded(self),
-    blobDir,
-  };
+/** What the parent fills in per call. */
+export interface CallFields {
+  readonly id: number;
+  readonly targetId: number;
+  readonly target: TargetRef;
+  readonly self: Encoded | undefined;
+  readonly args: Encoded;
+  readonly signals: number;
+  readonly exitAfter: boolean;
+  readonly measure: boolean;
+  /** The child may delete the argument files once opened (no retry will read them). */
+  readonly consumeArgs: boolean;
+  readonly stream?: StreamLimits | undefined;
 }
+
+/** What the parent has told one child already (parent/child-sender.ts). */
+export interface ChannelMemory {
+  knowsTarget(targetId: number): boolean;
+  /** The folder the last call sent on this channel named; undefined before the first. */
+  readonly blobDir: string | undefined;
+}
+
+/**
+ * A call message for the child behind `channel`; `blobDir` is the parent's
+ * payload folder, from `blobDirectory()` ('' for none). What the child has
+ * been told already and flags that aren't set stay out of the message.
+ */
+export function callMessage(fields: CallFields, blobDir: string, channel: ChannelMemory): CallMessage {
+  const { id, targetId, target, self, args, signals, exitAfter, measure, consumeArgs, stream } = fields;
+  const message: Mutable<CallMessage> = { [MARKER]: PROTOCOL_VERSION, type: 'call', id, targetId, args: packEncoded(args) };
+  if (!channel.knowsTarget(targetId)) message.target = target;
+  if (self !== undefined) message.self = packEncoded(self);
+  if (channel.blobDir !== blobDir) message.blobDir = blobDir;
+  if (!consumeArgs) message.retainArgs = true;
+  if (signals > 0) message.signals = signals;
+  if (exitAfter) message.exitAfter = true;
+  if (measure) message.measure = true;
+  if (stream) message.stream = stream;
+  return message;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An abort message for signal number `signal` of call `id`. */
 export function abortMessage(id: number, signal: number, reason: Encoded): AbortMessage {

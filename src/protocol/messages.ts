@@ -12,7 +12,7 @@ import type { Encoded } from '../codec/tags.js';
 import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Child entry argument: load the SDK's builds while idle (standby children). */
 export const PRELOAD_FLAG = '--isolated-call-preload';
@@ -35,44 +35,60 @@ export interface TargetRef {
   readonly kind: 'instance' | 'static' | 'function';
 }
 
-/** Parent -> child: run one call. */
+/**
+ * Parent -> child: run one call. Small on the wire, since a warm round trip
+ * pays for every byte twice (JSON on each side): what the child was sent
+ * before on this channel (the target, the folder) is not sent again, and a
+ * flag is present only when set.
+ */
 export interface CallMessage extends Base {
   readonly type: 'call';
   /** Positive safe integer, unique in the parent's lifetime; the reply carries it back. */
   readonly id: number;
-  readonly target: TargetRef;
+  /** The parent's number for the target, the same for every call of it. */
+  readonly targetId: number;
+  /** Where the child finds the code to run: sent until the child has it under `targetId`. */
+  readonly target?: TargetRef;
   /** Encoded `this` state, or undefined when the method is declared not to need it. */
-  readonly self: Encoded | undefined;
+  readonly self?: Encoded | undefined;
   readonly args: Encoded;
   /**
    * The parent's folder for large payloads (codec/blob-folder.ts). The child
    * writes a large result there, as `<its pid>-<16 random hex>`, and nowhere else.
    * Empty for a call from another machine (a BullMQ job): then every part
    * travels inside the messages, and the child reads no file a tag names.
+   * Absent: the folder of the last call that named one on this channel.
    */
-  readonly blobDir: string;
+  readonly blobDir?: string;
   /**
-   * The child may delete the argument files (of `args` and `self`) as soon as
-   * it has opened them: no retry will read them again. Keeps a parent killed
-   * by a signal from leaving the arguments of running calls behind.
+   * Set when a retry may read the argument files (of `args` and `self`)
+   * again. Otherwise the child deletes them as soon as it has opened them,
+   * which keeps a parent killed by a signal from leaving the arguments of
+   * running calls behind.
    */
-  readonly consumeArgs: boolean;
-  /** How many AbortSignals the arguments hold; the child makes one live signal for each. */
-  readonly signals: number;
+  readonly retainArgs?: true;
+  /** How many AbortSignals the arguments hold (absent: none); the child makes one live signal for each. */
+  readonly signals?: number;
   /** Leave the process after replying (the default, fresh-child mode). */
-  readonly exitAfter: boolean;
+  readonly exitAfter?: true;
   /**
    * Report the call's peak RSS. Reading it costs more than a whole warm
    * round trip, so it is asked for only when `onCallEnd` or `maxChildRss`
    * needs it; a warm child then resets the counter first.
    */
-  readonly measure: boolean;
+  readonly measure?: true;
   /**
    * Set when the target is an async generator function: the child drives it,
    * sending what it yields in `stream-items` messages within these limits
    * (stream-messages.ts), then replies with the generator's return value.
    */
   readonly stream?: StreamLimits;
+}
+
+/** A call as the child runs it, with what earlier messages on its channel said filled in (child/call-channel.ts). */
+export interface ResolvedCall extends CallMessage {
+  readonly target: TargetRef;
+  readonly blobDir: string;
 }
 
 /** Parent -> child: an AbortSignal passed in the arguments fired. */

@@ -60,17 +60,15 @@ function unpack(encoded: Encoded): Encoded {
 
 function isCall(m: Record<string, unknown>): boolean {
   const target = m.target as Record<string, unknown> | null | undefined;
+  const { signals } = m;
   return (
-    typeof target === 'object' &&
-    target !== null &&
-    typeof target.module === 'string' &&
-    typeof target.owner === 'string' &&
+    Number.isSafeInteger(m.targetId) &&
+    (target === undefined ||
+      (typeof target === 'object' && target !== null && typeof target.module === 'string' && typeof target.owner === 'string')) &&
     isEncoded(m.args) &&
     (m.self === undefined || isEncoded(m.self)) &&
-    typeof m.blobDir === 'string' &&
-    Number.isInteger(m.signals) &&
-    (m.signals as number) >= 0 &&
-    (m.signals as number) <= MAX_SIGNALS &&
+    (m.blobDir === undefined || typeof m.blobDir === 'string') &&
+    (signals === undefined || (Number.isInteger(signals) && (signals as number) >= 0 && (signals as number) <= MAX_SIGNALS)) &&
     (m.stream === undefined || isLimits(m.stream))
   );
 }
