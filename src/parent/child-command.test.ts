@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedExecArgv, inheritedNodeOptions } from './child-command.js';
+import { resolveOptions } from '../options.js';
+import { childCommand, inheritedExecArgv, inheritedNodeOptions } from './child-command.js';
 
 describe('inheritedExecArgv', () => {
   it('keeps loaders, conditions, heap and feature flags, with their values', () => {
@@ -127,5 +128,34 @@ describe('inheritedNodeOptions', () => {
 
   it('leaves what Node would refuse alone', () => {
     expect(inheritedNodeOptions('--inspect --title "unterminated')).toBe('--inspect --title "unterminated');
+  });
+});
+
+describe('childCommand', () => {
+  const module = 'file:///app/work.mjs';
+
+  it('starts the child with the child-build condition, and sends its first call at once', () => {
+    const command = childCommand(resolveOptions(), module, false);
+    expect(command.execArgv).toContain('--conditions=isolated-call-child');
+    expect(command.listensAtOnce).toBe(true);
+  });
+
+  it.each([
+    ['--import in execArgv', { execArgv: ['--import', 'data:text/javascript,'] }],
+    ['--import= in execArgv', { execArgv: ['--import=data:text/javascript,'] }],
+    ['--loader in execArgv', { execArgv: ['--loader', './hooks.mjs'] }],
+    ['--import in the child’s NODE_OPTIONS', { env: { NODE_OPTIONS: '--import ./preload.mjs' } }],
+  ])('waits for ready with %s: an ES module runs before the entry listens', (_, options) => {
+    expect(childCommand(resolveOptions(options), module, false).listensAtOnce).toBe(false);
+  });
+
+  it('an app bundle that holds the SDK: no condition, and the first call waits for ready (an ES module bundle loads in turns)', () => {
+    const command = childCommand(resolveOptions(), module, true);
+    expect(command.execArgv).not.toContain('--conditions=isolated-call-child');
+    expect(command.listensAtOnce).toBe(false);
+  });
+
+  it('a --require preload runs synchronously before the entry: the first call still goes at once', () => {
+    expect(childCommand(resolveOptions({ execArgv: ['--require', './hook.cjs'] }), module, false).listensAtOnce).toBe(true);
   });
 });

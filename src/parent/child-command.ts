@@ -121,9 +121,20 @@ export interface ChildCommand {
   readonly args: readonly string[];
   /** The largest message the child may send (message-size-guard.ts). */
   readonly maxMessageBytes: number;
+  /**
+   * The child listens for calls before Node reads its channel: its entry is
+   * dist/child.cjs, evaluated in one go, and no `--import` or `--loader` runs
+   * first (an ES module loads over several event-loop turns, and a message
+   * read meanwhile goes to whoever listens then). Its first call can then
+   * be sent before it says `ready` (child-sender.ts).
+   */
+  readonly listensAtOnce: boolean;
   /** The options that decide the command, as one string: children with equal keys are interchangeable. */
   readonly key: string;
 }
+
+/** Flags that make Node start the entry through its ESM loader, or run an ES module before it. */
+const ESM_PRELOAD = /(?:^|\s)(?:--import|--loader|--experimental-loader)(?:[=\s]|$)/;
 
 let setprivPath: string | null | undefined;
 
@@ -142,8 +153,8 @@ function findSetpriv(): string | null {
   return setprivPath;
 }
 
-/** Builds the command that starts a child for a method with these options and this module. */
-export function childCommand(options: ResolvedOptions, module: string | undefined): ChildCommand {
+/** Builds the command that starts a child for a method with these options and this module (`bundled`: the SDK is inside the app's bundle). */
+export function childCommand(options: ResolvedOptions, module: string | undefined, bundled = isSdkBundled()): ChildCommand {
   // Only node's own flags are filtered and added to: a launcher script (ts-node's bin.js) and its options stay last, as they came.
   const { node, launcher } = splitLauncher(process.execArgv);
   const parentFlags = inheritedExecArgv(node, options.maxOldSpaceSize);
@@ -152,7 +163,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   if (tsLoader) flags.push(...tsLoader.add);
   if (options.inspect !== false) flags.push(`--inspect=127.0.0.1:${options.inspect === true ? 0 : options.inspect}`);
   // The target's module then imports the SDK's child build, which the child has loaded already (child/entry.ts).
-  if (!isSdkBundled()) flags.push(CHILD_CONDITION_FLAG);
+  if (!bundled) flags.push(CHILD_CONDITION_FLAG);
   flags.push(...options.execArgv, ...launcher);
 
   const nodeOptions = process.env.NODE_OPTIONS;
@@ -163,8 +174,17 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
   const key = JSON.stringify([flags, extraEnv, maxMessageBytes]);
+  const listensAtOnce = !bundled && !ESM_PRELOAD.test([...flags, env.NODE_OPTIONS ?? ''].join(' '));
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
-    ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags], env, args: [], maxMessageBytes, key }
-    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, key };
+    ? {
+        execPath: setpriv,
+        execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...flags],
+        env,
+        args: [],
+        maxMessageBytes,
+        listensAtOnce,
+        key,
+      }
+    : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, listensAtOnce, key };
 }

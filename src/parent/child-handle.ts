@@ -71,15 +71,19 @@ export class ChildHandle {
     };
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
-    this.sender = new ChildSender(this.process, {
-      lost: (id, error) => {
-        if (this.pending.has(id)) this.kill(`sending call ${id} failed: ${error.message}`, 'crash');
+    this.sender = new ChildSender(
+      this.process,
+      {
+        lost: (id, error) => {
+          if (this.pending.has(id)) this.kill(`sending call ${id} failed: ${error.message}`, 'crash');
+        },
+        unsendable: (id, error) =>
+          this.pending
+            .take(id)
+            ?.reject(new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error, pid: this.pid })),
       },
-      unsendable: (id, error) =>
-        this.pending
-          .take(id)
-          ?.reject(new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error, pid: this.pid })),
-    });
+      command.listensAtOnce,
+    );
     // What a child sends goes through one gate and is routed (child-messages.ts). Never throws.
     this.process.on('message', (message) => routeChildMessage(message, this.routes));
     guardChannel(this.process, command.maxMessageBytes, (problem) => {

@@ -13,10 +13,13 @@ export interface SendFailures {
 
 /**
  * The parent's side of one child's channel: messages go out in order, and
- * only once the child has said `ready`. A child may start from the SDK's ES
- * module build, which loads over several event-loop turns, and a module
- * preloaded with --import that listens for messages makes Node read the
- * channel meanwhile: a call sent earlier would reach only that listener.
+ * only once the child listens. A child that starts through Node's ESM loader
+ * (a module preloaded with --import, a --loader, an app's ES module bundle)
+ * loads over several event-loop turns, and Node reads the channel
+ * meanwhile: a call sent earlier would reach only whoever listened then
+ * (such a preload), or no one. For those the sender waits for `ready`; a
+ * child whose entry is dist/child.cjs listens before Node first reads, and
+ * gets its first call at once (ChildCommand.listensAtOnce).
  */
 export class ChildSender implements ChannelMemory {
   private readonly held: ParentMessage[] = [];
@@ -26,10 +29,14 @@ export class ChildSender implements ChannelMemory {
   /** The folder the last call written to this child named. */
   blobDir: string | undefined;
 
+  /** @param listening The child listens before Node reads its channel (ChildCommand.listensAtOnce): no need to wait for `ready`. */
   constructor(
     private readonly child: ChildProcess,
     private readonly failures: SendFailures,
-  ) {}
+    listening = false,
+  ) {
+    this.isReady = listening;
+  }
 
   /** The child is listening: what was held goes out, in order (a call aborted meanwhile too, then its abort). */
   ready(): void {
