@@ -153,7 +153,10 @@ function findSetpriv(): string | null {
   return setprivPath;
 }
 
-/** Builds the command that starts a child for a method with these options and this module (`bundled`: the SDK is inside the app's bundle). */
+/**
+ * Builds the command that starts a child for a method with these options and
+ * this module (`bundled`: the SDK is inside the app's bundle).
+ */
 export function childCommand(options: ResolvedOptions, module: string | undefined, bundled = isSdkBundled()): ChildCommand {
   // Only node's own flags are filtered and added to: a launcher script (ts-node's bin.js) and its options stay last, as they came.
   const { node, launcher } = splitLauncher(process.execArgv);
