@@ -1,15 +1,30 @@
 // Scenario "memory": the parent's RSS and open handles over many isolated
 // calls that each load typescript in their (fresh) child. The heavy module
 // must never reach the parent, and nothing may pile up call after call.
+import { readFileSync } from 'node:fs';
 import { MB, envInt, gc, heading, now, table, verdict } from './lib.mjs';
 
 const CALLS = envInt('BENCH_MEMORY_CALLS', 40);
 
+/** RSS split into private (anonymous) and file-backed pages (Linux); file pages are the node binary's and libraries' code, shared and reclaimable. */
+function rssParts() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) / 1024;
+    return { anon: kb('RssAnon'), file: kb('RssFile') };
+  } catch {
+    return { anon: Number.NaN, file: Number.NaN };
+  }
+}
+
 function snapshot(label, t0) {
   gc();
+  const { anon, file } = rssParts();
   return {
     name: label,
     rss: process.memoryUsage.rss() / MB,
+    anon,
+    file,
     heap: process.memoryUsage().heapUsed / MB,
     // Where RSS growth could sit besides the live heap: V8's committed heap, and memory outside it (Buffers, native).
     heapTotal: process.memoryUsage().heapTotal / MB,
@@ -24,7 +39,7 @@ async function main() {
   heading('memory: parent RSS over isolated calls that load typescript', [
     `${CALLS} sequential calls of transpile(source) in default mode (fresh child each; the child imports typescript); set BENCH_MEMORY_CALLS=500 for the full target`,
     'after each snapshot point: wait until the child has closed, gc() twice, then read process.memoryUsage.rss(), process._getActiveHandles().length and the number of listeners on process',
-    'the target compares the RSS after the last call with the RSS after the first',
+    'the target compares the RSS after the last call with the RSS after the first; on Linux the RSS is also split into private pages (RssAnon) and file-backed ones (RssFile: the code of node and its libraries, shared with other processes and reclaimable)',
   ]);
   const sdk = await import('isolated-call');
   const { transpile } = await import('./fixtures/isolated.mjs');
@@ -52,6 +67,8 @@ async function main() {
     [
       ['point', 'name'],
       ['RSS MB', 'rss', 1],
+      ['of it private MB', 'anon', 1],
+      ['of it file-backed MB', 'file', 1],
       ['heap used MB', 'heap', 1],
       ['heap committed MB', 'heapTotal', 1],
       ['external MB', 'external', 1],
@@ -65,6 +82,11 @@ async function main() {
   const first = rows[1];
   const last = rows.at(-1);
   verdict(`RSS after call ${CALLS} − after call 1 ≤ 5 MB`, last.rss - first.rss, 5);
+  console.log(
+    `of that growth: private (RssAnon) ${(last.anon - first.anon).toFixed(2)} MB, file-backed (RssFile: code of node and its libraries) ${(last.file - first.file).toFixed(2)} MB`,
+  );
+  // File-backed pages are the binary's code, faulted in as more of it runs: shared, and the kernel takes them back under pressure.
+  if (Number.isFinite(last.anon)) verdict(`private RSS (RssAnon) after call ${CALLS} − after call 1 ≤ 5 MB`, last.anon - first.anon, 5);
   verdict('active handles: growth after call 1 ≤ 0', last.handles - first.handles, 0);
   verdict('process listeners: growth after call 1 ≤ 0', last.listeners - first.listeners, 0);
 }
