@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,18 +11,21 @@ import { loadFixture } from './helpers/fixtures.js';
 const uid = process.getuid?.() ?? 0;
 const tmp = mkdtempSync(join(tmpdir(), 'ic-code-cache-'));
 const unsafe = mkdtempSync(join(tmpdir(), 'ic-code-cache-unsafe-'));
+const crowded = mkdtempSync(join(tmpdir(), 'ic-code-cache-crowded-'));
 const folder = join(tmp, `isolated-call-cache-${uid}`);
 
 let fx: Record<string, any>;
 beforeAll(async () => {
   process.env.CODE_CACHE_TEST_TMPDIR = tmp;
   process.env.CODE_CACHE_TEST_UNSAFE_TMPDIR = unsafe;
+  process.env.CODE_CACHE_TEST_CROWDED_TMPDIR = crowded;
   fx = await loadFixture('tc39', 'code-cache');
 });
 afterAll(async () => {
   await shutdown();
   rmSync(tmp, { recursive: true, force: true });
   rmSync(unsafe, { recursive: true, force: true });
+  rmSync(crowded, { recursive: true, force: true });
 });
 
 /** The cache file (its child has exited), and different from `notContent`. */
@@ -86,5 +89,32 @@ describe.skipIf(process.platform === 'win32')('the child code cache', () => {
     chmodSync(join(unsafe, `isolated-call-cache-${uid}`), 0o777);
     expect(await statusOf(fx.cacheStatusUnsafe)).toBe('off');
     expect(readdirSync(join(unsafe, `isolated-call-cache-${uid}`))).toEqual([]);
+  });
+
+  it('keeps the folder to the 16 newest caches when it writes one, and clears stale temporary files', async () => {
+    const dir = join(crowded, `isolated-call-cache-${uid}`);
+    mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const old = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    for (let i = 0; i < 20; i++) {
+      const name = join(dir, `child-${(0xa0000000 + i).toString(16)}.v8`);
+      writeFileSync(name, 'an older install');
+      utimesSync(name, old(100 - i), old(100 - i)); // i = 19 is the newest
+    }
+    writeFileSync(join(dir, 'child-aaaaaaaa.v8.1-1.tmp'), 'left by a dead child');
+    utimesSync(join(dir, 'child-aaaaaaaa.v8.1-1.tmp'), old(5), old(5));
+    writeFileSync(join(dir, 'child-bbbbbbbb.v8.2-2.tmp'), 'being written right now');
+    writeFileSync(join(dir, 'notes.txt'), 'not ours');
+
+    expect(await statusOf(fx.cacheStatusCrowded)).toBe('miss');
+    const left = readdirSync(dir).sort();
+    const caches = left.filter((name) => name.endsWith('.v8'));
+    expect(caches).toHaveLength(16);
+    // The 15 newest of the old ones stay, beside the one just written.
+    for (let i = 5; i < 20; i++) expect(caches).toContain(`child-${(0xa0000000 + i).toString(16)}.v8`);
+    expect(left).not.toContain('child-aaaaaaaa.v8.1-1.tmp');
+    expect(left).toContain('child-bbbbbbbb.v8.2-2.tmp');
+    expect(left).toContain('notes.txt');
+    expect(await statusOf(fx.cacheStatusCrowded)).toBe('hit');
   });
 });

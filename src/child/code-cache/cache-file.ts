@@ -8,12 +8,14 @@
  * (V8 rejects a cache made under other flags; children with other flags get
  * a file of their own instead of overwriting each other's). V8 checks the
  * rest and rejects what doesn't match. Written to a temporary name and
- * renamed into place, so a child never reads half a file.
- * `ISOLATED_CALL_CODE_CACHE=off` turns it off.
+ * renamed into place, so a child never reads half a file. Each write keeps
+ * the folder to the {@link KEPT_CACHES} newest caches (a machine that runs
+ * many installs of the SDK, a CI runner, would otherwise fill its temp
+ * folder, which may be memory). `ISOLATED_CALL_CODE_CACHE=off` turns it off.
  */
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { privateFolder } from '../../shared/private-folder.js';
 
 /** The cache file for `build`, or undefined when there is no private folder or caching is off. */
@@ -35,7 +37,15 @@ export function readCodeCache(file: string): Buffer | undefined {
   }
 }
 
-/** Stores the bytes; a failure only means the next child compiles the build again. */
+/** Caches kept in the folder: one per install of the SDK, Node version and set of child flags in use. */
+export const KEPT_CACHES = 16;
+
+const CACHE_NAME = /^child-[0-9a-f]{8}\.v8$/;
+const TEMPORARY_NAME = /^child-[0-9a-f]{8}\.v8\.\d+-\d+\.tmp$/;
+/** A temporary file this old was left by a child that died between write and rename. */
+const STALE_TEMPORARY_MS = 60_000;
+
+/** Stores the bytes, then prunes the folder; a failure only means the next child compiles the build again. */
 export function writeCodeCache(file: string, data: Buffer): void {
   // Made exclusively ('wx'): a name taken already fails the write, never follows a link. No node:crypto: it costs a child's start-up.
   const temporary = `${file}.${process.pid}-${process.hrtime.bigint()}.tmp`;
@@ -48,6 +58,24 @@ export function writeCodeCache(file: string, data: Buffer): void {
     } catch {
       // never made
     }
+  }
+  pruneCodeCaches(dirname(file), basename(file));
+}
+
+/** Removes all but the newest {@link KEPT_CACHES} caches (never `keep`), and stale temporary files. Only names of ours; unlink never follows a link. */
+function pruneCodeCaches(folder: string, keep: string): void {
+  try {
+    const now = Date.now();
+    const caches: { name: string; mtime: number }[] = [];
+    for (const name of readdirSync(folder)) {
+      if (CACHE_NAME.test(name) && name !== keep) caches.push({ name, mtime: lstatSync(join(folder, name)).mtimeMs });
+      else if (TEMPORARY_NAME.test(name) && now - lstatSync(join(folder, name)).mtimeMs > STALE_TEMPORARY_MS)
+        unlinkSync(join(folder, name));
+    }
+    caches.sort((a, b) => b.mtime - a.mtime);
+    for (const { name } of caches.slice(KEPT_CACHES - 1)) unlinkSync(join(folder, name));
+  } catch {
+    // another child prunes too, or the folder went away: the next write tries again
   }
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { DYNAMIC_IMPORT } from '../../shared/dynamic-import.js';
 import { codeCacheFile, readCodeCache, writeCodeCache } from './cache-file.js';
 
-/** How this child got its build's code, for tests and `NODE_DEBUG=isolated-call`. */
+/** How this child got its build's code (read by the tests, and for anyone diagnosing a slow start). */
 type CodeCacheStatus = 'hit' | 'miss' | 'rejected' | 'off';
 
 /** Where the status is kept: `globalThis[CODE_CACHE_STATUS]`. */
