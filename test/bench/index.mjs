@@ -5,6 +5,10 @@ import { spawn } from 'node:child_process';
 import { benchDir, machine, now } from './lib.mjs';
 
 const SCENARIOS = ['footprint', 'fresh', 'fresh-tsx', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks', 'streaming'];
+// Only these call gc(). A V8 flag in a parent reaches every child it forks (the SDK's and the
+// peers' alike, except workerpool's, which drops them) and costs each about 7 ms of start-up:
+// Node's built-in modules come compiled for V8's default flags only (docs/pitfalls.md).
+const NEEDS_GC = ['payload', 'memory'];
 // Run only when named (`npm run bench -- remote`): they need more than Node (remote: redis-server).
 const OPTIONAL = ['remote'];
 
@@ -31,7 +35,8 @@ let failed = 0;
 for (const name of run) {
   const started = now();
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', `${benchDir}${name}.mjs`], { stdio: 'inherit' });
+    const flags = NEEDS_GC.includes(name) ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...flags, `${benchDir}${name}.mjs`], { stdio: 'inherit' });
     child.on('exit', (c, signal) => resolve(c ?? signal));
   });
   if (code !== 0) {

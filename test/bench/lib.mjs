@@ -117,7 +117,7 @@ export function verdict(label, value, limit, lowerIsBetter = true) {
  * Runs `node [flags] script args` and resolves with the JSON the script
  * printed on its last stdout line (the script prints progress on stderr).
  */
-export function runJson(script, args = [], { env, flags = ['--expose-gc'], cwd } = {}) {
+export function runJson(script, args = [], { env, flags = [], cwd } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, script, ...args], {
       cwd,

@@ -93,7 +93,7 @@ async function main() {
     k.includes('/typescript/'),
   );
   process.stderr.write('memory: the floor, bare forks doing the same work, in a subprocess\n');
-  const floorRows = await runJson(fileURLToPath(import.meta.url), ['--floor']);
+  const floorRows = await runJson(fileURLToPath(import.meta.url), ['--floor'], { flags: ['--expose-gc'] });
   const columns = [
     ['point', 'name'],
     ['RSS MB', 'rss', 1],
