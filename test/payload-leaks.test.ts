@@ -20,6 +20,8 @@ function foldersOf(pid: number): string[] {
 }
 
 function filesIn(folder: string): { count: number; bytes: number } {
+  // Once its parent is dead, any SDK process that starts may sweep the folder (test files run in parallel): then nothing is left.
+  if (!existsSync(folder)) return { count: 0, bytes: 0 };
   const names = readdirSync(folder);
   return { count: names.length, bytes: names.reduce((sum, name) => sum + statSync(join(folder, name)).size, 0) };
 }
