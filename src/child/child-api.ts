@@ -16,8 +16,7 @@ import { isolatedDecorator } from '../decorator/decorate-method.js';
 import type { IsolatedDecorator } from '../decorator/isolated.js';
 import { isolatedFunction } from '../decorator/isolated-function.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
-import { type IsolatedFunction, wrapWith } from '../decorator/wrap.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { type IsolatedFunction, isolatedMetaOf, wrapWith } from '../decorator/wrap.js';
 import type { IsolatedOptions } from '../options.js';
 import type { ShutdownOptions } from '../parent/lifecycle.js';
 import type { MethodStats } from '../parent/method-stats.js';
@@ -82,9 +81,5 @@ export async function shutdown(options?: ShutdownOptions): Promise<void> {
 /** `warmUp()`: checks its argument as the parent does; a child starts no children for it. */
 export function warmUp(method: Function): void {
   if (!inChild()) fullSdk().warmUp(method);
-  else if (!globalState().methods.has(method))
-    throw new InvalidOptionError(
-      'method',
-      `warmUp() takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`,
-    );
+  else isolatedMetaOf(method, 'warmUp()');
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
 import { dynamicImport } from '../shared/dynamic-import.js';
+import { hasPreload } from '../shared/preload-flags.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
 import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
@@ -96,11 +97,13 @@ function findClass(exports: Record<string, unknown>, ref: TargetRef): Function |
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   const path = toPath(url);
-  if (path.endsWith('.cjs') || (path.endsWith('.js') && packageType(dirname(path)) !== 'module') || requireHookFor(path)) {
+  // The nearest package.json, read once: a .js file's format.
+  const jsType = path.endsWith('.js') ? packageType(dirname(path)) : undefined;
+  if (path.endsWith('.cjs') || (path.endsWith('.js') && jsType !== 'module') || requireHookFor(path)) {
     const exports = createRequire(path)(path) as unknown;
     return { ...(exports as Record<string, unknown>), default: exports };
   }
-  if (isPlainEsModule(path) && canRequireEsModules()) {
+  if ((path.endsWith('.mjs') || jsType === 'module') && canRequireEsModules()) {
     try {
       return createRequire(path)(path) as Record<string, unknown>;
     } catch (error) {
@@ -110,21 +113,12 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   return await dynamicImport(url);
 }
 
-function isPlainEsModule(path: string): boolean {
-  return path.endsWith('.mjs') || (path.endsWith('.js') && packageType(dirname(path)) === 'module');
-}
-
-/** Flags that can register module hooks, which require() of an ES module doesn't consult in Node 20. */
-const HOOK_FLAGS = /(?:^|\s)(?:--import|--loader|--experimental-loader|--require|-r)(?:[=\s]|$)/;
-
 let requireEsModules: boolean | undefined;
 
 /** Whether this Node loads ES modules with require(), and nothing could have registered loader hooks. */
 function canRequireEsModules(): boolean {
   requireEsModules ??=
-    (process.features as { require_module?: boolean }).require_module === true &&
-    !HOOK_FLAGS.test(process.execArgv.join(' ')) &&
-    !HOOK_FLAGS.test(process.env.NODE_OPTIONS ?? '');
+    (process.features as { require_module?: boolean }).require_module === true && !hasPreload(process.execArgv, process.env.NODE_OPTIONS);
   return requireEsModules;
 }
 

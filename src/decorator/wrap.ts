@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { globalState } from '../shared/global-state.js';
 import { stopUnguardedCall } from '../child/unguarded-entry.js';
 import type { MethodMeta } from './method-meta.js';
@@ -34,4 +35,15 @@ function labelOf(meta: MethodMeta, self: unknown): string {
   if (meta.kind === 'function') return meta.name;
   const owner = meta.kind === 'static' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
   return `${typeof owner === 'function' ? owner.name : (meta.owner?.name ?? '?')}.${meta.name}`;
+}
+
+/** The record of a decorated method or isolate() function; InvalidOptionError naming what `api` got instead. */
+export function isolatedMetaOf(method: Function, api: string): MethodMeta {
+  const meta = globalState().methods.get(method);
+  if (!meta)
+    throw new InvalidOptionError(
+      'method',
+      `${api} takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`,
+    );
+  return meta;
 }

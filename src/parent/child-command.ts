@@ -2,6 +2,7 @@ import { existsSync } from '../shared/node-fs.js';
 import type { ResolvedOptions } from '../options.js';
 import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { isSdkBundled } from '../shared/own-url.js';
+import { hasEsmPreload } from '../shared/preload-flags.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 import { dropTsxFlags, typeScriptLoaderFor } from './typescript-loader.js';
 
@@ -133,9 +134,6 @@ export interface ChildCommand {
   readonly key: string;
 }
 
-/** Flags that make Node start the entry through its ESM loader, or run an ES module before it. */
-const ESM_PRELOAD = /(?:^|\s)(?:--import|--loader|--experimental-loader)(?:[=\s]|$)/;
-
 let setprivPath: string | null | undefined;
 
 /**
@@ -177,7 +175,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
   const key = JSON.stringify([flags, extraEnv, maxMessageBytes]);
-  const listensAtOnce = !bundled && !ESM_PRELOAD.test([...flags, env.NODE_OPTIONS ?? ''].join(' '));
+  const listensAtOnce = !bundled && !hasEsmPreload(flags, env.NODE_OPTIONS);
   // Without setpriv nothing kills a child stuck in synchronous code when the parent dies: it watches itself.
   return setpriv
     ? {

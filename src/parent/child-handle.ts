@@ -2,17 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { debuglog } from 'node:util';
 import { discardFilesOf } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
-import { SerializationError } from '../errors/serialization-error.js';
 import type { ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
-import { ChildSender } from './child-sender.js';
-import { type ChildRoutes, routeChildMessage } from './child-messages.js';
-import { guardChannel } from './message-size-guard.js';
+import { openChannel } from './child-channel.js';
+import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
-import { channelProblemReason, protocolFailureError, type ProtocolFailureHint } from './protocol-failure.js';
 
 const debug = debuglog('isolated-call');
 
@@ -41,7 +38,6 @@ export class ChildHandle {
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private readonly sender: ChildSender;
-  private readonly routes: ChildRoutes;
   private referenced = true;
   private killed = false;
 
@@ -60,35 +56,15 @@ export class ChildHandle {
   ) {
     this.process = forkChild(command, preload);
     this.pid = this.process.pid;
-    this.routes = {
+    this.target = target;
+    publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
+    this.sender = openChannel(this.process, command, {
       pid: this.pid,
       pending: this.pending,
       ready: () => {
         this.readyAt ??= performance.now();
-        this.sender.ready();
       },
-      protocolFailure: (reason, id, hint) => this.protocolFailure(reason, id, hint),
-    };
-    this.target = target;
-    publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
-    this.sender = new ChildSender(
-      this.process,
-      {
-        lost: (id, error) => {
-          if (this.pending.has(id)) this.kill(`sending call ${id} failed: ${error.message}`, 'crash');
-        },
-        unsendable: (id, error) =>
-          this.pending
-            .take(id)
-            ?.reject(new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error, pid: this.pid })),
-      },
-      command.listensAtOnce,
-    );
-    // What a child sends goes through one gate and is routed (child-messages.ts). Never throws.
-    this.process.on('message', (message) => routeChildMessage(message, this.routes));
-    guardChannel(this.process, command.maxMessageBytes, (problem) => {
-      const [reason, hint] = channelProblemReason(problem, command.maxMessageBytes);
-      this.protocolFailure(reason, undefined, hint);
+      end: (why, reason) => this.kill(why, reason),
     });
     this.process.on('error', (error) => this.onSpawnError(error));
     watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));
@@ -104,18 +80,19 @@ export class ChildHandle {
     return this.pending.size > 0;
   }
 
+  /** What this child was told already, which its next call message leaves out. */
+  get channel(): ChannelMemory {
+    return this.sender;
+  }
+
   /**
    * Sends a call; `pending` hears the child's reply, or why there will be
    * none. Every way the message can fail to go out means the child is gone or
    * going (a warm child killed a moment ago gives EPIPE), so it is ended and
    * its exit fails the call as a ChildExitedError, which retries understand.
    * Only a value Node can't serialize at all fails here, typed. The message
-   * goes out once the child has said `ready` (child-sender.ts).
+   * goes out at once, or once the child has said `ready` (child-sender.ts).
    */
-  /** What this child was told already, which its next call message leaves out. */
-  get channel(): ChannelMemory {
-    return this.sender;
-  }
 
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
     if (this.exit) {
@@ -184,20 +161,6 @@ export class ChildHandle {
     if (on === this.referenced || this.exit) return;
     this.referenced = on;
     setChildReferenced(this.process, on);
-  }
-
-  /**
-   * The child broke the protocol: the call `id` names fails (every pending
-   * call when it names none of them), and the child is killed, so its slot
-   * is freed through the usual exit path.
-   */
-  private protocolFailure(reason: string, id?: number, hint: ProtocolFailureHint = 'subverted'): void {
-    const error = protocolFailureError(this.pid, reason, hint);
-    this.endReason = 'protocol-error';
-    const pending = id === undefined ? undefined : this.pending.take(id);
-    if (pending) pending.reject(error);
-    else this.pending.rejectAll(error);
-    this.kill(`protocol error: ${reason}`, 'protocol-error');
   }
 
   private onSpawnError(error: Error): void {

@@ -1,5 +1,4 @@
-import type { MethodMeta } from '../decorator/method-meta.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { isolatedMetaOf } from '../decorator/wrap.js';
 import { globalState } from '../shared/global-state.js';
 import { poolOf } from './invoke.js';
 import { registry } from './child-registry.js';
@@ -57,11 +56,6 @@ export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
  * @throws InvalidOptionError when `method` is not isolated.
  */
 export function warmUp(method: Function): void {
-  const meta: MethodMeta | undefined = globalState().methods.get(method);
-  if (!meta)
-    throw new InvalidOptionError(
-      'method',
-      `warmUp() takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`,
-    );
+  const meta = isolatedMetaOf(method, 'warmUp()');
   poolOf(meta, meta.owner?.name).warmUp();
 }
