@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
@@ -7,7 +10,12 @@ import { fixtureFile, fixturePath, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
 import { statsOf } from './helpers/sdk-state.js';
 
-afterAll(() => shutdown());
+/** Where the abort case's child writes its report: never a system path (it writes `<file>.tmp` and renames it onto `file`). */
+const dir = mkdtempSync(join(tmpdir(), 'ic-orphans-'));
+afterAll(async () => {
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const flavor = 'tc39';
 const orphans = () => loadFixture(flavor, 'orphans');
@@ -43,7 +51,7 @@ describe('no child outlives its call', () => {
     abort: async () => {
       const { Signals } = await signals();
       const controller = new AbortController();
-      const call = caught(new Signals().checkAtStart('/dev/null', controller.signal));
+      const call = caught(new Signals().checkAtStart(join(dir, 'abort-report.json'), controller.signal));
       controller.abort('stop');
       return (await call).pid;
     },

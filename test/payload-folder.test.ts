@@ -5,6 +5,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -12,6 +13,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
@@ -151,17 +154,21 @@ describe.runIf(existsSync('/dev/shm'))('the payload folder, tampered with while 
     const folder = currentFolder();
     const payload = `${folder}/${process.pid}-0123456789abcdef`;
     writeFileSync(payload, 'an argument', { mode: 0o600 });
+    // Where the probe would put a stolen link: a folder of this test's, open to nobody.
+    const thief = mkdtempSync(join(tmpdir(), 'ic-thief-'));
+    chmodSync(thief, 0o1777);
     try {
       const probe = `
         const fs = require('node:fs');
-        const tries = { list: () => fs.readdirSync(process.argv[1]), open: () => fs.readFileSync(process.argv[2]), link: () => fs.linkSync(process.argv[2], '/dev/shm/stolen-' + process.pid) };
+        const tries = { list: () => fs.readdirSync(process.argv[1]), open: () => fs.readFileSync(process.argv[2]), link: () => fs.linkSync(process.argv[2], process.argv[3] + '/stolen') };
         const out = {};
         for (const [name, fn] of Object.entries(tries)) { try { fn(); out[name] = 'ok'; } catch (e) { out[name] = e.code; } }
         console.log(JSON.stringify(out));`;
-      const run = spawnSync(process.execPath, ['-e', probe, folder, payload], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, ['-e', probe, folder, payload, thief], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
       expect(JSON.parse(run.stdout)).toEqual({ list: 'EACCES', open: 'EACCES', link: 'EACCES' });
     } finally {
       rmSync(payload, { force: true });
+      rmSync(thief, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
@@ -71,9 +73,11 @@ describe('a child that sends malformed replies for its own call', () => {
 });
 
 describe('payload files a reply names', () => {
-  const outside = `/dev/shm/isolated-call-test-outside-${process.pid}`;
+  // On the payload folder's file system (a hard link can't cross one), in a folder of this test's own.
+  const own = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ic-test-outside-'));
+  const outside = join(own, 'secret');
   beforeAll(() => writeFileSync(outside, 'secret outside the folder'));
-  afterAll(() => rmSync(outside, { force: true }));
+  afterAll(() => rmSync(own, { recursive: true, force: true }));
 
   it.each([
     ['/etc/hostname listed', /is not in the parent's folder/],
