@@ -270,7 +270,7 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
   beforeAll(async () => {
     dir = addProject(ws.bundles, 'esbuild-app', 'bundles');
     const built = await ok(process.execPath, ['build.mjs'], dir);
-    expect(lastJson(built.stdout)).toHaveLength(12);
+    expect(lastJson(built.stdout)).toHaveLength(16);
   }, 60_000);
 
   /** How many times the app's main() started, in the parent and in any child (children share the parent's stdout). */
@@ -295,6 +295,21 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
       expect(out.typescriptLoaded).toBe(false);
       // The guard was asked before the first call: no main-script warning.
       expect(r.stderr).not.toContain('ISOLATED_CALL');
+    },
+    60_000,
+  );
+
+  test.each([
+    ['CommonJS, isolated-call external', 'instance-only-cjs-external.cjs'],
+    ['CommonJS, isolated-call bundled in', 'instance-only-cjs-bundled.cjs'],
+    ['ESM, isolated-call external', 'instance-only-esm-external.mjs'],
+    ['ESM, isolated-call bundled in', 'instance-only-esm-bundled.mjs'],
+  ])(
+    '%s: a class with only a standard instance method, not exported, is found (nothing but the bundle held it)',
+    async (_, bundle) => {
+      const out = lastJson((await ok(process.execPath, [`dist/${bundle}`], dir)).stdout);
+      expect(out.added).toMatchObject({ value: 42, child: true });
+      expect(out.added.pid).not.toBe(out.parent);
     },
     60_000,
   );

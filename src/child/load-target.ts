@@ -8,6 +8,7 @@ import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
 import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
 import { recordedClass } from '../decorator/class-record.js';
+import type { MethodMeta } from '../decorator/method-meta.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
 
@@ -45,7 +46,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   if (!loading) {
     const run = childRun();
     run.importing = ref.module;
-    loading = importModule(ref.module)
+    loading = importModule(ref.module, ref)
       .catch((error: unknown) => {
         throw explainImportFailure(ref.module, error);
       })
@@ -95,13 +96,19 @@ function findClass(exports: Record<string, unknown>, ref: TargetRef): Function |
  * loader. A module with top-level await, or anything else require() refuses
  * before evaluating a line, goes to import().
  */
-async function importModule(url: string): Promise<Record<string, unknown>> {
+async function importModule(url: string, ref: TargetRef): Promise<Record<string, unknown>> {
   const path = toPath(url);
   // The nearest package.json, read once: a .js file's format.
   const jsType = path.endsWith('.js') ? packageType(dirname(path)) : undefined;
   if (path.endsWith('.cjs') || (path.endsWith('.js') && jsType !== 'module') || requireHookFor(path)) {
-    const exports = createRequire(path)(path) as unknown;
-    return { ...(exports as Record<string, unknown>), default: exports };
+    const state = globalState();
+    if (ref.kind === 'instance') state.onInstanceMethodDecorated = keepClassOf(ref);
+    try {
+      const exports = createRequire(path)(path) as unknown;
+      return { ...(exports as Record<string, unknown>), default: exports };
+    } finally {
+      state.onInstanceMethodDecorated = undefined;
+    }
   }
   if ((path.endsWith('.mjs') || jsType === 'module') && canRequireEsModules()) {
     try {
@@ -111,6 +118,23 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
     }
   }
   return await dynamicImport(url);
+}
+
+/** The target methods' own functions, held for the child's life (see keepClassOf). */
+const heldMethods: Function[] = [];
+
+/**
+ * Holds on to the target's standard instance method as it is decorated. A
+ * CommonJS module's scope may be all that holds a class that the module
+ * neither exports nor registers (an app's CommonJS bundle, whose entry
+ * exports nothing), and that scope would be collected once the module has
+ * run, before the search on the heap could find the class. A function keeps
+ * the scope it was made in, and the class with it.
+ */
+function keepClassOf(ref: TargetRef): (meta: MethodMeta) => void {
+  return (meta) => {
+    if (meta.name === ref.method) heldMethods.push(meta.original);
+  };
 }
 
 let requireEsModules: boolean | undefined;

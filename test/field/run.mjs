@@ -20,7 +20,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const majors = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['22', '24'];
-const files = ['test/consumers.test.ts', 'test/consumers-nest.test.ts', 'test/runtimes.test.ts', 'test/es-module-load.test.ts', 'test/package.test.ts'];
+const files = [
+  'test/consumers.test.ts',
+  'test/consumers-nest.test.ts',
+  'test/runtimes.test.ts',
+  'test/es-module-load.test.ts',
+  'test/package.test.ts',
+];
 
 /** The node binary of `major`, installed from the registry on first use. */
 function nodeBinary(major) {
@@ -43,11 +49,15 @@ function runOn(major) {
   for (const key of Object.keys(env)) if (/^npm_/.test(key)) delete env[key];
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(binary, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--maxWorkers=1', '--no-file-parallelism', ...files], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      binary,
+      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--maxWorkers=1', '--no-file-parallelism', ...files],
+      {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
