@@ -270,7 +270,7 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
   beforeAll(async () => {
     dir = addProject(ws.bundles, 'esbuild-app', 'bundles');
     const built = await ok(process.execPath, ['build.mjs'], dir);
-    expect(lastJson(built.stdout)).toHaveLength(16);
+    expect(lastJson(built.stdout)).toHaveLength(18);
   }, 60_000);
 
   /** How many times the app's main() started, in the parent and in any child (children share the parent's stdout). */
@@ -319,6 +319,8 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
     ['CommonJS, isolated-call bundled in', 'unguarded-cjs-bundled.cjs'],
     ['ESM, isolated-call external', 'unguarded-esm-external.mjs'],
     ['ESM, isolated-call bundled in', 'unguarded-esm-bundled.mjs'],
+    ['ESM with top-level await, isolated-call external', 'unguarded-tla-esm-external.mjs'],
+    ['ESM with top-level await, isolated-call bundled in', 'unguarded-tla-esm-bundled.mjs'],
   ])(
     '%s, no guard: the call fails with an error that names the bundle and shows the guard; the start-up in the child stops at its first isolated call',
     async (_, bundle) => {

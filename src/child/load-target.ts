@@ -11,6 +11,7 @@ import { recordedClass } from '../decorator/class-record.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
+import { unguardedWhileLoading } from './unguarded-entry.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -46,12 +47,14 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   if (!loading) {
     const run = childRun();
     run.importing = ref.module;
-    loading = importModule(ref.module, ref)
+    const unguarded = unguardedWhileLoading(ref);
+    loading = Promise.race([importModule(ref.module, ref), unguarded.stopped])
       .catch((error: unknown) => {
         throw explainImportFailure(ref.module, error);
       })
       .finally(() => {
         run.importing = undefined;
+        unguarded.done();
       });
     modules.set(ref.module, loading);
   }
