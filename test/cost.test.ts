@@ -64,6 +64,16 @@ beforeAll(() => {
     join(project, 'node_modules/cost-probe/index.js'),
     'module.exports = Array.from({ length: 200 }, (_, i) => Buffer.alloc(100_000, i).toString("latin1"));\n',
   );
+  // A dual package: each kind of project gets its own entry.
+  mkdirSync(join(project, 'node_modules/dual-probe'));
+  writeFileSync(
+    join(project, 'node_modules/dual-probe/package.json'),
+    '{ "name": "dual-probe", "exports": { "require": "./index.cjs", "import": "./index.mjs" } }\n',
+  );
+  writeFileSync(join(project, 'node_modules/dual-probe/index.cjs'), 'module.exports = "commonjs";\n');
+  writeFileSync(join(project, 'node_modules/dual-probe/index.mjs'), 'export default "esm";\n');
+  mkdirSync(join(project, 'esm-app'));
+  writeFileSync(join(project, 'esm-app/package.json'), '{ "name": "esm-app", "type": "module" }\n');
   writeFileSync(join(project, 'local.ts'), 'const answer: number = 42;\nexport const doubled: number = answer * 2;\n');
   writeFileSync(join(project, 'local.mts'), 'export const typed: string = "module";\n');
   writeFileSync(join(project, 'throws.cjs'), 'throw new Error("boom while importing");\n');
@@ -189,6 +199,13 @@ describe('isolated-call cost --json', () => {
 });
 
 describe('isolated-call cost (table)', () => {
+  it('resolves a dual package as the project would import it: ES module entry in a "type": "module" project', async () => {
+    const inCommonJs = await runCost(['cost', '--json', 'dual-probe']);
+    const inEsm = await runCost(['cost', '--json', 'dual-probe'], { cwd: join(project, 'esm-app') });
+    expect(JSON.parse(inCommonJs.stdout)).toMatchObject([{ module: 'dual-probe', ok: true, format: 'commonjs' }]);
+    expect(JSON.parse(inEsm.stdout)).toMatchObject([{ module: 'dual-probe', ok: true, format: 'esm' }]);
+  }, 60_000);
+
   it('prints an aligned table sorted by RSS with a bar per module, failures below it; no progress line off a terminal', async () => {
     const run = await runCost(['cost', 'node:path', './throws.cjs', 'typescript']);
     expect(run.code).toBe(1);

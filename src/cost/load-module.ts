@@ -18,9 +18,8 @@ export interface LoadedModule {
 
 /**
  * Loads `spec` as the user's project would: a built-in by name, a file by
- * its path from `cwd`, a package resolved from `cwd` (CommonJS resolution
- * first, as require() would find it, else ES module resolution for a package
- * that only exports `import`). `spec` is only ever resolved, never evaluated.
+ * its path from `cwd`, a package resolved from `cwd` (resolvePackage).
+ * `spec` is only ever resolved, never evaluated.
  */
 export async function loadModule(spec: string, cwd: string): Promise<LoadedModule> {
   const fromCwd = createRequire(join(cwd, 'noop.js'));
@@ -45,19 +44,30 @@ export async function loadModule(spec: string, cwd: string): Promise<LoadedModul
   };
 }
 
+/**
+ * The package's entry file, as the project's own .js files would import it:
+ * with `import` conditions first in a `"type": "module"` project, else with
+ * `require` ones (a dual package such as prettier has a different entry for
+ * each), then the other way for a package that only exports one.
+ */
 function resolvePackage(spec: string, cwd: string): string {
-  try {
-    return createRequire(join(cwd, 'noop.js')).resolve(spec);
-  } catch (requireError) {
-    let url: string;
-    try {
-      // Needs --experimental-import-meta-resolve (the parent passes it) for the second argument.
-      url = import.meta.resolve(spec, pathToFileURL(join(cwd, 'noop.js')).href);
-    } catch {
-      throw new Error(`cannot find "${spec}" from ${cwd}: ${firstLine(requireError)}`);
-    }
+  const base = join(cwd, 'noop.js');
+  const byRequire = () => createRequire(base).resolve(spec);
+  // Needs --experimental-import-meta-resolve (the parent passes it) for the second argument.
+  const byImport = () => {
+    const url = import.meta.resolve(spec, pathToFileURL(base).href);
     if (!url.startsWith('file:')) throw new Error(`"${spec}" resolves to ${url}, not a file`);
     return fileURLToPath(url);
+  };
+  const [first, second] = packageType(cwd) === 'module' ? [byImport, byRequire] : [byRequire, byImport];
+  try {
+    return first();
+  } catch (firstError) {
+    try {
+      return second();
+    } catch {
+      throw new Error(`cannot find "${spec}" from ${cwd}: ${firstLine(firstError)}`);
+    }
   }
 }
 
