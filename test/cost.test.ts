@@ -81,6 +81,12 @@ beforeAll(() => {
     join(project, 'noisy.cjs'),
     'console.log("[not json] stdout of a module");\nconsole.error("stderr of a module");\nmodule.exports = 1;\n',
   );
+  writeFileSync(join(project, 'dies.cjs'), 'console.error("dying words");\nprocess.exit(3);\n');
+  // The module shares the child's IPC channel: what it sends there is checked like the child's report.
+  writeFileSync(
+    join(project, 'forges.cjs'),
+    'process.send({ __isolatedCallCost: 1, ok: true, format: "esm", importMs: -1 });\nsetTimeout(() => {}, 5000);\n',
+  );
   writeFileSync(join(project, 'loops.cjs'), 'for (;;) {}\n');
 });
 
@@ -106,6 +112,8 @@ describe('isolated-call cost --json', () => {
       '@arethetypeswrong/core',
       './noisy.cjs',
       'not-installed-anywhere',
+      './dies.cjs',
+      './forges.cjs',
     ]);
     rows = JSON.parse(run.stdout) as Row[];
   }, 120_000);
@@ -123,6 +131,8 @@ describe('isolated-call cost --json', () => {
         '@arethetypeswrong/core',
         './noisy.cjs',
         'not-installed-anywhere',
+        './dies.cjs',
+        './forges.cjs',
       ].sort(),
     );
     const loaded = rows.filter((r) => r.ok);
@@ -189,6 +199,17 @@ describe('isolated-call cost --json', () => {
       error: expect.stringMatching(/cannot find "not-installed-anywhere" from /),
     });
     expect(rows.filter((r) => r.ok)).toHaveLength(7);
+  });
+
+  it('reports a child that died before reporting with its stderr, and one whose report is malformed', () => {
+    expect(row('./dies.cjs')).toMatchObject({
+      ok: false,
+      error: 'the measuring child exited with code 3 before reporting: dying words',
+    });
+    expect(row('./forges.cjs')).toMatchObject({
+      ok: false,
+      error: 'the measuring child sent an invalid report: report with an invalid importMs',
+    });
   });
 
   it("keeps a module's own stdout and stderr out of the output", () => {
