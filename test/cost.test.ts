@@ -1,6 +1,6 @@
 // `isolated-call cost`: the built bin (dist/cli.cjs) run as a user runs it, in a
 // temporary project whose node_modules links the real packages of this repo.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist/cli.cjs');
 let project: string;
+/** util-linux's `script`, to run the bin on a terminal. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 interface Run {
   code: number | null;
@@ -242,7 +244,7 @@ describe('isolated-call cost (table)', () => {
     expect(run.stdout).toMatch(/^\.\/throws\.cjs: failed: boom while importing$/m);
   }, 60_000);
 
-  it('shows a progress line on stderr when it is a terminal', async () => {
+  it.skipIf(!hasScript)('shows a progress line on stderr when it is a terminal', async () => {
     const run = await runCost(['cost', 'node:path'], { tty: true });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[1/1] loading node:path...');

@@ -13,7 +13,7 @@ export interface LoadedModule {
    * entry its import added to require.cache: the "de-import" that frees
    * what can be freed. An ES module stays in Node's module map for good.
    */
-  release(): unknown;
+  release(): void;
 }
 
 /**
@@ -30,7 +30,12 @@ export async function loadModule(spec: string, cwd: string): Promise<LoadedModul
   const path = localPath(spec, cwd) ?? resolvePackage(spec, cwd);
   if (formatOf(path) === 'esm') {
     const held: { namespace?: unknown } = { namespace: await import(pathToFileURL(path).href) };
-    return { format: 'esm', release: () => delete held.namespace };
+    return {
+      format: 'esm',
+      release() {
+        delete held.namespace;
+      },
+    };
   }
   const cached = new Set(Object.keys(fromCwd.cache));
   // A require() of its own: the module it creates lists the loaded one as a child, and goes with it.
