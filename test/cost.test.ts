@@ -1,7 +1,7 @@
 // `isolated-call cost`: the built bin (dist/cli.cjs) run as a user runs it, in a
 // temporary project whose node_modules links the real packages of this repo.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,6 +273,15 @@ describe('isolated-call usage', () => {
     expect(run.code).toBe(2);
     expect(run.stdout + run.stderr).toMatch(says);
     expect(run.stdout + run.stderr).toContain('Usage: isolated-call cost [--json] [--timeout MS] <module...>');
+  });
+});
+
+describe('the SDK entries', () => {
+  it('hold none of the cost command: it is a build entry of its own', () => {
+    for (const entry of ['index.js', 'index.cjs', 'bullmq.js', 'child-build.cjs']) {
+      expect(readFileSync(join(root, 'dist', entry), 'utf8'), entry).not.toContain('__isolatedCallCost');
+    }
+    expect(readFileSync(join(root, 'dist/cost-child.mjs'), 'utf8')).toContain('__isolatedCallCost');
   });
 });
 
