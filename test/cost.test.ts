@@ -244,12 +244,16 @@ describe('isolated-call cost (table)', () => {
     expect(run.stdout).toMatch(/^\.\/throws\.cjs: failed: boom while importing$/m);
   }, 60_000);
 
-  it.skipIf(!hasScript)('shows a progress line on stderr when it is a terminal', async () => {
-    const run = await runCost(['cost', 'node:path'], { tty: true });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('[1/1] loading node:path...');
-    expect(run.stdout).toMatch(/node:path\s+builtin/);
-  }, 60_000);
+  it.skipIf(!hasScript)(
+    'shows a progress line on stderr when it is a terminal',
+    async () => {
+      const run = await runCost(['cost', 'node:path'], { tty: true });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('[1/1] loading node:path...');
+      expect(run.stdout).toMatch(/node:path\s+builtin/);
+    },
+    60_000,
+  );
 
   it('kills a module that never finishes loading after --timeout', async () => {
     const run = await runCost(['cost', '--timeout', '1500', './loops.cjs', 'node:path']);
