@@ -40,6 +40,8 @@ export default defineConfig([
       'ts-loader': 'src/child/ts-loader/preload.ts',
       // The isolated-call-worker bin: one CommonJS file, bullmq external.
       'worker-bin': 'src/bullmq/bin.ts',
+      // The isolated-call bin (`isolated-call cost`, src/cost/): never loaded by the SDK's entries.
+      cli: 'src/cost/bin.ts',
     },
     format: ['cjs'],
     dts: false,
@@ -57,7 +59,8 @@ export default defineConfig([
   {
     // The module hooks of the child's TypeScript loader: Node's hooks thread imports them as ESM.
     // child-api: the child's API for ES modules, a facade of dist/child.cjs (src/child/esm-api.ts).
-    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts', 'child-api': 'src/child/esm-api.ts' },
+    // cost-child: the measuring child of `isolated-call cost`, an ES module for import.meta.resolve.
+    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts', 'child-api': 'src/child/esm-api.ts', 'cost-child': 'src/cost/measure-child.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),
     dts: false,

@@ -265,6 +265,19 @@ describe('isolated-call/bullmq from the tarball (docs/scaling-out.md)', () => {
   });
 });
 
+describe('isolated-call cost from the tarball (README, "What to isolate")', () => {
+  test("the bin measures the project's own typescript and a built-in, each in a child of its own", async () => {
+    const r = await run(join(ws.docs, 'node_modules/.bin/isolated-call'), ['cost', '--json', 'typescript', 'node:path'], ws.docs);
+    expect(r.code, r.output).toBe(0);
+    const rows = JSON.parse(r.stdout) as { module: string; ok: boolean; format: string; rssMb: number }[];
+    expect(rows.map((row) => [row.module, row.ok, row.format])).toEqual([
+      ['typescript', true, 'commonjs'],
+      ['node:path', true, 'builtin'],
+    ]);
+    expect(rows[0]!.rssMb).toBeGreaterThan(15);
+  }, 60_000);
+});
+
 describe('apps bundled with esbuild (docs/bundling.md)', () => {
   let dir: string;
   beforeAll(async () => {
