@@ -265,8 +265,13 @@ describe('isolated-call cost (table)', () => {
 });
 
 describe('isolated-call usage', () => {
+  it('--help prints the usage on stdout and exits with 0', async () => {
+    const run = await runCost(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: isolated-call cost \[--json\] \[--timeout MS\] <module\.\.\.>/);
+  });
+
   it.each([
-    [['--help'], /^Usage: isolated-call cost/],
     [[], /no command given/],
     [['cost'], /no modules given/],
     [['price', 'typescript'], /unknown command "price"/],

@@ -16,8 +16,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    if (error.message) process.stderr.write(`isolated-call: ${error.message}\n\n${USAGE}\n`);
-    else process.stdout.write(`${USAGE}\n`);
+    // --help (no message) is an answer, not a mistake.
+    if (!error.message) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    process.stderr.write(`isolated-call: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
   const progress = progressLine();
