@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    // The field tests run only from their own script (test/field/run.mjs sets FIELD_TESTS): slow, and on other runtimes.
+    exclude: process.env.FIELD_TESTS ? ['**/node_modules/**'] : ['test/field/**', '**/node_modules/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

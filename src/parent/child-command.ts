@@ -5,6 +5,7 @@ import { isSdkBundled } from '../shared/own-url.js';
 import { hasEsmPreload } from '../shared/preload-flags.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 import { dropTsxFlags, typeScriptLoaderFor } from './typescript-loader.js';
+import { runtime } from '../shared/runtime.js';
 
 /**
  * Parent flags that would break or block a child, or fight the parent for a
@@ -145,7 +146,9 @@ let setprivPath: string | null | undefined;
  */
 function findSetpriv(): string | null {
   if (setprivPath === undefined) {
-    setprivPath = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
+    // Deno's and Bun's fork() write the runtime's own command line after execPath (`deno run …`): setpriv would exec `run`.
+    setprivPath =
+      process.platform === 'linux' && runtime === 'node' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
     if (process.env.ISOLATED_CALL_NO_SETPRIV) setprivPath = null;
   }
   return setprivPath;
