@@ -10,6 +10,7 @@ import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
 import { recordedClass } from '../decorator/class-record.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
+import { checkIsolatedMethod, isolatedMeta, notIsolated } from './isolated-target.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
@@ -68,6 +69,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   const holder = ref.kind === 'static' ? cls : (cls.prototype as Record<string, unknown>);
   const fn = (holder as Record<string, unknown>)[ref.method ?? ''];
   if (typeof fn !== 'function') throw new Error(`class "${ref.owner}" has no ${ref.kind} method "${ref.method}" in the child`);
+  checkIsolatedMethod(fn, ref);
   ensureClassRegistered(cls, ref.owner);
   return { fn, cls };
 }
@@ -137,9 +139,10 @@ function requireHookFor(path: string): boolean {
   );
 }
 
+/** The function isolate() made under `ref.owner` (its name or id); never a plain export of that name. */
 function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
   const exported = pick(exports, ref.owner);
-  if (typeof exported === 'function') return exported;
+  if (isolatedMeta(exported)?.kind === 'function') return exported!;
   // Not exported under its id (an arrow function's id is its place among the
   // module's isolate() calls): isolate() recorded it when the module ran here.
   const state = globalState();
@@ -147,10 +150,11 @@ function findFunction(exports: Record<string, unknown>, ref: TargetRef): Functio
   if (recorded) return recorded.original;
   // Recorded under another spelling of the module's URL: the export that holds its wrapper.
   for (const value of Object.values(exports)) {
-    const meta = typeof value === 'function' ? state.methods.get(value) : undefined;
+    const meta = isolatedMeta(value);
     if (meta?.kind === 'function' && meta.name === ref.owner) return meta.original;
   }
   for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
+  if (exported !== undefined) throw notIsolated(`the function "${ref.owner}" the module exports was not made with isolate()`);
   throw new Error(
     `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and ` +
       `export the result, or pass isolate(fn, { id })`,
