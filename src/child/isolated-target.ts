@@ -5,7 +5,10 @@
  * export, an undecorated method, `call` or `constructor` on a function. The
  * decorators record every wrapper they make (shared/global-state.ts,
  * `methods`), and isolate() records its functions (`functions`); a target
- * found any other way is refused before it runs.
+ * found any other way is refused before it runs, in a call from a fleet's
+ * worker. A local call's target comes from the parent's own decorator, so
+ * there the lookup stays as lenient as it always was (a `module` option that
+ * points at a plain function, a decorator stacked above @Isolated()).
  */
 import type { MethodMeta } from '../decorator/method-meta.js';
 import type { TargetRef } from '../protocol.js';
@@ -18,16 +21,16 @@ export function isolatedMeta(fn: unknown): MethodMeta | undefined {
 }
 
 /**
- * Throws unless `fn`, found for `ref`, is a wrapper @Isolated() made for a
- * method of that kind (instance or static).
+ * Why `fn`, found for `ref`, is not a wrapper @Isolated() made for a method of
+ * that kind (instance or static); undefined when it is one.
  */
-export function checkIsolatedMethod(fn: Function, ref: TargetRef): void {
+export function methodRefusal(fn: Function, ref: TargetRef): string | undefined {
   const meta = isolatedMeta(fn);
-  if (meta !== undefined && meta.kind === ref.kind) return;
-  throw notIsolated(
+  if (meta !== undefined && meta.kind === ref.kind) return undefined;
+  return (
     `${ref.owner}.${ref.method} is not a${ref.kind === 'static' ? ' static' : 'n instance'} method decorated with @Isolated() ` +
-      '(in the child, the class holds something else under that name: an undecorated or inherited method, or a decorator ' +
-      'written above @Isolated() wrapped it; write @Isolated() first, above the others)',
+    '(the class holds something else under that name: an undecorated or inherited method, or a decorator written ' +
+    'above @Isolated() wrapped it; write @Isolated() first, above the others)'
   );
 }
 
