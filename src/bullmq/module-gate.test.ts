@@ -19,10 +19,12 @@ beforeAll(() => {
     'root/app.js': uses,
     'root/app.ts': uses,
     // What compilers make of the decorator and of isolate().
-    'root/tsc.cjs': 'const isolated_call_1 = require("isolated-call");\n__decorate([(0, isolated_call_1.Isolated)()], A.prototype, "run");\n',
+    'root/tsc.cjs':
+      'const isolated_call_1 = require("isolated-call");\n__decorate([(0, isolated_call_1.Isolated)()], A.prototype, "run");\n',
     'root/babel.cjs': 'var _ic = require("isolated-call");\nconst f = (0, _ic.isolate) (async () => 1);\n',
     // A minified bundle that holds the SDK: its own keys and messages survive.
-    'root/bundle.min.js': 'var a=Symbol.for("isolated-call.state.v3");function b(c){throw new Error("isolate() takes the async function")}\n',
+    'root/bundle.min.js':
+      'var a=Symbol.for("isolated-call.state.v3");function b(c){throw new Error("isolate() takes the async function")}\n',
     'root/config.js': "import { configure } from 'isolated-call';\nconfigure({ timeout: 1 });\n",
     'root/plain.js': 'export function run() {}\n',
     'root/data.json': uses,
