@@ -126,15 +126,19 @@ async function runJob(job: Job, cancel: AbortSignal | undefined, context: Contex
   // The caller's timeout, should its cancel event never arrive (Redis down, caller gone).
   const timer = data.timeout > 0 && data.timeout <= MAX_TIMER_MS ? setTimeout(() => stop(-1, 'timeout'), data.timeout) : undefined;
   try {
+    const target = { ...data.target, module };
     const reply = await pools.run({
       label: data.label,
-      target: { ...data.target, module },
+      target,
       self: payload.self,
       args: payload.args,
       signals: controllers.map((c) => c.signal),
     });
-    const refusedTarget = reply.type === 'error' && reply.phase === 'load' ? refusedInChild(reply.error) : undefined;
-    if (refusedTarget !== undefined) throw refuse('target', refusedTarget);
+    if (reply.type === 'error' && reply.phase === 'load') {
+      pools.forget(target);
+      const refusedTarget = refusedInChild(reply.error);
+      if (refusedTarget !== undefined) throw refuse('target', refusedTarget);
+    }
     const packed = pack(reply);
     const limit = Math.min(maxPayloadBytes, data.maxPayloadBytes);
     if (packed.length > limit) throw new PayloadTooLargeError(data.label, 'result', packed.length, limit);
