@@ -18,6 +18,7 @@ beforeAll(() => {
   const files: Record<string, string> = {
     'root/app.js': uses,
     'root/app.ts': uses,
+    'root/generic.ts': "import { isolate } from 'isolated-call';\nexport const f = isolate<Job<Page>>(async (job) => job);\n",
     // What compilers make of the decorator and of isolate().
     'root/tsc.cjs':
       'const isolated_call_1 = require("isolated-call");\n__decorate([(0, isolated_call_1.Isolated)()], A.prototype, "run");\n',
@@ -46,7 +47,7 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('which modules a job may name (decided before any of their code runs)', () => {
-  test.each(['app.js', 'app.ts', 'tsc.cjs', 'babel.cjs', 'bundle.min.js'])('admitted: %s', async (name) => {
+  test.each(['app.js', 'app.ts', 'generic.ts', 'tsc.cjs', 'babel.cjs', 'bundle.min.js'])('admitted: %s', async (name) => {
     expect(await admitModule(name, root, [])).toEqual({ url: pathToFileURL(join(root, name)).href });
   });
 

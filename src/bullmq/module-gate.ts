@@ -34,8 +34,8 @@ export type Admission = { readonly url: string } | { readonly refused: string; r
 const SOURCE_FILE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/;
 /** The SDK's name in a string: `from 'isolated-call'`, `require("isolated-call")`, the SDK's own keys in a bundle. */
 const NAMES_SDK = /["'`]isolated-call/;
-/** A call of the decorator or of isolate(), also as compilers write it: `(0, isolated_call_1.Isolated)()`. */
-const CALLS_SDK = /\b(?:Isolated|isolate)\s*\)?\s*\(/;
+/** A call of the decorator or of isolate(), with type arguments, or as compilers write it: `(0, isolated_call_1.Isolated)()`. */
+const CALLS_SDK = /\b(?:Isolated|isolate)\s*(?:<[^()]*>)?\s*\)?\s*\(/;
 /** Larger files are not read: an app bundle with its dependencies is a few MB. */
 const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
 /** Verdicts on files read, by real path; a changed file (size, times, inode) is read again. */
