@@ -7,12 +7,14 @@ import { PendingCall } from '../parent/pending-call.js';
 import type { CallRunner } from '../parent/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
+import { JobLostError } from './errors/job-lost-error.js';
 import { RemoteJobError } from './errors/remote-job-error.js';
 import { type Link, LinkHolder } from './link.js';
+import { LostJobWatch } from './lost-jobs.js';
 import { moduleName } from './module-name.js';
 import { errorOfFailure } from './remote-errors.js';
 import { fromReply } from './remote-reply.js';
-import { CANCEL_EVENT, JOB_VERSION, type JobData, pack } from './wire.js';
+import { CANCEL_EVENT, JOB_VERSION, type JobData, MAX_TIMER_MS, pack } from './wire.js';
 
 /** Options of {@link bullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -55,17 +57,19 @@ export function bullmqRunner(options: BullmqRunnerOptions): BullmqRunner {
   if (typeof queue !== 'string' || queue === '') throw new TypeError('bullmqRunner(): queue must be a non-empty string');
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const holder = new LinkHolder(queue, connection, options.prefix);
+  const lost = new LostJobWatch(holder);
   const name = `bullmq queue "${queue}"`;
   return {
     name,
     inline: true,
     close: () => holder.close(),
-    run: (job, resolved) => runRemote(job, resolved, { holder, queue, root: options.root, maxPayloadBytes }),
+    run: (job, resolved) => runRemote(job, resolved, { holder, lost, queue, root: options.root, maxPayloadBytes }),
   };
 }
 
 interface Target {
   readonly holder: LinkHolder;
+  readonly lost: LostJobWatch;
   readonly queue: string;
   readonly root: string | undefined;
   readonly maxPayloadBytes: number;
@@ -131,6 +135,8 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
             jobId,
             job.signals.findIndex((s) => s.aborted),
           );
+        // Redis may lose the job (a restart without its data): then no event ever comes.
+        if (!call.settled) cleanups.push(to.lost.watch(jobId, () => settle(new JobLostError(job.label, to.queue, jobId))));
         // The job may have finished before the events stream was read: BullMQ's waitUntilFinished checks the same way.
         const state = await link.queue.getJobState(jobId);
         if (state !== 'completed' && state !== 'failed') return;
@@ -168,7 +174,8 @@ function jobData(job: CallJob, options: ResolvedOptions, to: Target): JobData {
     target: { ...job.target, module: moduleName(job.target.module, to.root, job.label) },
     payload,
     signals: job.signals.length,
-    timeout: options.timeout,
+    // A timeout no timer holds (Infinity, or past 2^31 - 1 ms) is left to the caller: its cancel event stops the job.
+    timeout: Number.isFinite(options.timeout) && options.timeout <= MAX_TIMER_MS ? Math.ceil(options.timeout) : 0,
     maxPayloadBytes: to.maxPayloadBytes,
   };
 }

@@ -11,12 +11,15 @@ import { recordedClass } from '../decorator/class-record.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
+import { isolatedMeta, methodRefusal, notIsolated } from './isolated-target.js';
 import { unguardedWhileLoading } from './unguarded-entry.js';
 
 /** The function to call and, for methods, the class it belongs to. */
 export interface LoadedTarget {
   readonly fn: Function;
   readonly cls: Function | undefined;
+  /** Why it is not a target @Isolated() or isolate() made, if it is not (child/isolated-target.ts). */
+  readonly refusal?: string;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -28,14 +31,20 @@ export function importedExports(moduleUrl: string): Record<string, unknown> | un
   return imported.get(moduleUrl);
 }
 
-/** Imports the module once per child and finds the class and method (or function) in it. */
-export async function loadTarget(ref: TargetRef): Promise<LoadedTarget> {
+/**
+ * Imports the module once per child and finds the class and method (or
+ * function) in it; with `onlyIsolated` (a job of a fleet's worker), refuses
+ * one that @Isolated() or isolate() didn't make.
+ */
+export async function loadTarget(ref: TargetRef, onlyIsolated: boolean): Promise<LoadedTarget> {
   // A warm child's next call of the same method: found already, no lookup.
   const key = `${ref.kind}\0${ref.module}\0${ref.owner}\0${ref.method ?? ''}`;
-  const found = targets.get(key);
-  if (found) return found;
-  const target = await findTarget(ref);
-  targets.set(key, target);
+  let target = targets.get(key);
+  if (!target) {
+    target = await findTarget(ref);
+    targets.set(key, target);
+  }
+  if (onlyIsolated && target.refusal !== undefined) throw notIsolated(target.refusal);
   return target;
 }
 
@@ -60,7 +69,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   }
   const exports = await loading;
   imported.set(ref.module, exports);
-  if (ref.kind === 'function') return { fn: findFunction(exports, ref), cls: undefined };
+  if (ref.kind === 'function') return { ...findFunction(exports, ref), cls: undefined };
 
   const cls = findClass(exports, ref);
   if (typeof cls !== 'function') {
@@ -73,7 +82,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
   const fn = (holder as Record<string, unknown>)[ref.method ?? ''];
   if (typeof fn !== 'function') throw new Error(`class "${ref.owner}" has no ${ref.kind} method "${ref.method}" in the child`);
   ensureClassRegistered(cls, ref.owner);
-  return { fn, cls };
+  return { fn, cls, refusal: methodRefusal(fn, ref) };
 }
 
 /**
@@ -164,20 +173,22 @@ function requireHookFor(path: string): boolean {
   );
 }
 
-function findFunction(exports: Record<string, unknown>, ref: TargetRef): Function {
+/** The function isolate() made under `ref.owner` (its name or id), else a plain export of that name, refused in a fleet's job. */
+function findFunction(exports: Record<string, unknown>, ref: TargetRef): { fn: Function; refusal?: string } {
   const exported = pick(exports, ref.owner);
-  if (typeof exported === 'function') return exported;
+  if (exported && isolatedMeta(exported)?.kind === 'function') return { fn: exported };
   // Not exported under its id (an arrow function's id is its place among the
   // module's isolate() calls): isolate() recorded it when the module ran here.
   const state = globalState();
   const recorded = state.functions.get(`${ref.module}#${ref.owner}`);
-  if (recorded) return recorded.original;
+  if (recorded) return { fn: recorded.original };
   // Recorded under another spelling of the module's URL: the export that holds its wrapper.
   for (const value of Object.values(exports)) {
-    const meta = typeof value === 'function' ? state.methods.get(value) : undefined;
-    if (meta?.kind === 'function' && meta.name === ref.owner) return meta.original;
+    const meta = isolatedMeta(value);
+    if (meta?.kind === 'function' && meta.name === ref.owner) return { fn: meta.original };
   }
-  for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return meta.original;
+  for (const [key, meta] of state.functions) if (key.endsWith(`#${ref.owner}`)) return { fn: meta.original };
+  if (exported) return { fn: exported, refusal: `the function "${ref.owner}" the module exports was not made with isolate()` };
   throw new Error(
     `function "${ref.owner}" was not found: call isolate() at the top level of the module, the same way each time it runs, and ` +
       `export the result, or pass isolate(fn, { id })`,
