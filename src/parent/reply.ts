@@ -49,7 +49,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
   const findErrorClass = exports ? (name: string) => pickFunction(exports, name) : undefined;
   let thrown: unknown;
   try {
-    thrown = decode(encoded, 'error', { ...parentSide(pid), findErrorClass });
+    thrown = decode(encoded, 'error', { ...parentSide(pid), findErrorClass, errorBounds: true });
   } catch (error) {
     thrown = asCallError(error, pid); // decode already fell back as far as it could; keep what it says
   }
