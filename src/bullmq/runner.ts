@@ -116,7 +116,9 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
       );
     };
     const onFailed = ({ failedReason }: { failedReason: string }) =>
-      settle({ error: errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason) });
+      settle({
+        error: errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason),
+      });
     to.holder
       .acquire()
       .then(async (link) => {
