@@ -1,3 +1,4 @@
+import { describeThrown } from '../codec/describe-unsendable.js';
 import { encode } from '../codec/encode.js';
 import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
@@ -182,6 +183,6 @@ function encodeReason(reason: unknown): Encoded {
   try {
     return packEncoded(encode(reason, 'reason'));
   } catch {
-    return { v: String(reason), t: false };
+    return { v: describeThrown(reason), t: false }; // never throws, whatever getters the reason has
   }
 }

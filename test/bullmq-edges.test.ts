@@ -7,16 +7,17 @@ import { configure } from 'isolated-call';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type BullmqRunner, bullmqRunner, type IsolatedCallWorker, startWorker } from '../dist/bullmq.js';
 import { RemoteWork } from './fixtures/build/tc39/remote.js';
+import { ThrownEdges } from './fixtures/build/tc39/thrown-edges.js';
 import { hasRedisServer, startRedis, type TestRedis } from './helpers/redis.js';
 
-// Node's timers hold at most 2^31 - 1 ms: a job's timeout beyond would fire at once.
+// Edge values through the fleet: a thrown undefined, timeouts a timer can't hold (2^31 - 1 ms at most).
 
 const noRedis = process.env.CI !== 'true' && !hasRedisServer();
-if (noRedis) console.warn('test/bullmq-timeouts.test.ts: redis-server is not installed: skipped (apt-get install redis-server)');
+if (noRedis) console.warn('test/bullmq-edges.test.ts: redis-server is not installed: skipped (apt-get install redis-server)');
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const appRoot = join(repo, 'test/fixtures/build/tc39');
-const queueName = 'long-timeouts';
+const queueName = 'edge-values';
 
 let redis: TestRedis;
 let runner: BullmqRunner;
@@ -25,11 +26,11 @@ let scratch: string;
 
 beforeAll(async () => {
   if (noRedis) return;
-  scratch = mkdtempSync(join(tmpdir(), 'isolated-call-bullmq-timeouts-'));
+  scratch = mkdtempSync(join(tmpdir(), 'isolated-call-bullmq-edges-'));
   // The worker's machine: its own root with a copy of the app's code.
   const root = join(scratch, 'worker');
   mkdirSync(join(root, 'node_modules'), { recursive: true });
-  cpSync(join(appRoot, 'remote.js'), join(root, 'remote.js'));
+  for (const file of ['remote.js', 'thrown-edges.js']) cpSync(join(appRoot, file), join(root, file));
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(repo, join(root, 'node_modules/isolated-call'), 'dir');
   redis = await startRedis();
@@ -44,6 +45,17 @@ afterAll(async () => {
   await worker?.close();
   await redis?.stop();
   rmSync(scratch, { recursive: true, force: true });
+});
+
+describe.skipIf(noRedis)('a thrown undefined', () => {
+  test('a method run by a worker that throws undefined rejects the call with undefined', async () => {
+    configure({ runner });
+    const outcome = await new ThrownEdges().throwUndefined().then(
+      (value: unknown) => ({ rejected: false, value }),
+      (error: unknown) => ({ rejected: true, value: error }),
+    );
+    expect(outcome).toEqual({ rejected: true, value: undefined });
+  });
 });
 
 describe.skipIf(noRedis)("a job's timeout", () => {
