@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { fixtureFile, loadFixture } from './helpers/fixtures.js';
+import { runNodeJson } from './helpers/scripts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ic-errors-edges-'));
 afterAll(async () => {
@@ -133,5 +134,15 @@ describe('what a thrown error may carry is cut in the child, with a note, not re
   it('within the bounds nothing is cut: a message of 1 MiB exactly', async () => {
     const error = await caught((await edges()).throwHugeMessage(1));
     expect(error.message).toBe('x'.repeat(MiB));
+  });
+});
+
+describe('an ES module that awaits its own isolated call at top level (plain Node parent)', () => {
+  it('gets the error its function threw, though the module (where its class is) is still evaluating', () => {
+    // The parent looks for the error's class among the module's exports; import() of a module whose
+    // top-level await waits on this very call never settles, and the process ended with exit code 13.
+    const run = runNodeJson([fixtureFile('parents/self-calling-module.mjs')], { timeout: 20_000 }); // throws unless it exits with 0
+    expect(run.json).toMatchObject({ name: 'OwnError', message: 'from the child', instance: false });
+    expect(run.json.ms).toBeLessThan(10_000);
   });
 });
