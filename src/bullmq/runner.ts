@@ -3,7 +3,7 @@ import type { Encoded } from '../codec/tags.js';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from '../parent/call-job.js';
 import { withCallerFrames } from '../parent/caller-frames.js';
-import { PendingCall } from '../parent/pending-call.js';
+import { type CallOutcome, PendingCall } from '../parent/pending-call.js';
 import type { CallRunner } from '../parent/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
@@ -87,15 +87,15 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
     try {
       data = jobData(job, options, to);
     } catch (error) {
-      call.settle(error, undefined, options.onCallEnd);
+      call.settle({ error }, options.onCallEnd);
       return;
     }
     const jobId = randomUUID();
     let added = false;
     let cancelled = false;
     const cleanups: (() => void)[] = [];
-    const settle = (error: unknown, value?: unknown) => {
-      if (!call.settle(error, value, options.onCallEnd)) return;
+    const settle = (outcome: CallOutcome) => {
+      if (!call.settle(outcome, options.onCallEnd)) return;
       for (const cleanup of cleanups) cleanup();
       to.holder.release();
     };
@@ -111,16 +111,18 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
     // Timeout and abort settle the call at once, queued or running; the job is removed or its worker told to stop.
     call.watch(options.timeout, (_call, error) => {
       cancel();
-      settle(error);
+      settle({ error });
     });
     const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => {
       void fromReply(returnvalue, job).then(
-        (value) => settle(undefined, value),
-        (error: unknown) => settle(error),
+        (value) => settle({ value }),
+        (error: unknown) => settle({ error }),
       );
     };
     const onFailed = ({ failedReason }: { failedReason: string }) =>
-      settle(errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason));
+      settle({
+        error: errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason),
+      });
     to.holder
       .acquire()
       .then(async (link) => {
@@ -144,7 +146,7 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
         if (state === 'completed') onCompleted({ returnvalue: finished?.returnvalue });
         else onFailed({ failedReason: finished?.failedReason ?? 'unknown' });
       })
-      .catch((error: unknown) => settle(error));
+      .catch((error: unknown) => settle({ error }));
   });
 }
 

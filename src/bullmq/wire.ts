@@ -8,6 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Marks a job as ours and its shape's version. */
 export const JOB_VERSION = 1;
@@ -96,6 +97,8 @@ export function parseJobData(data: unknown): JobData | string {
   if (!Number.isInteger(d.signals) || (d.signals as number) < 0 || (d.signals as number) > MAX_SIGNALS)
     return 'its signal count is out of range';
   if (!isCount(d.timeout) || !isCount(d.maxPayloadBytes)) return 'its timeout or size limit is malformed';
+  // A timer can't hold more: it would fire at once (the caller's options refuse it too; 0 is no limit).
+  if (d.timeout > MAX_TIMER_MS) return `its timeout of ${d.timeout} ms is over ${MAX_TIMER_MS} ms, the longest a timer holds`;
   const target: TargetRef = {
     module: t.module,
     owner: t.owner as string,

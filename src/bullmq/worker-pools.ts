@@ -28,7 +28,9 @@ export class WorkerPools {
   constructor(
     private readonly options: IsolatedOptions,
     private readonly concurrency: number,
-  ) {}
+  ) {
+    resolveOptions(options); // a bad option (keepAlive: 2 ** 31) fails startWorker(), not every job
+  }
 
   /** Runs one job; resolves with the child's reply as it came (encoded: this process loads no user code). */
   run(run: LocalRun): Promise<ChildReply> {

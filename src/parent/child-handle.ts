@@ -139,12 +139,12 @@ export class ChildHandle {
     this.killAfter(grace, reason);
   }
 
-  /** Kills the child after `ms` unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
+  /** Kills the child after `ms` (`Infinity`: never) unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
   killAfter(ms: number, reason: ChildExitReason): void {
     this.endReason ??= reason;
     this.ending = true;
     this.setReferenced(false);
-    if (this.exit) return;
+    if (this.exit || ms === Infinity) return;
     setTimeout(() => this.kill(`still alive ${ms} ms after its call ended`), ms).unref();
   }
 
