@@ -14,7 +14,8 @@ import { LostJobWatch } from './lost-jobs.js';
 import { moduleName } from './module-name.js';
 import { errorOfFailure } from './remote-errors.js';
 import { fromReply } from './remote-reply.js';
-import { CANCEL_EVENT, JOB_VERSION, type JobData, MAX_TIMER_MS, pack } from './wire.js';
+import { CANCEL_EVENT, JOB_VERSION, type JobData, pack } from './wire.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Options of {@link bullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -138,7 +139,7 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
             job.signals.findIndex((s) => s.aborted),
           );
         // Redis may lose the job (a restart without its data): then no event ever comes.
-        if (!call.settled) cleanups.push(to.lost.watch(jobId, () => settle(new JobLostError(job.label, to.queue, jobId))));
+        if (!call.settled) cleanups.push(to.lost.watch(jobId, () => settle({ error: new JobLostError(job.label, to.queue, jobId) })));
         // The job may have finished before the events stream was read: BullMQ's waitUntilFinished checks the same way.
         const state = await link.queue.getJobState(jobId);
         if (state !== 'completed' && state !== 'failed') return;

@@ -16,8 +16,6 @@ export const JOB_VERSION = 1;
 export const FAILURE_PREFIX = 'isolated-call/1:';
 /** The custom QueueEvents event a caller publishes to stop a running job. */
 export const CANCEL_EVENT = 'isolated-call:cancel';
-/** The longest delay a Node timer holds, in ms: a job's timeout beyond it is the caller's to enforce. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Most AbortSignals one call may carry across. */
 const MAX_SIGNALS = 1000;
 /** Longest class or method name a job may name. */

@@ -10,8 +10,9 @@ import { JobRefusedError, type JobRefusal } from './errors/job-refused-error.js'
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { admitModule } from './module-gate.js';
 import { failureReason, refusedInChild } from './remote-errors.js';
-import { CANCEL_EVENT, type CancelEvent, MAX_TIMER_MS, pack, parseJobData, parsePayload } from './wire.js';
+import { CANCEL_EVENT, type CancelEvent, pack, parseJobData, parsePayload } from './wire.js';
 import { WorkerPools } from './worker-pools.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
