@@ -83,7 +83,11 @@ describe.skipIf(noRedis)("a job's timeout", () => {
         () => undefined,
         (error: Error) => error,
       );
-      expect(failure?.message).toMatch(/its timeout of 2147483648 ms is over 2147483647 ms, the longest a timer holds/);
+      // The failure reason is the worker's JobRefusedError, packed (isolated-call/1: and V8's serialization, base64).
+      const [, packed] = /^isolated-call\/1:(.*)$/.exec(failure?.message ?? '') ?? [];
+      const refusal = Buffer.from(packed ?? '', 'base64').toString('latin1');
+      expect(refusal).toContain('ERR_ISOLATED_JOB_REFUSED');
+      expect(refusal).toMatch(/its timeout of 2147483648 ms is over 2147483647 ms, the longest a timer holds/);
     } finally {
       await events.close();
       await queue.close();
