@@ -10,7 +10,15 @@ export const DYNAMIC_IMPORT = Symbol.for('isolated-call.dynamic-import');
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
 
+let started = false;
+
+/** Whether this process has started an import() through {@link dynamicImport}: it may still be loading. */
+export function importStarted(): boolean {
+  return started;
+}
+
 export function dynamicImport(specifier: string): Promise<Record<string, unknown>> {
+  started = true;
   const lent = (globalThis as Record<symbol, Importer | undefined>)[DYNAMIC_IMPORT];
   return lent ? lent(specifier) : (import(specifier) as Promise<Record<string, unknown>>);
 }
