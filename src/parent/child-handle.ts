@@ -184,7 +184,7 @@ export class ChildHandle {
     this.exit = { pid: this.pid, exitCode, signal, stderr };
     // Decided before the pending calls hear of it: their pools retire the child as a matter of course.
     const reason = (this.endReason ??= 'crash');
-    this.diedOnCodeCache = reason === 'crash' && this.readyAt === undefined && this.codeCache?.diedBeforeReady() === true;
+    this.diedOnCodeCache = reason === 'crash' && this.readyAt === undefined && this.codeCache?.diedBeforeReady(signal) === true;
     debug('child pid %d ended: code %s, signal %s (%s)', this.pid, exitCode, signal, reason);
     const { pid, target, preload: standby, calls } = this;
     publishExit(() => ({ pid, target, standby, exitCode, signal, reason, calls }));

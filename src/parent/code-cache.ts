@@ -32,12 +32,16 @@ export interface GivenCodeCache {
   /** The arguments that tell the child (after its entry). */
   readonly args: readonly string[];
   /**
-   * The child died before `ready`: if it was given a cache to read, the file
-   * is dropped, no child of this process gets a cache there again, and the
-   * answer is true (its call never started: it may run once more).
+   * The child died before `ready`, by `signal`: if that is a crash of the
+   * process itself (not a kill from outside) and it was given a cache to
+   * read, the file is dropped, no child of this process gets a cache there
+   * again, and the answer is true (its call never started: it may run once more).
    */
-  diedBeforeReady(): boolean;
+  diedBeforeReady(signal: NodeJS.Signals | null): boolean;
 }
+
+/** How a process dies of bad code or data: what V8 does with a cache it can't read (SIGTRAP from a fatal check, SIGSEGV). */
+const CRASH_SIGNALS = new Set<NodeJS.Signals>(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGFPE']);
 
 let build: { path: string; identity: string; digest: string } | undefined;
 /** Cache file names by command and build digest: the name is a hash, made once. */
@@ -66,8 +70,8 @@ export function giveCodeCache(command: ChildCommand): GivenCodeCache | undefined
   }
   return {
     args: [`${CODE_CACHE_ARG}=${JSON.stringify(order)}`],
-    diedBeforeReady: () => {
-      if (order.cache === undefined) return false;
+    diedBeforeReady: (signal) => {
+      if (order.cache === undefined || signal === null || !CRASH_SIGNALS.has(signal)) return false;
       debug('a child died before ready on the code cache %s: dropped, and not used again by this process', order.file);
       distrusted.add(order.file);
       dropIfUnchanged(order.file, order.cache);
