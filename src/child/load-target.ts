@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
-import { dynamicImport } from '../shared/dynamic-import.js';
+import { dynamicImport, importsSettled } from '../shared/dynamic-import.js';
 import { hasPreload } from '../shared/preload-flags.js';
 import { globalState } from '../shared/global-state.js';
 import { toPath } from '../shared/module-url.js';
@@ -107,8 +107,18 @@ function findClass(exports: Record<string, unknown>, ref: TargetRef): Function |
  * loaded synchronously, about 3 ms sooner than through import()'s async
  * loader. A module with top-level await, or anything else require() refuses
  * before evaluating a line, goes to import().
+ *
+ * Only while no import() can be loading, though: Node 20 fails a require()
+ * whose module graph holds a module an import() is still loading (a
+ * TypeError, "reading 'getStatus'", in getModuleJobForRequire). So only a
+ * child's first load, before any of the user's code has run (which may have
+ * started an import() no one sees), and once the SDK's own import()s have
+ * settled: a standby child's preload of dist/child-api.mjs (entry.ts), which
+ * every module that imports `isolated-call` has in its graph, is waited for.
  */
 async function importModule(url: string, ref: TargetRef): Promise<Record<string, unknown>> {
+  const firstLoad = !userCodeRan;
+  userCodeRan = true; // before this load, whose code may start an import() of its own
   const path = toPath(url);
   // The nearest package.json, read once: a .js file's format.
   const jsType = path.endsWith('.js') ? packageType(dirname(path)) : undefined;
@@ -122,7 +132,7 @@ async function importModule(url: string, ref: TargetRef): Promise<Record<string,
       state.onInstanceMethodDecorated = undefined;
     }
   }
-  if ((path.endsWith('.mjs') || jsType === 'module') && canRequireEsModules()) {
+  if ((path.endsWith('.mjs') || jsType === 'module') && firstLoad && canRequireEsModules() && (await importsSettled())) {
     try {
       return createRequire(path)(path) as Record<string, unknown>;
     } catch (error) {
@@ -150,6 +160,8 @@ function keepClassOf(ref: TargetRef): (meta: MethodMeta) => void {
 }
 
 let requireEsModules: boolean | undefined;
+/** Set once a module of the user's has started loading here: its code may have started an import() no one sees. */
+let userCodeRan = false;
 
 /** Whether this Node loads ES modules with require(), and nothing could have registered loader hooks. */
 function canRequireEsModules(): boolean {

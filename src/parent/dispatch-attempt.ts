@@ -39,7 +39,7 @@ export function dispatchAttempt(
         exitAfter: options.keepAlive === 0,
         // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss or a subscriber to the call events.
         measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || job.trace !== undefined,
-        lastAttempt: call.attempts > options.retries,
+        lastAttempt: call.attempts - call.freeAttempts > options.retries,
         stream: job.stream ? streamLimits(options) : undefined,
       },
       child.channel,

@@ -159,7 +159,9 @@ export class MethodPool implements OwnedPool {
     const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
     // A stream that has delivered values isn't retried: they would come twice.
     const retriable = crashed && !call.job.stream?.delivered;
-    if (retriable && call.attempts <= this.options.retries && !this.closed && !call.settled) {
+    // A child that died before `ready` on a code cache never started the call: once more, without that cache, and not one of `retries`.
+    if (retriable && child.diedOnCodeCache) call.freeAttempts++;
+    if (retriable && call.attempts - call.freeAttempts <= this.options.retries && !this.closed && !call.settled) {
       this.queue.pushFront(call);
       this.pump();
       return;

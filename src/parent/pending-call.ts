@@ -34,6 +34,8 @@ export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => vo
  */
 export class PendingCall {
   attempts = 0;
+  /** Attempts that don't count against `retries`: their child died before `ready` on a code cache (method-pool.ts). */
+  freeAttempts = 0;
   settled = false;
   /** The child running the current attempt; cleared when the attempt ends, as the child may move on. */
   child: ChildHandle | undefined;
