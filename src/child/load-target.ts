@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire } from '../shared/create-require.js';
 import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';

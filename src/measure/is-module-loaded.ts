@@ -1,4 +1,5 @@
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
+import { createRequire } from '../shared/create-require.js';
 import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
 import { ownUrl } from '../shared/own-url.js';

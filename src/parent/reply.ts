@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire } from '../shared/create-require.js';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
 import { replyBlobReader } from '../codec/side-channel.js';
