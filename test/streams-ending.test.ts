@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CallAbortedError, CallTimeoutError, ChildExitedError, SerializationError, shutdown } from 'isolated-call';
 import { caught } from './helpers/caught.js';
 import { fixtureFile, loadFixture } from './helpers/fixtures.js';
 import { runNodeJson } from './helpers/scripts.js';
-import { readWhenWritten, waitForExit } from './helpers/processes.js';
+import { isRunning, readWhenWritten, waitForExit } from './helpers/processes.js';
 
 afterAll(() => shutdown());
 
 const streams = () => loadFixture('tc39', 'streams');
+const stalls = () => loadFixture('tc39', 'stream-stalls');
 const dir = mkdtempSync(join(tmpdir(), 'ic-streams-end-'));
 let n = 0;
 const tempFile = () => join(dir, `log-${n++}.txt`);
@@ -107,6 +109,65 @@ describe('how a stream ends', () => {
     expect(await stream.return(undefined)).toEqual({ done: true, value: undefined });
     expect(readFileSync(file, 'utf8')).toMatch(/finally\n$/);
     expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+/** How long `settling` takes to settle, or 'still pending' after `ms`. */
+async function settleTime(settling: Promise<unknown>, ms = 4000): Promise<number | 'still pending'> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'still pending'>((resolve) => (timer = setTimeout(() => resolve('still pending'), ms)));
+  try {
+    return await Promise.race([settling.then(() => performance.now() - started), pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('stopping a generator that the child ran ahead into an await that never settles', () => {
+  // grace is 300 ms in the fixture: the generator can't reach a yield, so the child is killed then.
+  it('return() resolves within grace, and the child is gone', async () => {
+    const { Stalls } = await stalls();
+    const stream = new Stalls().stuckAfterFirst();
+    const { value: pid } = await stream.next();
+    await sleep(100); // the child pulls ahead into the await
+    const ms = await settleTime(stream.return(undefined));
+    expect(ms).not.toBe('still pending');
+    expect(ms).toBeLessThan(300 + 700);
+    expect(await waitForExit(pid, 1000)).toBe(true);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('break out of for await settles within grace too, and the child is gone', async () => {
+    const { Stalls } = await stalls();
+    let pid = 0;
+    const ms = await settleTime(
+      (async () => {
+        for await (const value of new Stalls().stuckAfterFirst()) {
+          pid = value;
+          await sleep(100);
+          break;
+        }
+      })(),
+    );
+    expect(ms).not.toBe('still pending');
+    expect(ms).toBeLessThan(100 + 300 + 700);
+    expect(await waitForExit(pid, 1000)).toBe(true);
+  });
+
+  it('a kept-alive child stuck in the await is killed, not reused: the next call gets a fresh child', async () => {
+    const { Stalls } = await stalls();
+    const stream = new Stalls().stuckWarm(true);
+    const { value: pid } = await stream.next();
+    await sleep(100);
+    expect(await settleTime(stream.return(undefined))).not.toBe('still pending');
+    expect(await waitForExit(pid, 1000)).toBe(true);
+    const next = new Stalls().stuckWarm(false);
+    const { value: nextPid } = await next.next();
+    expect(nextPid).not.toBe(pid);
+    expect(await next.next()).toEqual({ done: true, value: undefined });
+    // A stream that ended normally leaves its child warm in the pool.
+    expect(isRunning(nextPid)).toBe(true);
   });
 });
 

@@ -34,7 +34,7 @@ export class MethodPool implements OwnedPool {
   private readonly counters = new MethodCounters();
   private closed = false;
   private readonly pumpBound = () => this.pump();
-  private readonly endEarlyBound = (call: PendingCall, error: Error, killNow: boolean) => this.endEarly(call, error, killNow);
+  private readonly endEarlyBound = (call: PendingCall, error: Error | undefined, killNow: boolean) => this.endEarly(call, error, killNow);
 
   constructor(
     public label: string,
@@ -167,14 +167,14 @@ export class MethodPool implements OwnedPool {
     this.settle(call, error);
   }
 
-  /** Ends a call before its reply (timeout, abort): its child is killed now, or after the grace period. */
-  private endEarly(call: PendingCall, error: Error, killNow: boolean): void {
+  /** Ends a call before its reply (timeout, abort, a stuck stream's return): its child is killed now, or after the grace period. */
+  private endEarly(call: PendingCall, error: Error | undefined, killNow: boolean): void {
     if (call.settled) return;
     const child = call.child;
     if (child) {
       child.forget(call.messageId);
-      const reason = error instanceof CallTimeoutError ? 'timeout' : 'abort';
-      if (killNow) child.kill(`${call.job.label}: ${error.message}`, reason);
+      const reason = !error ? 'stream-return' : error instanceof CallTimeoutError ? 'timeout' : 'abort';
+      if (killNow) child.kill(`${call.job.label}: ${error?.message ?? 'its generator did not stop within grace of return()'}`, reason);
       else child.killAfter(this.options.grace, reason);
       this.endAttempt(call, child, false);
     } else {

@@ -17,8 +17,12 @@ import { targetIdOf } from './target-ids.js';
 /** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
 type CallTimings = Pick<CallInfo, 'pid' | 'totalMs' | 'queueMs' | 'startupMs' | 'loadMs' | 'runMs' | 'peakRss' | 'attempts'>;
 
-/** How a call ends before its child replies: the pool takes the child back. */
-export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => void;
+/**
+ * How a call ends before its child replies: the pool takes the child back.
+ * Without an error, the call resolves (with `undefined`): a stream whose
+ * consumer stopped it, and whose generator didn't stop within `grace`.
+ */
+export type EarlyEnd = (call: PendingCall, error: Error | undefined, killNow: boolean) => void;
 
 /**
  * One call from the moment it is queued until it settles: its deadline and
