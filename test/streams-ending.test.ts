@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,11 +158,17 @@ describe('stopping a generator that the child ran ahead into an await that never
 
   it('a kept-alive child stuck in the await is killed, not reused: the next call gets a fresh child', async () => {
     const { Stalls } = await stalls();
+    const exits: { pid: number; reason: string }[] = [];
+    const onExit = (event: unknown) => exits.push(event as { pid: number; reason: string });
+    diagnosticsChannel.subscribe('isolated-call:child:exit', onExit);
     const stream = new Stalls().stuckWarm(true);
     const { value: pid } = await stream.next();
     await sleep(100);
     expect(await settleTime(stream.return(undefined))).not.toBe('still pending');
     expect(await waitForExit(pid, 1000)).toBe(true);
+    for (let i = 0; i < 50 && !exits.some((e) => e.pid === pid); i++) await sleep(20);
+    diagnosticsChannel.unsubscribe('isolated-call:child:exit', onExit);
+    expect(exits.find((e) => e.pid === pid)?.reason).toBe('stream-return');
     const next = new Stalls().stuckWarm(false);
     const { value: nextPid } = await next.next();
     expect(nextPid).not.toBe(pid);
@@ -176,5 +183,11 @@ describe('a stream dropped unfinished', () => {
     const { json } = runNodeJson(['--expose-gc', fixtureFile('scripts/stream-abandoned-gc.mjs')]);
     expect(json.finallyRan).toBe(true);
     expect(await waitForExit(json.pid)).toBe(true);
+  });
+
+  it('is killed after grace once garbage-collected, when its child is stuck in an await', () => {
+    const { json } = runNodeJson(['--expose-gc', fixtureFile('scripts/stream-abandoned-stuck-gc.mjs')]);
+    expect(json.pid).toBeGreaterThan(0);
+    expect(json.gone).toBe(true);
   });
 });
