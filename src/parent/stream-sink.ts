@@ -5,19 +5,10 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { streamCreditMessage, streamReturnMessage, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import type { ChildHandle } from './child-handle.js';
 import { decodeYielded } from './reply.js';
+import { StopTimer, type StreamStop } from './stream-stop.js';
 
 /** How a stream ended in the child, as its call settled. */
 type Ending = { readonly error: unknown } | { readonly value: unknown };
-
-/** The longest delay a timer holds (2^31 - 1 ms); a longer `grace` waits for ever. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** How long the child's generator may take to stop once the consumer did, and what ends the call when it takes longer. */
-export interface StreamStop {
-  readonly grace: number;
-  /** Ends the call as returned and kills its child, which is stuck (in an await, or in its `finally`). */
-  readonly endCall: () => void;
-}
 
 /**
  * The parent's end of one streamed call: the values the child sent that the
@@ -43,7 +34,7 @@ export class StreamSink {
   private returnAwaited = false;
   private wake: (() => void) | undefined;
   private stop: StreamStop | undefined;
-  private stopTimer: NodeJS.Timeout | undefined;
+  private readonly stopTimer = new StopTimer();
 
   /** An attempt of the call started on `child` as message `id`: credit counts from zero again. */
   bind(child: ChildHandle, id: number, limits: StreamLimits, stop: StreamStop): void {
@@ -101,7 +92,7 @@ export class StreamSink {
   end(ending: Ending): void {
     if (this.ending) return;
     this.ending = ending;
-    clearTimeout(this.stopTimer);
+    this.stopTimer.clear();
     if ('error' in ending && (ending.error instanceof CallTimeoutError || ending.error instanceof CallAbortedError)) this.drop();
     this.resume();
   }
@@ -154,18 +145,15 @@ export class StreamSink {
 
   /** Gives the child's generator `grace` to stop; past that the call ends as returned and its child is killed. */
   private armStopTimer(): void {
-    clearTimeout(this.stopTimer);
-    this.stopTimer = undefined;
     const stop = this.stop;
-    // Not bound yet (the call is queued): bind() arms it once the child is told to stop.
-    if (!stop || !(stop.grace <= MAX_TIMER_MS)) return;
-    this.stopTimer = setTimeout(() => {
+    if (!stop) return; // not bound yet (the call is queued): bind() arms it once the child is told to stop
+    // Unreferenced for a garbage-collected stream: nobody waits for it.
+    this.stopTimer.arm(stop.grace, this.returnAwaited, () => {
       if (this.ending) return;
       this.ending = { value: undefined }; // what a stopped generator gives; the call's own settling comes after and is ignored
       this.resume();
       stop.endCall();
-    }, stop.grace);
-    if (!this.returnAwaited) this.stopTimer.unref(); // nobody waits for a garbage-collected stream
+    });
   }
 
   private get buffered(): number {
