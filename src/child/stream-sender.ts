@@ -7,7 +7,8 @@
  * values batched, one message for many, and then a batch waits at most
  * MAX_BATCH_AGE_MS before a pull. What that leaves: a generator that turns
  * from such a burst to synchronous work holds the last values of the burst
- * (those of its last millisecond) until that work ends.
+ * (those of its last millisecond) until that work ends; and a write that
+ * found the pipe full (the parent behind) waits for the event loop too.
  */
 import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
