@@ -90,6 +90,18 @@ describe('how a stream ends', () => {
     expect(await waitForExit(error.pid)).toBe(true);
   });
 
+  it('an abort drops the values already received: next() rejects at once, not after them', async () => {
+    const { Streams } = await streams();
+    const controller = new AbortController();
+    const { values, error } = await readUntilThrow(new Streams().ticksUntilAborted(controller.signal, tempFile()), (value) => {
+      // Blocks this process while the child sends on: the next values arrive together, and wait in the stream.
+      if (value === 2) for (const until = Date.now() + 200; Date.now() < until; );
+      if (value === 3) controller.abort('enough');
+    });
+    expect(values).toEqual([0, 1, 2, 3]);
+    expect(error).toBeInstanceOf(CallAbortedError);
+  });
+
   it.each(['exit', 'kill'] as const)(
     'a child that dies mid-stream (%s) gives ChildExitedError at next(), after the values',
     async (how) => {

@@ -180,6 +180,8 @@ export class MethodPool implements OwnedPool {
     } else {
       this.queue.remove(call);
     }
+    // A stream ends now, not a few promise hops later: values received meanwhile are dropped, never taken after the abort.
+    if (error) call.job.stream?.end({ error });
     this.settle(call, error);
   }
 
