@@ -1,5 +1,5 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,10 @@ import { fixtureFile, loadFixture } from './helpers/fixtures.js';
 import { runNodeJson } from './helpers/scripts.js';
 import { isRunning, readWhenWritten, waitForExit } from './helpers/processes.js';
 
-afterAll(() => shutdown());
+afterAll(async () => {
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const streams = () => loadFixture('tc39', 'streams');
 const stalls = () => loadFixture('tc39', 'stream-stalls');

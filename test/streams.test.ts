@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,10 @@ import { shutdown } from 'isolated-call';
 import { flavors, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
 
-afterAll(() => shutdown());
+afterAll(async () => {
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const streams = () => loadFixture('tc39', 'streams');
 const dir = mkdtempSync(join(tmpdir(), 'ic-streams-'));
