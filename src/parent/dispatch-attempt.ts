@@ -48,7 +48,10 @@ export function dispatchAttempt(
     outcomes.unsendable(error as Error);
     return;
   }
-  if (message.stream) job.stream?.bind(child, message.id, message.stream);
+  if (message.stream) {
+    // No error: a stream whose consumer stopped ends as returned, even when its child must be killed for it.
+    job.stream?.bind(child, message.id, message.stream, { grace: options.grace, endCall: () => endEarly(call, undefined, true) });
+  }
   if (debug.enabled)
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
   child.request(message, {

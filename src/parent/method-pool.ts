@@ -34,7 +34,7 @@ export class MethodPool implements OwnedPool {
   private readonly counters = new MethodCounters();
   private closed = false;
   private readonly pumpBound = () => this.pump();
-  private readonly endEarlyBound = (call: PendingCall, error: Error, killNow: boolean) => this.endEarly(call, error, killNow);
+  private readonly endEarlyBound = (call: PendingCall, error: Error | undefined, killNow: boolean) => this.endEarly(call, error, killNow);
 
   constructor(
     public label: string,
@@ -169,20 +169,22 @@ export class MethodPool implements OwnedPool {
     this.settle(call, { error });
   }
 
-  /** Ends a call before its reply (timeout, abort): its child is killed now, or after the grace period. */
-  private endEarly(call: PendingCall, error: Error, killNow: boolean): void {
+  /** Ends a call before its reply (timeout, abort, a stuck stream's return): its child is killed now, or after the grace period. */
+  private endEarly(call: PendingCall, error: Error | undefined, killNow: boolean): void {
     if (call.settled) return;
     const child = call.child;
     if (child) {
       child.forget(call.messageId);
-      const reason = error instanceof CallTimeoutError ? 'timeout' : 'abort';
-      if (killNow) child.kill(`${call.job.label}: ${error.message}`, reason);
+      const reason = !error ? 'stream-return' : error instanceof CallTimeoutError ? 'timeout' : 'abort';
+      if (killNow) child.kill(`${call.job.label}: ${error?.message ?? 'its generator did not stop within grace of return()'}`, reason);
       else child.killAfter(this.options.grace, reason);
       this.endAttempt(call, child, false);
     } else {
       this.queue.remove(call);
     }
-    this.settle(call, { error });
+    // A stream ends now, not a few promise hops later: values received meanwhile are dropped, never taken after the abort.
+    if (error) call.job.stream?.end({ error });
+    this.settle(call, error ? { error } : { value: undefined });
   }
 
   /** The child's part in an attempt is over: keep it warm, or let it go; then serve the queue. */

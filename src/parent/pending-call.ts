@@ -24,8 +24,12 @@ type CallTimings = Pick<CallInfo, 'pid' | 'totalMs' | 'queueMs' | 'startupMs' | 
  */
 export type CallOutcome = { readonly error: unknown } | { readonly value: unknown };
 
-/** How a call ends before its child replies: the pool takes the child back. */
-export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => void;
+/**
+ * How a call ends before its child replies: the pool takes the child back.
+ * Without an error, the call resolves (with `undefined`): a stream whose
+ * consumer stopped it, and whose generator didn't stop within `grace`.
+ */
+export type EarlyEnd = (call: PendingCall, error: Error | undefined, killNow: boolean) => void;
 
 /**
  * One call from the moment it is queued until it settles: its deadline and
