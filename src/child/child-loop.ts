@@ -23,6 +23,7 @@ import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { elapsedMs } from '../shared/clock.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 import { errorReply, packedResult } from './call-replies.js';
+import { afterReply, beforeReply, exitOnceDrained, watchOutputStreams } from './output-drain.js';
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, readonly AbortController[]>();
@@ -31,6 +32,7 @@ const NO_CONTROLLERS: readonly AbortController[] = Object.freeze([]);
 let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
+  if (message.type === 'result' || message.type === 'error') beforeReply();
   process.send!(message, (error: Error | null) => {
     if (error && message.type === 'result') {
       discardReplyBlobs(message);
@@ -52,7 +54,7 @@ function sendUnserializable(id: number, error: Error): void {
     error: { v: error.message, t: false },
     stats: { loadMs: 0, runMs: 0, peakRss: 0 },
   });
-  process.send!(reply, () => process.exit(0));
+  process.send!(reply, exitOnceDrained);
 }
 
 /** A call whose target this child was never sent: the parent's bug, answered as a failed load rather than left hanging. */
@@ -141,7 +143,7 @@ function toMicros(ms: number): number {
 
 function finish(message: CallMessage): void {
   controllers.delete(message.id);
-  if (message.exitAfter) process.exit(0);
+  afterReply(message.exitAfter === true);
 }
 
 function handleAbort(message: AbortMessage): void {
@@ -162,6 +164,7 @@ function handleAbort(message: AbortMessage): void {
  * any user module loads, so decorated methods run inline here.
  */
 export function startChildLoop(): void {
+  watchOutputStreams(); // before any user code can make them
   childRun(); // from now on a decorated method called outside every call is the app's unguarded start-up
   process.on('message', (message: unknown) => {
     // Anything that isn't a well-formed message of ours (the user's own
@@ -176,8 +179,8 @@ export function startChildLoop(): void {
     else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
   });
 
-  // The parent is gone, or retired this child: leave, whatever is still scheduled.
-  process.on('disconnect', () => process.exit(0));
+  // The parent is gone, or retired this child: leave, whatever is still scheduled, once its output is out.
+  process.on('disconnect', exitOnceDrained);
 
   process.send!(readyMessage());
 

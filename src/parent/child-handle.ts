@@ -5,11 +5,12 @@ import type { ChildExit } from '../errors/child-exited-error.js';
 import type { ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
-import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
+import { exitError, forkChild, killGroup, watchChildEnd } from './child-process.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { openChannel } from './child-channel.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
+import { ChildHold } from './child-hold.js';
 
 const debug = debuglog('isolated-call');
 
@@ -38,7 +39,7 @@ export class ChildHandle {
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private readonly sender: ChildSender;
-  private referenced = true;
+  private readonly hold: ChildHold;
   private killed = false;
 
   /**
@@ -56,6 +57,7 @@ export class ChildHandle {
   ) {
     this.process = forkChild(command, preload);
     this.pid = this.process.pid;
+    this.hold = new ChildHold(this.process);
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
     this.sender = openChannel(this.process, command, {
@@ -65,6 +67,7 @@ export class ChildHandle {
         this.readyAt ??= performance.now();
       },
       end: (why, reason) => this.kill(why, reason),
+      output: (draining) => this.hold.output.update(draining),
     });
     this.process.on('error', (error) => this.onSpawnError(error));
     watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));
@@ -139,13 +142,24 @@ export class ChildHandle {
     this.killAfter(grace, reason);
   }
 
-  /** Kills the child after `ms` unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
+  /**
+   * Kills the child after `ms` unless it is gone by then (an earlier reason
+   * stands); after a call or at retirement, not while its output drains
+   * (child-hold.ts). A fresh child after its call holds the parent until it is gone.
+   */
   killAfter(ms: number, reason: ChildExitReason): void {
     this.endReason ??= reason;
     this.ending = true;
     this.setReferenced(false);
+    if (reason === 'after-call') this.hold.leave();
     if (this.exit) return;
-    setTimeout(() => this.kill(`still alive ${ms} ms after its call ended`), ms).unref();
+    const waitsForOutput = reason !== 'timeout' && reason !== 'abort';
+    const due = (): void => {
+      if (this.exit) return;
+      if (waitsForOutput && this.hold.output.held) setTimeout(due, this.hold.output.msLeft + 1).unref();
+      else this.kill(`still alive ${ms} ms after its call ended`);
+    };
+    setTimeout(due, ms).unref();
   }
 
   /** Resolves once the child is gone (immediately if it is). */
@@ -158,9 +172,7 @@ export class ChildHandle {
    * must: its result is still to come.
    */
   setReferenced(on: boolean): void {
-    if (on === this.referenced || this.exit) return;
-    this.referenced = on;
-    setChildReferenced(this.process, on);
+    if (!this.exit) this.hold.setCalls(on);
   }
 
   private onSpawnError(error: Error): void {
@@ -176,6 +188,7 @@ export class ChildHandle {
 
   private finish(exitCode: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.exit) return;
+    this.hold.release();
     this.exit = { pid: this.pid, exitCode, signal, stderr };
     // Decided before the pending calls hear of it: their pools retire the child as a matter of course.
     const reason = (this.endReason ??= 'crash');
