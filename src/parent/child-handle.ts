@@ -11,6 +11,7 @@ import { openChannel } from './child-channel.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { ChildHold } from './child-hold.js';
+import { type DescendantMarker, endDescendants, newMarker } from './descendants.js';
 
 const debug = debuglog('isolated-call');
 
@@ -23,6 +24,8 @@ export class ChildHandle {
   readonly process: ChildProcess;
   readonly pid: number | undefined;
   readonly spawnedAt = performance.now();
+  /** What the child and whatever it starts carry, to be found when it ends. */
+  readonly marker: DescendantMarker = newMarker();
   readyAt: number | undefined;
   /** Calls started on this child. */
   calls = 0;
@@ -55,8 +58,8 @@ export class ChildHandle {
     private readonly onExit: (child: ChildHandle) => void,
     target: string | undefined,
   ) {
-    this.process = forkChild(command, preload);
-    this.pid = this.process.pid;
+    this.process = forkChild(command, preload, this.marker);
+    this.pid = this.marker.pid = this.process.pid;
     this.hold = new ChildHold(this.process);
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
@@ -153,13 +156,7 @@ export class ChildHandle {
     this.setReferenced(false);
     if (reason === 'after-call') this.hold.leave();
     if (this.exit) return;
-    const waitsForOutput = reason !== 'timeout' && reason !== 'abort';
-    const due = (): void => {
-      if (this.exit) return;
-      if (waitsForOutput && this.hold.output.held) setTimeout(due, this.hold.output.msLeft + 1).unref();
-      else this.kill(`still alive ${ms} ms after its call ended`);
-    };
-    setTimeout(due, ms).unref();
+    this.hold.after(ms, reason !== 'timeout' && reason !== 'abort', () => this.kill(`still alive ${ms} ms after its call ended`));
   }
 
   /** Resolves once the child is gone (immediately if it is). */
@@ -198,10 +195,10 @@ export class ChildHandle {
     const exit = this.exit;
     this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
     discardFilesOf(this.pid);
-    // The child is gone, but what it started may not be: a grandchild in its
-    // group outlives no call (a fresh child exits after its reply, and its
-    // group goes with it after the grace period at most).
+    // The child is gone, but what it started may not be: neither a grandchild in its group (a fresh
+    // child exits after its reply, its group goes with it) nor one that left the group outlives it.
     if (!this.killed) killGroup(this.pid);
+    endDescendants([this.marker]);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }

@@ -68,6 +68,19 @@ export class ChildHold {
     this.apply();
   }
 
+  /**
+   * Calls `kill` after `ms`, or, with `waitForOutput`, once the output no
+   * longer holds the child; never once the child is gone. Keeps nothing alive.
+   */
+  after(ms: number, waitForOutput: boolean, kill: () => void): void {
+    const due = (): void => {
+      if (this.released) return;
+      if (waitForOutput && this.output.held) setTimeout(due, this.output.msLeft + 1).unref();
+      else kill();
+    };
+    setTimeout(due, ms).unref();
+  }
+
   /** The child is gone: nothing of it holds the parent, not even a grandchild that keeps its stderr open. */
   release(): void {
     this.calls = this.leaving = false;

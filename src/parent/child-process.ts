@@ -8,6 +8,7 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
+import { DESCENDANT_ENV, type DescendantMarker, markerValue } from './descendants.js';
 
 const debug = debuglog('isolated-call');
 
@@ -31,15 +32,16 @@ const CLOSE_WAIT_MS = 200;
 
 /**
  * Forks the child entry with the command's flags. `preload`: a standby child,
- * which loads this package's builds while it waits.
+ * which loads this package's builds while it waits. `marker`: what the child
+ * and everything it starts carry in their environment (descendants.ts).
  */
-export function forkChild(command: ChildCommand, preload: boolean): ChildProcess {
+export function forkChild(command: ChildCommand, preload: boolean, marker: DescendantMarker): ChildProcess {
   const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
   const script = childScript();
   const child = fork(script.path, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
     execPath: command.execPath,
     execArgv: [...command.execArgv],
-    env: script.env ? { ...command.env, ...script.env } : command.env,
+    env: { ...command.env, ...script.env, [DESCENDANT_ENV]: markerValue(marker, command.env) },
     // Payloads JSON can't carry exactly are packed by the protocol (protocol/wire-value.ts).
     serialization: 'json',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
