@@ -71,6 +71,17 @@ describe('processes a method leaves outside its child’s process group', () => 
     await expectAllGone(escapeesOf(escapees!));
   });
 
+  it('end with a child that dies of a signal', async () => {
+    let escapees: Escapees | undefined;
+    const error = await caught(
+      (await descendants()).leaveAndDie((started: Escapees) => {
+        escapees = started;
+      }),
+    );
+    expect(error).toMatchObject({ code: 'ERR_ISOLATED_CHILD_EXITED', signal: 'SIGKILL' });
+    await expectAllGone(escapeesOf(escapees!));
+  });
+
   it('end with a warm child when it is retired, not before; another child’s end leaves them alone', async () => {
     const target = await descendants();
     const escapees = await target.leaveWarm();

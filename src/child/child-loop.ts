@@ -24,6 +24,7 @@ import { elapsedMs } from '../shared/clock.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 import { errorReply, packedResult } from './call-replies.js';
 import { afterReply, beforeReply, exitOnceDrained, watchOutputStreams } from './output-drain.js';
+import { endOwnDescendants, ownToken } from '../shared/descendants.js';
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, readonly AbortController[]>();
@@ -165,6 +166,9 @@ function handleAbort(message: AbortMessage): void {
  */
 export function startChildLoop(): void {
   watchOutputStreams(); // before any user code can make them
+  // However it exits (after its call, retired, process.exit() in a method), what it started goes with it.
+  const token = ownToken();
+  process.on('exit', () => endOwnDescendants(token));
   childRun(); // from now on a decorated method called outside every call is the app's unguarded start-up
   process.on('message', (message: unknown) => {
     // Anything that isn't a well-formed message of ours (the user's own

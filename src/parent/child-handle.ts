@@ -11,7 +11,7 @@ import { openChannel } from './child-channel.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { ChildHold } from './child-hold.js';
-import { type DescendantMarker, endDescendants, newMarker } from './descendants.js';
+import { type DescendantMarker, endDescendants, newMarker } from '../shared/descendants.js';
 
 const debug = debuglog('isolated-call');
 
@@ -197,8 +197,9 @@ export class ChildHandle {
     discardFilesOf(this.pid);
     // The child is gone, but what it started may not be: neither a grandchild in its group (a fresh
     // child exits after its reply, its group goes with it) nor one that left the group outlives it.
+    // A child that exits ends those itself (child-loop.ts); one killed by a signal can't.
     if (!this.killed) killGroup(this.pid);
-    endDescendants([this.marker]);
+    if (signal !== null || exitCode === null) endDescendants([this.marker]);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }

@@ -8,7 +8,7 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
-import { DESCENDANT_ENV, type DescendantMarker, markerValue } from './descendants.js';
+import { DESCENDANT_ENV, type DescendantMarker, markerValue } from '../shared/descendants.js';
 
 const debug = debuglog('isolated-call');
 

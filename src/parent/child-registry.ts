@@ -2,7 +2,7 @@ import { globalState } from '../shared/global-state.js';
 export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
-import { type DescendantMarker, endDescendants } from './descendants.js';
+import { type DescendantMarker, endDescendants } from '../shared/descendants.js';
 import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
 
 /**

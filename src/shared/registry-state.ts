@@ -1,6 +1,6 @@
 import type { ChildExitReason } from '../parent/child-events.js';
 import type { MethodStats } from '../parent/method-stats.js';
-import type { DescendantMarker } from '../parent/descendants.js';
+import type { DescendantMarker } from './descendants.js';
 
 /**
  * The state of the process-wide child registry (parent/child-registry.ts).
