@@ -53,27 +53,6 @@ export function forkChild(command: ChildCommand, preload: boolean, marker: Desce
   return child;
 }
 
-/** Children's stderr streams paused until the parent's stderr drains. */
-const waitingForStderr = new Set<NodeJS.ReadableStream>();
-
-function resumeWaiting(): void {
-  for (const stream of waitingForStderr) stream.resume();
-  waitingForStderr.clear();
-}
-
-/**
- * Writes a chunk of a child's stderr to the parent's. When the parent's
- * stderr is a full pipe, the child's is paused until it drains: the parent
- * never piles up what its reader doesn't take, and the child sees its own
- * output wait, as it would in the parent (its output-drain.ts).
- */
-function forwardStderr(chunk: string, from: NodeJS.ReadableStream): void {
-  if (process.stderr.write(chunk) !== false || waitingForStderr.has(from)) return;
-  from.pause();
-  waitingForStderr.add(from);
-  if (waitingForStderr.size === 1) process.stderr.once('drain', resumeWaiting);
-}
-
 /**
  * Passes the child's stderr on to the parent's and keeps its last 8 KB, then
  * calls `onEnd` once the child has exited and its stderr is drained (or 200 ms
@@ -87,7 +66,9 @@ export function watchChildEnd(
   const stderr = child.stderr!;
   stderr.setEncoding('utf8');
   stderr.on('data', (chunk: string) => {
-    forwardStderr(chunk, stderr);
+    // Read as it comes, never paused: what the parent's stderr doesn't take yet waits in the parent as
+    // its own output would (and holds it alive), and none of it is left in the pipe when the child is let go.
+    process.stderr.write(chunk);
     tail = (tail + chunk).slice(-STDERR_TAIL);
   });
   let exitCode: number | null = null;
