@@ -9,3 +9,4 @@ export * from './protocol/build-messages.js';
 export { parseChildMessage, MAX_REPLY_FILES, MAX_FILE_PATH_LENGTH, type ParsedChildMessage } from './protocol/parse-child-message.js';
 export { parseParentMessage } from './protocol/parse-parent-message.js';
 export * from './protocol/stream-messages.js';
+export * from './protocol/output-messages.js';

@@ -23,6 +23,8 @@ import { WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { elapsedMs } from '../shared/clock.js';
 import { unguardedEntryError } from './unguarded-entry.js';
 import { errorReply, packedResult } from './call-replies.js';
+import { afterReply, beforeReply, exitOnceDrained, watchOutputStreams } from './output-drain.js';
+import { endOwnDescendants, ownToken } from '../shared/descendants.js';
 
 const childSide = { side: 'the child' } as const;
 const controllers = new Map<number, readonly AbortController[]>();
@@ -31,6 +33,7 @@ const NO_CONTROLLERS: readonly AbortController[] = Object.freeze([]);
 let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
+  if (message.type === 'result' || message.type === 'error') beforeReply();
   process.send!(message, (error: Error | null) => {
     if (error && message.type === 'result') {
       discardReplyBlobs(message);
@@ -52,7 +55,7 @@ function sendUnserializable(id: number, error: Error): void {
     error: { v: error.message, t: false },
     stats: { loadMs: 0, runMs: 0, peakRss: 0 },
   });
-  process.send!(reply, () => process.exit(0));
+  process.send!(reply, exitOnceDrained);
 }
 
 /** A call whose target this child was never sent: the parent's bug, answered as a failed load rather than left hanging. */
@@ -142,7 +145,7 @@ function toMicros(ms: number): number {
 
 function finish(message: CallMessage): void {
   controllers.delete(message.id);
-  if (message.exitAfter) process.exit(0);
+  afterReply(message.exitAfter === true);
 }
 
 function handleAbort(message: AbortMessage): void {
@@ -163,6 +166,10 @@ function handleAbort(message: AbortMessage): void {
  * any user module loads, so decorated methods run inline here.
  */
 export function startChildLoop(): void {
+  watchOutputStreams(); // before any user code can make them
+  // However it exits (after its call, retired, process.exit() in a method), what it started goes with it.
+  const token = ownToken();
+  process.on('exit', () => endOwnDescendants(token));
   childRun(); // from now on a decorated method called outside every call is the app's unguarded start-up
   process.on('message', (message: unknown) => {
     // Anything that isn't a well-formed message of ours (the user's own
@@ -177,8 +184,8 @@ export function startChildLoop(): void {
     else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
   });
 
-  // The parent is gone, or retired this child: leave, whatever is still scheduled.
-  process.on('disconnect', () => process.exit(0));
+  // The parent is gone, or retired this child: leave, whatever is still scheduled, once its output is out.
+  process.on('disconnect', exitOnceDrained);
 
   process.send!(readyMessage());
 

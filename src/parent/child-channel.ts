@@ -14,6 +14,8 @@ export interface ChannelHooks {
   readonly pending: PendingReplies;
   /** The child said `ready` (the sender sends what it held right after). */
   readonly ready: () => void;
+  /** The child said whether its output is still draining. */
+  readonly output: (draining: boolean) => void;
   /** Ends the child and its process group now; its exit fails whatever is still pending on it. */
   readonly end: (why: string, reason: ChildExitReason) => void;
 }
@@ -56,6 +58,7 @@ export function openChannel(child: ChildProcess, command: ChildCommand, hooks: C
       hooks.ready();
       sender.ready();
     },
+    output: hooks.output,
     protocolFailure,
   };
   // Never throws: a message that breaks the rules fails its call (or all) and condemns the child.

@@ -5,12 +5,14 @@ import type { ChildExit } from '../errors/child-exited-error.js';
 import type { ParentMessage } from '../protocol.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
-import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
+import { exitError, forkChild, killGroup, watchChildEnd } from './child-process.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { openChannel } from './child-channel.js';
 import { type GivenCodeCache, giveCodeCache } from './code-cache.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
+import { ChildHold } from './child-hold.js';
+import { type DescendantMarker, endDescendants, newMarker } from '../shared/descendants.js';
 
 const debug = debuglog('isolated-call');
 
@@ -23,6 +25,8 @@ export class ChildHandle {
   readonly process: ChildProcess;
   readonly pid: number | undefined;
   readonly spawnedAt = performance.now();
+  /** What the child and whatever it starts carry, to be found when it ends. */
+  readonly marker: DescendantMarker = newMarker();
   readyAt: number | undefined;
   /** Calls started on this child. */
   calls = 0;
@@ -42,7 +46,7 @@ export class ChildHandle {
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private readonly sender: ChildSender;
-  private referenced = true;
+  private readonly hold: ChildHold;
   private killed = false;
 
   /**
@@ -59,8 +63,9 @@ export class ChildHandle {
     target: string | undefined,
   ) {
     this.codeCache = giveCodeCache(command);
-    this.process = forkChild(command, preload, this.codeCache?.args);
-    this.pid = this.process.pid;
+    this.process = forkChild(command, preload, this.marker, this.codeCache?.args);
+    this.pid = this.marker.pid = this.process.pid;
+    this.hold = new ChildHold(this.process);
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
     this.sender = openChannel(this.process, command, {
@@ -70,6 +75,7 @@ export class ChildHandle {
         this.readyAt ??= performance.now();
       },
       end: (why, reason) => this.kill(why, reason),
+      output: (draining) => this.hold.output.update(draining),
     });
     this.process.on('error', (error) => this.onSpawnError(error));
     watchChildEnd(this.process, (exitCode, signal, stderr) => this.finish(exitCode, signal, stderr));
@@ -144,13 +150,19 @@ export class ChildHandle {
     this.killAfter(grace, reason);
   }
 
-  /** Kills the child after `ms` (`Infinity`: never) unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
+  /**
+   * Kills the child after `ms` (`Infinity`: never) unless it is gone by then
+   * (an earlier reason stands); after a call or at retirement, not while its
+   * output drains (child-hold.ts). A fresh child after its call holds the
+   * parent until it is gone.
+   */
   killAfter(ms: number, reason: ChildExitReason): void {
     this.endReason ??= reason;
     this.ending = true;
     this.setReferenced(false);
+    if (reason === 'after-call') this.hold.leave();
     if (this.exit || ms === Infinity) return;
-    setTimeout(() => this.kill(`still alive ${ms} ms after its call ended`), ms).unref();
+    this.hold.after(ms, reason !== 'timeout' && reason !== 'abort', () => this.kill(`still alive ${ms} ms after its call ended`));
   }
 
   /** Resolves once the child is gone (immediately if it is). */
@@ -163,9 +175,7 @@ export class ChildHandle {
    * must: its result is still to come.
    */
   setReferenced(on: boolean): void {
-    if (on === this.referenced || this.exit) return;
-    this.referenced = on;
-    setChildReferenced(this.process, on);
+    if (!this.exit) this.hold.setCalls(on);
   }
 
   private onSpawnError(error: Error): void {
@@ -181,6 +191,7 @@ export class ChildHandle {
 
   private finish(exitCode: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (this.exit) return;
+    this.hold.release();
     this.exit = { pid: this.pid, exitCode, signal, stderr };
     // Decided before the pending calls hear of it: their pools retire the child as a matter of course.
     const reason = (this.endReason ??= 'crash');
@@ -191,10 +202,11 @@ export class ChildHandle {
     const exit = this.exit;
     this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
     discardFilesOf(this.pid);
-    // The child is gone, but what it started may not be: a grandchild in its
-    // group outlives no call (a fresh child exits after its reply, and its
-    // group goes with it after the grace period at most).
+    // The child is gone, but what it started may not be: neither a grandchild in its group (a fresh
+    // child exits after its reply, its group goes with it) nor one that left the group outlives it.
+    // A child that exits ends those itself (child-loop.ts); one killed by a signal can't.
     if (!this.killed) killGroup(this.pid);
+    if (signal !== null || exitCode === null) endDescendants([this.marker]);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }

@@ -15,6 +15,8 @@ export interface ChildRoutes {
   readonly pending: PendingReplies;
   /** The child said `ready`. */
   readonly ready: () => void;
+  /** The child said whether what it wrote to stdout and stderr is still draining (output-messages.ts). */
+  readonly output: (draining: boolean) => void;
   /** The child broke the protocol: fail call `id` (or every call) and kill it. */
   readonly protocolFailure: (reason: string, id?: number, hint?: ProtocolFailureHint) => void;
 }
@@ -32,6 +34,10 @@ export function routeChildMessage(message: unknown, routes: ChildRoutes): void {
     const reply = parsed.message;
     if (reply.type === 'ready') {
       routes.ready();
+      return;
+    }
+    if (reply.type === 'output') {
+      routes.output(reply.draining);
       return;
     }
     if (reply.type === 'stream-items') {

@@ -8,6 +8,7 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { PRELOAD_FLAG } from '../protocol.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
+import { DESCENDANT_ENV, type DescendantMarker, markerValue } from '../shared/descendants.js';
 
 const debug = debuglog('isolated-call');
 
@@ -31,16 +32,17 @@ const CLOSE_WAIT_MS = 200;
 
 /**
  * Forks the child entry with the command's flags. `preload`: a standby child,
- * which loads this package's builds while it waits. `args`: more arguments
- * after the entry, for this child only (its code cache).
+ * which loads this package's builds while it waits. `marker`: what the child
+ * and everything it starts carry in their environment (descendants.ts).
+ * `args`: more arguments after the entry, for this child only (its code cache).
  */
-export function forkChild(command: ChildCommand, preload: boolean, args: readonly string[] = []): ChildProcess {
+export function forkChild(command: ChildCommand, preload: boolean, marker: DescendantMarker, args: readonly string[] = []): ChildProcess {
   const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
   const script = childScript();
   const child = fork(script.path, [...command.args, ...args, ...(preload ? [PRELOAD_FLAG] : [])], {
     execPath: command.execPath,
     execArgv: [...command.execArgv],
-    env: script.env ? { ...command.env, ...script.env } : command.env,
+    env: { ...command.env, ...script.env, [DESCENDANT_ENV]: markerValue(marker, command.env) },
     // Payloads JSON can't carry exactly are packed by the protocol (protocol/wire-value.ts).
     serialization: 'json',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
@@ -65,6 +67,8 @@ export function watchChildEnd(
   const stderr = child.stderr!;
   stderr.setEncoding('utf8');
   stderr.on('data', (chunk: string) => {
+    // Read as it comes, never paused: what the parent's stderr doesn't take yet waits in the parent as
+    // its own output would (and holds it alive), and none of it is left in the pipe when the child is let go.
     process.stderr.write(chunk);
     tail = (tail + chunk).slice(-STDERR_TAIL);
   });

@@ -2,6 +2,7 @@ import { globalState } from '../shared/global-state.js';
 export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
+import { type DescendantMarker, endDescendants } from '../shared/descendants.js';
 import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
 
 /**
@@ -28,7 +29,13 @@ export function startChild(
     // A child must never outlive its parent, not even for the moment its IPC
     // channel takes to close: whatever is left is killed synchronously.
     process.on('exit', () => {
-      for (const live of children.live) live.kill('the parent is exiting', 'parent-exit');
+      const markers: DescendantMarker[] = [];
+      for (const live of children.live) {
+        live.kill('the parent is exiting', 'parent-exit');
+        if (live.marker) markers.push(live.marker);
+      }
+      // What they started outside their process groups: their handles won't see them end.
+      endDescendants(markers);
     });
   }
   return child;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveCall } from '../child/call-channel.js';
 import { callMessage, type CallFields, type ChannelMemory } from './build-messages.js';
-import type { CallMessage } from './messages.js';
+import { PROTOCOL_VERSION, type CallMessage } from './messages.js';
 import { parseParentMessage } from './parse-parent-message.js';
 
 // A call message leaves out what the child was told before on its channel
@@ -71,7 +71,7 @@ describe('call messages on one channel', () => {
   });
 
   it('naming a target the child was never sent resolves to nothing (answered as a failed load)', () => {
-    const message = parseParentMessage({ __isolatedCall: 4, type: 'call', id: 9, targetId: 999, args: { v: [], t: false } });
+    const message = parseParentMessage({ __isolatedCall: PROTOCOL_VERSION, type: 'call', id: 9, targetId: 999, args: { v: [], t: false } });
     expect(message?.type).toBe('call');
     expect(resolveCall(message as CallMessage)).toBeUndefined();
   });
@@ -82,6 +82,8 @@ describe('call messages on one channel', () => {
     ['a folder that is not a string', { blobDir: 3 }],
     ['a negative signal count', { signals: -1 }],
   ])('with %s is not a call the child acts on', (_, over) => {
-    expect(parseParentMessage({ __isolatedCall: 4, type: 'call', id: 1, targetId: 1, args: { v: [], t: false }, ...over })).toBeUndefined();
+    expect(
+      parseParentMessage({ __isolatedCall: PROTOCOL_VERSION, type: 'call', id: 1, targetId: 1, args: { v: [], t: false }, ...over }),
+    ).toBeUndefined();
   });
 });

@@ -9,10 +9,11 @@
  * carries it exactly, else V8-serialized.
  */
 import type { Encoded } from '../codec/tags.js';
+import type { OutputMessage } from './output-messages.js';
 import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
 
 /** Bumped whenever a message changes shape; a child of another SDK version is refused. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Child entry argument: load the SDK's builds while idle (standby children). */
 export const PRELOAD_FLAG = '--isolated-call-preload';
@@ -188,7 +189,7 @@ export type ParentMessage =
   | StreamCreditMessage
   | StreamReturnMessage;
 /** What a well-behaved child sends; anything a child sends is checked by parseChildMessage first. */
-export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage | CallbackMessage | StreamItemsMessage;
+export type ChildMessage = ReadyMessage | ResultMessage | ErrorMessage | CallbackMessage | StreamItemsMessage | OutputMessage;
 
 /** Longest `path` or `reason` a child may send; the child clips its own to this. */
 export const MAX_TEXT_LENGTH = 64 * 1024;

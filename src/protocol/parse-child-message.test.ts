@@ -77,7 +77,7 @@ describe('parseChildMessage', () => {
       fc.record(
         {
           [MARKER]: fc.oneof(fc.constant(PROTOCOL_VERSION), fc.anything({ maxDepth: 0 })),
-          type: fc.oneof(fc.constantFrom('ready', 'result', 'error', 'callback'), fc.anything({ maxDepth: 0 })),
+          type: fc.oneof(fc.constantFrom('ready', 'result', 'error', 'callback', 'output'), fc.anything({ maxDepth: 0 })),
           id: fc.oneof(fc.integer(), num),
           stats: fc.oneof(fc.record({ loadMs: num, runMs: num, peakRss: num }, { requiredKeys: [] }), fc.anything({ maxDepth: 1 })),
           value: encoded,
@@ -88,6 +88,7 @@ describe('parseChildMessage', () => {
           callback: fc.oneof(fc.nat(), num),
           seq: fc.oneof(fc.integer(), num),
           args: encoded,
+          draining: fc.oneof(fc.boolean(), num),
         },
         { requiredKeys: [] },
       ),
@@ -97,6 +98,10 @@ describe('parseChildMessage', () => {
       fc.property(message, (m) => {
         const parsed = parseChildMessage(m);
         if (parsed.kind !== 'message' || parsed.message.type === 'ready' || parsed.message.type === 'stream-items') return;
+        if (parsed.message.type === 'output') {
+          expect(typeof parsed.message.draining).toBe('boolean');
+          return;
+        }
         const reply = parsed.message;
         expect(Number.isSafeInteger(reply.id) && reply.id > 0).toBe(true);
         if (reply.type === 'callback') {

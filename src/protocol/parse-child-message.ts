@@ -61,6 +61,11 @@ function parse(message: unknown): ParsedChildMessage {
   const type = own(message, 'type');
   if (type === 'ready') return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type } };
   if (type === 'callback') return parseCallback(message);
+  if (type === 'output') {
+    const draining = own(message, 'draining');
+    if (typeof draining !== 'boolean') return { kind: 'invalid', reason: `its draining ${describe(draining)} is not a boolean` };
+    return { kind: 'message', message: { [MARKER]: PROTOCOL_VERSION, type, draining } };
+  }
   if (type !== 'result' && type !== 'error' && type !== 'stream-items')
     return { kind: 'invalid', reason: `it has an unknown type ${describe(type)}` };
 

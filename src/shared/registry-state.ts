@@ -1,5 +1,6 @@
 import type { ChildExitReason } from '../parent/child-events.js';
 import type { MethodStats } from '../parent/method-stats.js';
+import type { DescendantMarker } from './descendants.js';
 
 /**
  * The state of the process-wide child registry (parent/child-registry.ts).
@@ -16,6 +17,8 @@ export interface OwnedChild {
   readonly alive: boolean;
   /** Set when the parent decided to end it. */
   readonly ending: boolean;
+  /** How what it started is found (absent in a child of an older copy of the SDK). */
+  readonly marker?: DescendantMarker;
   /** Ends the child (and its process group) now; `reason` for the child's exit event. */
   kill(why?: string, reason?: ChildExitReason): void;
   /** Resolves once the child is gone. */
