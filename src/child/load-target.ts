@@ -1,17 +1,12 @@
-import { createRequire } from '../shared/create-require.js';
-import { dirname } from 'node:path';
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol.js';
-import { dynamicImport, importsSettled } from '../shared/dynamic-import.js';
-import { hasPreload } from '../shared/preload-flags.js';
 import { globalState } from '../shared/global-state.js';
-import { toPath } from '../shared/module-url.js';
-import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
 import { recordedClass } from '../decorator/class-record.js';
-import type { MethodMeta } from '../decorator/method-meta.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
 import { isolatedMeta, methodRefusal, notIsolated } from './isolated-target.js';
+import { explainImportFailure } from './import-failure.js';
+import { importModule } from './import-module.js';
 import { unguardedWhileLoading } from './unguarded-entry.js';
 
 /** The function to call and, for methods, the class it belongs to. */
@@ -99,92 +94,6 @@ function findClass(exports: Record<string, unknown>, ref: TargetRef): Function |
   );
 }
 
-/**
- * A CommonJS module is required rather than imported: import() would first
- * start Node's ESM loader, a few milliseconds of every fresh child's start-up
- * spent on nothing. An ES module is required too where Node can (20.19 on)
- * and no loader hooks may be in play: the same module graph and namespace,
- * loaded synchronously, about 3 ms sooner than through import()'s async
- * loader. A module with top-level await, or anything else require() refuses
- * before evaluating a line, goes to import().
- *
- * Only while no import() can be loading, though: Node 20 fails a require()
- * whose module graph holds a module an import() is still loading (a
- * TypeError, "reading 'getStatus'", in getModuleJobForRequire). So only a
- * child's first load, before any of the user's code has run (which may have
- * started an import() no one sees), and once the SDK's own import()s have
- * settled: a standby child's preload of dist/child-api.mjs (entry.ts), which
- * every module that imports `isolated-call` has in its graph, is waited for.
- */
-async function importModule(url: string, ref: TargetRef): Promise<Record<string, unknown>> {
-  const firstLoad = !userCodeRan;
-  userCodeRan = true; // before this load, whose code may start an import() of its own
-  const path = toPath(url);
-  // The nearest package.json, read once: a .js file's format.
-  const jsType = path.endsWith('.js') ? packageType(dirname(path)) : undefined;
-  if (path.endsWith('.cjs') || (path.endsWith('.js') && jsType !== 'module') || requireHookFor(path)) {
-    const state = globalState();
-    if (ref.kind === 'instance') state.onInstanceMethodDecorated = keepClassOf(ref);
-    try {
-      const exports = createRequire(path)(path) as unknown;
-      return { ...(exports as Record<string, unknown>), default: exports };
-    } finally {
-      state.onInstanceMethodDecorated = undefined;
-    }
-  }
-  if ((path.endsWith('.mjs') || jsType === 'module') && firstLoad && canRequireEsModules() && (await importsSettled())) {
-    try {
-      return createRequire(path)(path) as Record<string, unknown>;
-    } catch (error) {
-      if (!/^ERR_REQUIRE_/.test(String((error as { code?: unknown })?.code))) throw error;
-    }
-  }
-  return await dynamicImport(url);
-}
-
-/** The target methods' own functions, held for the child's life (see keepClassOf). */
-const heldMethods: Function[] = [];
-
-/**
- * Holds on to the target's standard instance method as it is decorated. A
- * CommonJS module's scope may be all that holds a class that the module
- * neither exports nor registers (an app's CommonJS bundle, whose entry
- * exports nothing), and that scope would be collected once the module has
- * run, before the search on the heap could find the class. A function keeps
- * the scope it was made in, and the class with it.
- */
-function keepClassOf(ref: TargetRef): (meta: MethodMeta) => void {
-  return (meta) => {
-    if (meta.name === ref.method) heldMethods.push(meta.original);
-  };
-}
-
-let requireEsModules: boolean | undefined;
-/** Set once a module of the user's has started loading here: its code may have started an import() no one sees. */
-let userCodeRan = false;
-
-/** Whether this Node loads ES modules with require(), and nothing could have registered loader hooks. */
-function canRequireEsModules(): boolean {
-  requireEsModules ??=
-    (process.features as { require_module?: boolean }).require_module === true && !hasPreload(process.execArgv, process.env.NODE_OPTIONS);
-  return requireEsModules;
-}
-
-/**
- * A CommonJS TypeScript module where a require hook for its extension is
- * registered (ts-node, `--require @swc-node/register`, tsx): import() would
- * go to Node's ESM loader, which no require hook reaches.
- */
-function requireHookFor(path: string): boolean {
-  const extension = /\.[cm]?tsx?$/.exec(path)?.[0];
-  return (
-    extension !== undefined &&
-    extension !== '.mts' &&
-    typeof createRequire(path).extensions[extension] === 'function' &&
-    isCommonJsTypeScript(path)
-  );
-}
-
 /** The function isolate() made under `ref.owner` (its name or id), else a plain export of that name, refused in a fleet's job. */
 function findFunction(exports: Record<string, unknown>, ref: TargetRef): { fn: Function; refusal?: string } {
   const exported = pick(exports, ref.owner);
@@ -214,30 +123,4 @@ function pick(exports: Record<string, unknown>, name: string): Function | undefi
   if (typeof fallback === 'function' && fallback.name === name) return fallback;
   const nested = fallback?.[name as never] as unknown;
   return typeof nested === 'function' ? nested : undefined;
-}
-
-/** Node's codes for TypeScript its type stripping refuses. */
-const STRIPPING_REFUSED = new Set([
-  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
-  'ERR_INVALID_TYPESCRIPT_SYNTAX',
-  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
-]);
-
-function explainImportFailure(module: string, error: unknown): Error {
-  const code = (error as { code?: unknown })?.code;
-  // Node 22.18 and later strip types where the child has no loader, and refuse
-  // what stripping can't run: parameter properties and enums by a code,
-  // decorators by V8's SyntaxError.
-  const stripped =
-    STRIPPING_REFUSED.has(code as string) || (error instanceof SyntaxError && !hasPreload(process.execArgv, process.env.NODE_OPTIONS));
-  if ((code === 'ERR_UNKNOWN_FILE_EXTENSION' || stripped) && /\.[cm]?tsx?$/.test(module)) {
-    return new Error(
-      `${module} is TypeScript and the child has no TypeScript loader. Install tsx (npm i -D tsx; isolated-call then uses it for ` +
-        `the child), ` +
-        'or give the child another loader through the execArgv option, or point the module option at compiled JavaScript.' +
-        (code === 'ERR_UNKNOWN_FILE_EXTENSION' ? '' : ` (Node's own type stripping can't run it: ${(error as Error).message})`),
-      { cause: error },
-    );
-  }
-  return error instanceof Error ? error : new Error(String(error));
 }
