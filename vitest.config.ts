@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    // test/field/: the slow field tests (real Next.js builds, …), run by `npm run test:field` with ISOLATED_CALL_FIELD=1.
+    exclude: [...configDefaults.exclude, ...(process.env.ISOLATED_CALL_FIELD ? [] : ['test/field/**'])],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

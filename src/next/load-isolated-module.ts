@@ -26,7 +26,10 @@ export interface IsolatedModuleFiles {
  */
 export function loadIsolatedModule(spec: IsolatedModuleFiles): unknown {
   const { outDir, entry, files } = checkSpec(spec);
-  const hash = createHash('sha256').update(JSON.stringify([entry, files])).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([entry, files]))
+    .digest('hex')
+    .slice(0, 16);
   const errors: unknown[] = [];
   // The build's folder first; a deployment that moved the app has it under its working folder.
   for (const base of new Set([outDir, join(process.cwd(), '.next', 'isolated-call')])) {
@@ -72,7 +75,7 @@ function checkSpec(spec: IsolatedModuleFiles): IsolatedModuleFiles {
     files !== null &&
     typeof files[spec.entry] === 'string' &&
     Object.entries(files).every(([path, text]) => typeof text === 'string' && isInside(path));
-  if (!valid) throw new TypeError('loadIsolatedModule() takes the output of isolated-call/next\'s loader');
+  if (!valid) throw new TypeError("loadIsolatedModule() takes the output of isolated-call/next's loader");
   return spec;
 }
 

@@ -97,4 +97,3 @@ function swcOptions(file: string, settings: ProjectSettings): object {
     module: { type: 'commonjs' },
   };
 }
-

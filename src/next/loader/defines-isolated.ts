@@ -14,7 +14,10 @@ export function definesIsolatedCode(source: string): boolean {
     if (namespace) locals.push(`${namespace[1]}.isolate`, `${namespace[1]}.Isolated`);
     const named = /\{([^}]*)\}/.exec(clause);
     for (const part of named?.[1]?.split(',') ?? []) {
-      const [imported, local] = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
+      const [imported, local] = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/);
       if (imported === 'isolate' || imported === 'Isolated') locals.push((local ?? imported)!.trim());
     }
   }
