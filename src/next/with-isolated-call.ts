@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +57,11 @@ function addIsolatedCall(config: NextConfigLike): NextConfigLike {
 
   const rules: Record<string, unknown> = { ...(config.turbopack?.rules ?? {}) };
   const rule = {
-    // Server code of the app itself that mentions the SDK; the loader checks the rest.
-    condition: { all: [{ not: 'foreign' }, { not: 'browser' }, { not: 'edge-light' }, { content: /isolated-call/ }] },
+    // Server code of the app itself that mentions the SDK; the loader checks the rest. Next 15's Turbopack
+    // has no conditions: the loader then sees every file of these types and passes the others through.
+    ...(nextMajor(projectDir) >= 16
+      ? { condition: { all: [{ not: 'foreign' }, { not: 'browser' }, { not: 'edge-light' }, { content: /isolated-call/ }] } }
+      : {}),
     loaders: [loader],
   };
   for (const extension of EXTENSIONS) {
@@ -82,4 +86,15 @@ function addIsolatedCall(config: NextConfigLike): NextConfigLike {
       return userWebpack ? userWebpack(webpackConfig, context) : webpackConfig;
     },
   };
+}
+
+/** The major version of the app's `next`, or 16 when it can't be read. */
+function nextMajor(projectDir: string): number {
+  try {
+    const { version } = createRequire(join(projectDir, 'package.json'))('next/package.json') as { version?: unknown };
+    const major = Number.parseInt(String(version), 10);
+    return Number.isNaN(major) ? 16 : major;
+  } catch {
+    return 16;
+  }
 }

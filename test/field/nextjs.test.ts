@@ -13,7 +13,8 @@ import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, run } from '..
  * lib/transpiler.ts defines an isolate() function and an @Isolated() method
  * (standard decorators: Next's default tsconfig) that import typescript and
  * an app-local module; a route handler, a server action called from a route
- * handler and a server component call them. next.config.ts has the one line
+ * handler, a server component and a real server action request (POST with
+ * the Next-Action header) call them. next.config.ts has the one line
  * `export default withIsolatedCall(nextConfig)`.
  *
  * Slow (each build is a minute on two cores): run by `npm run test:field`,
@@ -21,16 +22,20 @@ import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, run } from '..
  * ISOLATED_CALL_FIELD is set).
  */
 
-const WORKSPACE = { name: 'nextjs', packages: ['next@16', 'react', 'react-dom', 'typescript@5', '@types/react', '@types/node'] };
+const WORKSPACES = {
+  16: { name: 'nextjs', packages: ['next@16', 'react', 'react-dom', 'typescript@5', '@types/react', '@types/node'] },
+  15: { name: 'nextjs-15', packages: ['next@15', 'react@19', 'react-dom@19', 'typescript@5', '@types/react', '@types/node'] },
+};
 const BUILD_TIMEOUT = 300_000;
 
-let workspace: string;
+const workspaces = {} as Record<keyof typeof WORKSPACES, string>;
 let packDir: string;
 
 beforeAll(async () => {
   packDir = mkdtempSync(join(tmpdir(), 'isolated-call-pack-'));
-  workspace = await prepareWorkspace(WORKSPACE, await packTarball(packDir));
-}, 400_000);
+  const tarball = await packTarball(packDir);
+  for (const version of [16, 15] as const) workspaces[version] = await prepareWorkspace(WORKSPACES[version], tarball);
+}, 600_000);
 
 afterAll(() => {
   if (packDir) rmSync(packDir, { recursive: true, force: true });
@@ -49,13 +54,14 @@ interface RouteReply {
   error?: unknown;
 }
 
-function project(name: string): string {
-  const dir = addProject(workspace, name, 'nextjs');
+function project(name: string, version: keyof typeof WORKSPACES = 16): string {
+  const dir = addProject(workspaces[version], name, 'nextjs');
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   return dir;
 }
 
-const next = (_dir: string) => join(workspace, 'node_modules/.bin/next');
+/** The project's own next: the workspace's it lives in. */
+const next = (dir: string) => join(dir, '../node_modules/.bin/next');
 const env = { NEXT_TELEMETRY_DISABLED: '1' };
 
 /** A port no one listens on, on the loopback address. */
@@ -116,6 +122,19 @@ class NextServer {
     return JSON.parse(json);
   }
 
+  /** A real server action request, as the browser sends it: POST with the action's id, the arguments as JSON. */
+  async action(id: string, args: unknown[]): Promise<string> {
+    const response = await fetch(`${this.base}/`, {
+      method: 'POST',
+      headers: { 'Next-Action': id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component' },
+      body: JSON.stringify(args),
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`the action: ${response.status} ${text}\n${this.output.join('')}`);
+    return text;
+  }
+
   stop(): void {
     if (this.process.pid === undefined || this.process.exitCode !== null) return;
     try {
@@ -123,11 +142,28 @@ class NextServer {
     } catch {
       // already gone
     }
+    this.process.stdout?.destroy();
+    this.process.stderr?.destroy();
   }
 }
 
+/** The id Next gave the server action transpileAction, from the build's manifest. */
+function actionId(dir: string): string {
+  for (const manifest of ['.next/server/server-reference-manifest.json', '.next/dev/server/server-reference-manifest.json']) {
+    let actions: Record<string, { exportedName?: string }>;
+    try {
+      actions = JSON.parse(readFileSync(join(dir, manifest), 'utf8')).node;
+    } catch {
+      continue;
+    }
+    const found = Object.entries(actions).find(([, action]) => action.exportedName === 'transpileAction');
+    if (found) return found[0];
+  }
+  throw new Error('no server-reference-manifest.json names transpileAction');
+}
+
 /** Every way the app calls isolated code, checked: run in a child (another pid), typescript loaded there only. */
-async function expectAllWork(server: NextServer, banner: string): Promise<void> {
+async function expectAllWork(server: NextServer, banner: string, dir: string): Promise<void> {
   const reply = await server.get<RouteReply>('/api/x');
   expect(reply.error).toBeUndefined();
   expect(reply.fn.code).toBe(`/* ${banner} */ var x = 1;`);
@@ -143,6 +179,13 @@ async function expectAllWork(server: NextServer, banner: string): Promise<void> 
   const page = await server.page();
   expect(page.code).toBe(`/* ${banner} */ var z = true;`);
   expect(page.pid).not.toBe(page.serverPid);
+
+  // The action's reply is React's flight format: one row (`<id>:<json>`) holds the value it returned; dev adds debug rows.
+  const flight = await server.action(actionId(dir), ['let q: number = 3']);
+  const row = /^[0-9a-f]+:(\{"code".*\})$/m.exec(flight)?.[1];
+  expect(row, flight).toBeDefined();
+  expect(JSON.parse(row!)).toMatchObject({ code: `/* ${banner} */ var q = 3;` });
+  expect(JSON.parse(row!).pid).not.toBe(page.serverPid);
 }
 
 describe.each([
@@ -158,7 +201,7 @@ describe.each([
       const built = performance.now();
       const server = await NextServer.start(dir, ['start']);
       try {
-        await expectAllWork(server, 'v1');
+        await expectAllWork(server, 'v1', dir);
       } finally {
         server.stop();
       }
@@ -178,11 +221,11 @@ describe.each([
     const dir = project(`dev-${flags.length ? 'webpack' : 'turbopack'}`);
     const server = await NextServer.start(dir, ['dev', ...flags]);
     try {
-      await expectAllWork(server, 'v1');
+      await expectAllWork(server, 'v1', dir);
       const banner = join(dir, 'lib/banner.ts');
       writeFileSync(banner, readFileSync(banner, 'utf8').replace('v1', 'v2'));
       await until(async () => (await server.get<RouteReply>('/api/x')).fn.code.startsWith('/* v2 */'));
-      await expectAllWork(server, 'v2');
+      await expectAllWork(server, 'v2', dir);
       const transpiler = join(dir, 'lib/transpiler.ts');
       // ES2015 (2) as the target: `let` stays `let`.
       writeFileSync(
@@ -201,6 +244,32 @@ describe.each([
     }
   }, 240_000);
 });
+
+test(
+  'Next.js 15: next build (webpack, its default) && next start, next.config.mjs',
+  async () => {
+    const dir = project('next-15', 15);
+    rmSync(join(dir, 'next.config.ts'));
+    // An .mjs config: Next 15 compiles a next.config.ts with typescript, in the server too, which isModuleLoaded() would see.
+    writeFileSync(
+      join(dir, 'next.config.mjs'),
+      "import { withIsolatedCall } from 'isolated-call/next';\n\nexport default withIsolatedCall({});\n",
+    );
+    const started = performance.now();
+    await ok(next(dir), ['build'], dir, { timeout: BUILD_TIMEOUT, env });
+    const built = performance.now();
+    const server = await NextServer.start(dir, ['start']);
+    try {
+      await expectAllWork(server, 'v1', dir);
+    } finally {
+      server.stop();
+    }
+    console.log(
+      `Next.js 15 next build: build ${Math.round(built - started)} ms, start + calls ${Math.round(performance.now() - built)} ms`,
+    );
+  },
+  BUILD_TIMEOUT + 120_000,
+);
 
 test(
   'without withIsolatedCall, the build fails on @Isolated() with a message naming the one line to add',

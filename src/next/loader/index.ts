@@ -28,7 +28,7 @@ interface LoaderContext {
  * passes through as it is.
  */
 export default function isolatedCallLoader(this: LoaderContext, source: string): string {
-  if (!definesIsolatedCode(source) || hasNextDirective(source)) return source;
+  if (/[\\/]node_modules[\\/]/.test(this.resourcePath) || !definesIsolatedCode(source) || hasNextDirective(source)) return source;
   const options = this.getOptions();
   const projectDir = projectDirOf(this, options);
   const settings = readProjectSettings(dirname(this.resourcePath), projectDir);

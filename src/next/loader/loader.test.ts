@@ -13,10 +13,12 @@ import { readProjectSettings } from './tsconfig.js';
 const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
 const fakeSwc: Swc = {
   transformSync: (source, options) => ({
-    code: ts.transpileModule(source, {
-      fileName: (options as { filename: string }).filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    }).outputText.replace(/require\('([^']*)'\)/g, 'require("$1")'),
+    code: ts
+      .transpileModule(source, {
+        fileName: (options as { filename: string }).filename,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      })
+      .outputText.replace(/require\('([^']*)'\)/g, 'require("$1")'),
   }),
 };
 
@@ -92,14 +94,20 @@ describe('compileClosure', () => {
     expect(entry).toContain('require("typescript")');
     expect(entry).not.toContain('server-only');
     expect(closure.files['lib/banner.ts.cjs']).toContain('require("../shared/util.ts.cjs")');
-    expect(closure.sources.sort()).toEqual([join(dir, 'lib/banner.ts'), join(dir, 'lib/transpiler.ts'), join(dir, 'shared/util.ts')].sort());
+    expect(closure.sources.sort()).toEqual(
+      [join(dir, 'lib/banner.ts'), join(dir, 'lib/transpiler.ts'), join(dir, 'shared/util.ts')].sort(),
+    );
   });
 });
 
 describe('loadIsolatedModule', () => {
   test('writes the files once per content and requires the entry from there', () => {
     const outDir = join(dir, '.next/isolated-call');
-    const spec = { outDir, entry: 'lib/a.ts.cjs', files: { 'lib/a.ts.cjs': 'exports.b = require("./b.ts.cjs").b + 1;', 'lib/b.ts.cjs': 'exports.b = 41;' } };
+    const spec = {
+      outDir,
+      entry: 'lib/a.ts.cjs',
+      files: { 'lib/a.ts.cjs': 'exports.b = require("./b.ts.cjs").b + 1;', 'lib/b.ts.cjs': 'exports.b = 41;' },
+    };
     expect(loadIsolatedModule(spec)).toEqual({ b: 42 });
     expect(loadIsolatedModule(spec)).toEqual({ b: 42 });
     const edited = { ...spec, files: { ...spec.files, 'lib/b.ts.cjs': 'exports.b = 1;' } };
