@@ -21,7 +21,10 @@ export interface Closure {
 
 /** Imports that only tell Next's bundler where code may run; Node would run them (server-only throws there). */
 const BUNDLER_MARKERS = new Set(['server-only', 'client-only']);
-const REQUIRE = /\brequire\("((?:[^"\\\n]|\\.)*)"\)/g;
+// A require() of a string, in either quote: SWC writes those it makes with ", and keeps the source's own as written.
+const REQUIRE = /\brequire\((["'])((?:(?!\1)[^\\\n])*)\1\)/g;
+/** What the closure compiles or copies; an import of anything else (a stylesheet, an image) has no meaning in Node. */
+const CODE = /\.(?:[cm]?tsx?|[cm]?jsx?)$/;
 
 /**
  * Compiles `entry` and, transitively, the app files it imports (relative
@@ -45,11 +48,11 @@ export function compileClosure(entry: string, projectDir: string, settings: Proj
       continue;
     }
     const { code } = swc.transformSync(text, swcOptions(source, settings));
-    files[name] = code.replace(REQUIRE, (call, quoted: string) => {
-      const specifier = JSON.parse(`"${quoted}"`) as string;
+    files[name] = code.replace(REQUIRE, (call, _quote: string, specifier: string) => {
       if (BUNDLER_MARKERS.has(specifier)) return '{}';
       const target = resolveSource(specifier, source, settings);
       if (!target || /[\\/]node_modules[\\/]/.test(target)) return call;
+      if (!CODE.test(target) && !target.endsWith('.json')) return '{}';
       if (!seen.has(target)) {
         seen.add(target);
         queue.push(target);

@@ -13,12 +13,10 @@ import { readProjectSettings } from './tsconfig.js';
 const ts = createRequire(import.meta.url)('typescript') as typeof import('typescript');
 const fakeSwc: Swc = {
   transformSync: (source, options) => ({
-    code: ts
-      .transpileModule(source, {
-        fileName: (options as { filename: string }).filename,
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-      })
-      .outputText.replace(/require\('([^']*)'\)/g, 'require("$1")'),
+    code: ts.transpileModule(source, {
+      fileName: (options as { filename: string }).filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
   }),
 };
 
@@ -80,22 +78,32 @@ describe('compileClosure', () => {
     write({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }',
       'lib/transpiler.ts':
-        "import 'server-only';\nimport { banner } from './banner';\nimport { util } from '@/shared/util';\nimport ts from 'typescript';\nexport const f = () => banner + util + ts.version;",
+        "import 'server-only';\nimport './styles.css';\nimport { banner } from './banner';\nimport { util } from '@/shared/util';\nimport ts from 'typescript';\n" +
+        "export const f = () => banner + util + ts.version + require('./legacy.js').x;",
+      'lib/legacy.js': 'exports.x = 1;',
+      'lib/styles.css': 'body {}',
       'lib/banner.ts': "import { util } from '../shared/util';\nexport const banner = 'b' + util;",
       'shared/util.ts': "export const util = 'u';",
     });
     const settings = readProjectSettings(join(dir, 'lib'), dir);
     const closure = compileClosure(join(dir, 'lib/transpiler.ts'), dir, settings, fakeSwc);
     expect(closure.entry).toBe('lib/transpiler.ts.cjs');
-    expect(Object.keys(closure.files).sort()).toEqual(['lib/banner.ts.cjs', 'lib/transpiler.ts.cjs', 'shared/util.ts.cjs']);
+    expect(Object.keys(closure.files).sort()).toEqual([
+      'lib/banner.ts.cjs',
+      'lib/legacy.js.cjs',
+      'lib/transpiler.ts.cjs',
+      'shared/util.ts.cjs',
+    ]);
     const entry = closure.files['lib/transpiler.ts.cjs']!;
     expect(entry).toContain('require("./banner.ts.cjs")');
     expect(entry).toContain('require("../shared/util.ts.cjs")');
     expect(entry).toContain('require("typescript")');
+    expect(entry).toContain('require("./legacy.js.cjs")'); // written with ' in the source
     expect(entry).not.toContain('server-only');
+    expect(entry).not.toContain('styles.css');
     expect(closure.files['lib/banner.ts.cjs']).toContain('require("../shared/util.ts.cjs")');
     expect(closure.sources.sort()).toEqual(
-      [join(dir, 'lib/banner.ts'), join(dir, 'lib/transpiler.ts'), join(dir, 'shared/util.ts')].sort(),
+      [join(dir, 'lib/banner.ts'), join(dir, 'lib/legacy.js'), join(dir, 'lib/transpiler.ts'), join(dir, 'shared/util.ts')].sort(),
     );
   });
 });
