@@ -42,6 +42,8 @@ export default defineConfig([
       'worker-bin': 'src/bullmq/bin.ts',
       // The webpack/Turbopack loader of isolated-call/next: loaders are CommonJS.
       'next-loader': 'src/next/loader/index.ts',
+      // The isolated-call bin (`isolated-call cost`, src/cost/): never loaded by the SDK's entries.
+      cli: 'src/cost/bin.ts',
     },
     format: ['cjs'],
     dts: false,
@@ -59,7 +61,8 @@ export default defineConfig([
   {
     // The module hooks of the child's TypeScript loader: Node's hooks thread imports them as ESM.
     // child-api: the child's API for ES modules, a facade of dist/child.cjs (src/child/esm-api.ts).
-    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts', 'child-api': 'src/child/esm-api.ts' },
+    // cost-child: the measuring child of `isolated-call cost`, an ES module for import.meta.resolve.
+    entry: { 'ts-hooks': 'src/child/ts-loader/hooks.ts', 'child-api': 'src/child/esm-api.ts', 'cost-child': 'src/cost/measure-child.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),
     dts: false,

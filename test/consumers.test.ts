@@ -265,12 +265,25 @@ describe('isolated-call/bullmq from the tarball (docs/scaling-out.md)', () => {
   });
 });
 
+describe('isolated-call cost from the tarball (README, "What to isolate")', () => {
+  test("the bin measures the project's own typescript and a built-in, each in a child of its own", async () => {
+    const r = await run(join(ws.docs, 'node_modules/.bin/isolated-call'), ['cost', '--json', 'typescript', 'node:path'], ws.docs);
+    expect(r.code, r.output).toBe(0);
+    const rows = JSON.parse(r.stdout) as { module: string; ok: boolean; format: string; rssMb: number }[];
+    expect(rows.map((row) => [row.module, row.ok, row.format])).toEqual([
+      ['typescript', true, 'commonjs'],
+      ['node:path', true, 'builtin'],
+    ]);
+    expect(rows[0]!.rssMb).toBeGreaterThan(15);
+  }, 60_000);
+});
+
 describe('apps bundled with esbuild (docs/bundling.md)', () => {
   let dir: string;
   beforeAll(async () => {
     dir = addProject(ws.bundles, 'esbuild-app', 'bundles');
     const built = await ok(process.execPath, ['build.mjs'], dir);
-    expect(lastJson(built.stdout)).toHaveLength(12);
+    expect(lastJson(built.stdout)).toHaveLength(18);
   }, 60_000);
 
   /** How many times the app's main() started, in the parent and in any child (children share the parent's stdout). */
@@ -300,10 +313,27 @@ describe('apps bundled with esbuild (docs/bundling.md)', () => {
   );
 
   test.each([
+    ['CommonJS, isolated-call external', 'instance-only-cjs-external.cjs'],
+    ['CommonJS, isolated-call bundled in', 'instance-only-cjs-bundled.cjs'],
+    ['ESM, isolated-call external', 'instance-only-esm-external.mjs'],
+    ['ESM, isolated-call bundled in', 'instance-only-esm-bundled.mjs'],
+  ])(
+    '%s: a class with only a standard instance method, not exported, is found (nothing but the bundle held it)',
+    async (_, bundle) => {
+      const out = lastJson((await ok(process.execPath, [`dist/${bundle}`], dir)).stdout);
+      expect(out.added).toMatchObject({ value: 42, child: true });
+      expect(out.added.pid).not.toBe(out.parent);
+    },
+    60_000,
+  );
+
+  test.each([
     ['CommonJS, isolated-call external', 'unguarded-cjs-external.cjs'],
     ['CommonJS, isolated-call bundled in', 'unguarded-cjs-bundled.cjs'],
     ['ESM, isolated-call external', 'unguarded-esm-external.mjs'],
     ['ESM, isolated-call bundled in', 'unguarded-esm-bundled.mjs'],
+    ['ESM with top-level await, isolated-call external', 'unguarded-tla-esm-external.mjs'],
+    ['ESM with top-level await, isolated-call bundled in', 'unguarded-tla-esm-bundled.mjs'],
   ])(
     '%s, no guard: the call fails with an error that names the bundle and shows the guard; the start-up in the child stops at its first isolated call',
     async (_, bundle) => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasRedisServer } from './helpers/redis.js';
 import { runNode } from './helpers/scripts.js';
 
 // Every example runs as users run it, in its own process, so none rots.
@@ -90,6 +91,16 @@ describe('examples', { timeout: 120_000 }, () => {
     expect(out).toContain("exceptions: [ 'RangeError: rounds must be at least 1, got 0' ]");
     expect(out).toContain('rejected: rounds must be at least 1, got 0');
   });
+
+  // Needs redis-server (.ci/run installs it); skipped with a note elsewhere, as test/bullmq.test.ts is.
+  it.runIf(hasRedisServer() || process.env.CI === 'true')(
+    'bullmq-fleet: two local workers render the pages, typed results and errors come back',
+    () => {
+      const out = tsx('examples/bullmq-fleet/main.ts');
+      expect(out.match(/^page \d \(a Page: true\): 4800 bytes, rendered by worker-[12]$/gm)).toHaveLength(8);
+      expect(out).toContain('RenderError: page 9 is empty');
+    },
+  );
 
   it('demo: only the isolated run gives the memory back', () => {
     const out = tsx('examples/demo.ts');

@@ -47,6 +47,14 @@ describe('a child that sends malformed replies for its own call', () => {
     ['f not strings', /value.f\[0\]/],
     ['unknown phase', /phase "explode"/],
     ['huge reason', /reason is not a string of at most/],
+    [
+      'error message over 1 MiB',
+      /at error: it is a thrown value over the bounds its sender cuts to: its message or stack is longer than 1048576/,
+    ],
+    [
+      'over 1,000 errors',
+      /at error\.errors\[\d+\]: it is a thrown value over the bounds its sender cuts to: it holds more than 1000 errors/,
+    ],
     ['undecodable tree', /never produces, at result: it is a malformed "n" tag/],
     ['id not an integer', /id 1.5 is not a positive safe integer/],
     ['id of no call', /stats are null/],

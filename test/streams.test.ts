@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,10 @@ import { shutdown } from 'isolated-call';
 import { flavors, loadFixture } from './helpers/fixtures.js';
 import { isRunning, waitForExit } from './helpers/processes.js';
 
-afterAll(() => shutdown());
+afterAll(async () => {
+  await shutdown();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const streams = () => loadFixture('tc39', 'streams');
 const dir = mkdtempSync(join(tmpdir(), 'ic-streams-'));
@@ -119,6 +122,20 @@ describe('async generator methods', () => {
     while (!(step = await stream.next()).done) values.push(step.value);
     expect(values).toEqual([1, 2, 3, 4, 5]);
     expect(step.value).toBe(5);
+  });
+});
+
+describe('a generator that runs synchronous work after each yield', () => {
+  it('delivers each value as it is yielded, not after the work that follows it', async () => {
+    const { Stalls } = await loadFixture('tc39', 'stream-stalls');
+    // 3 values, 1.5 s of busy work after each: until fixed, none arrived before the generator ended.
+    const lateness: number[] = [];
+    for await (const { i, yieldedAt } of new Stalls().cpuBound(3, 1500)) {
+      lateness[i] = Date.now() - yieldedAt;
+    }
+    expect(lateness).toHaveLength(3);
+    // The promise is 100 ms; the bound leaves room for a loaded machine, and stays well under the 1.5 s of work.
+    for (const ms of lateness) expect(ms).toBeLessThan(600);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -8,6 +9,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,6 +38,7 @@ function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'isolated-call-ts-loader-'));
   folders.push(dir);
   mkdirSync(join(dir, 'node_modules'));
+  mkdirSync(join(dir, 'tmp'));
   symlinkSync(root, join(dir, 'node_modules', 'isolated-call'), 'dir');
   for (const name of ['tsx', 'esbuild']) {
     symlinkSync(dirname(require.resolve(`${name}/package.json`)), join(dir, 'node_modules', name), 'dir');
@@ -47,6 +50,10 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
+/** The project's own temp folder as TMPDIR, for the parent and its children: their caches stay in the project. */
+const ownTmp = (dir: string): Record<string, string> => ({ TMPDIR: join(dir, 'tmp') });
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const usesSdkLoader = (argv: string[]) => argv.some((flag) => flag.endsWith('ts-loader.cjs'));
 const usesTsx = (argv: string[]) => argv.some((flag) => /(^|[\\/])tsx([\\/]|$)/.test(flag));
 
@@ -115,7 +122,7 @@ new Work().run(21).then((result) => console.log(JSON.stringify({ results: [resul
 describe("the SDK's TypeScript loader in the child", () => {
   it("replaces a tsx parent's loader: ESM, standard decorators, .js specifiers that mean .ts, import.meta.url kept", () => {
     const dir = project(esm);
-    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: ownTmp(dir) });
     const [result] = json.results;
     expect(result.value).toBe(1);
     expect(result.dialect).toBe('tc39:run');
@@ -127,7 +134,7 @@ describe("the SDK's TypeScript loader in the child", () => {
 
   it('compiles CommonJS TypeScript with legacy decorators through require, extensionless imports and __filename kept', () => {
     const dir = project(cjs);
-    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: ownTmp(dir) });
     const [result] = json.results;
     expect(result.value).toBe(42);
     expect(result.dialect).toBe('object:run:function');
@@ -164,14 +171,14 @@ const stack = await new Mixed().fail().catch((error: Error) => error.stack);
 console.log(JSON.stringify({ value, stack }));
 `,
     });
-    const { json } = runNodeJson(['--import', 'tsx', 'mixed-main.ts'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'mixed-main.ts'], { cwd: dir, env: ownTmp(dir) });
     expect(json.value).toBe(11);
     expect(json.stack).toContain(`${join(dir, 'mixed.ts')}:14:11`);
   });
 
   it('is what the child of a test worker gets (TypeScript compiled in-process, no loader flag)', () => {
     const dir = project(esm);
-    const { json } = runNodeJson(['worker.mjs'], { cwd: dir });
+    const { json } = runNodeJson(['worker.mjs'], { cwd: dir, env: ownTmp(dir) });
     expect(json.execArgv).toEqual([]);
     expect(json.results[0].value).toBe(2);
     expect(usesSdkLoader(json.results[0].execArgv)).toBe(true);
@@ -179,7 +186,7 @@ console.log(JSON.stringify({ value, stack }));
 
   it('serves concurrent first calls, each in its own child', () => {
     const dir = project(esm);
-    const { json } = runNodeJson(['--import', 'tsx', 'main.ts', '4'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'main.ts', '4'], { cwd: dir, env: ownTmp(dir) });
     expect(json.results.map((r: { value: number }) => r.value)).toEqual([1, 2, 3, 4]);
     expect(new Set(json.results.map((r: { pid: number }) => r.pid)).size).toBe(4);
   });
@@ -195,7 +202,7 @@ const second = await new Work().run(1);
 console.log(JSON.stringify({ first: first.value, second: second.value }));
 `,
     });
-    const { json } = runNodeJson(['--import', 'tsx', 'edit.ts'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'edit.ts'], { cwd: dir, env: ownTmp(dir) });
     expect(json).toEqual({ first: 2, second: 101 });
   });
 
@@ -208,7 +215,7 @@ console.log(JSON.stringify({ first: first.value, second: second.value }));
       'lib/helper.ts': 'export const answer = (n: number): number => n + 7;\n',
       'work.ts': esm['work.ts'].replace("from './helper.js'", "from '#lib/helper.ts'"),
     });
-    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir });
+    const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: ownTmp(dir) });
     expect(json.results[0].value).toBe(7);
     expect(usesSdkLoader(json.results[0].execArgv)).toBe(false);
     expect(usesTsx(json.results[0].execArgv)).toBe(true);
@@ -218,7 +225,7 @@ console.log(JSON.stringify({ first: first.value, second: second.value }));
     const dir = project(esm);
     process.env.ISOLATED_CALL_TS_LOADER = 'tsx';
     try {
-      const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir });
+      const { json } = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: ownTmp(dir) });
       expect(json.results[0].value).toBe(1);
       expect(usesSdkLoader(json.results[0].execArgv)).toBe(false);
       expect(usesTsx(json.results[0].execArgv)).toBe(true);
@@ -231,8 +238,7 @@ console.log(JSON.stringify({ first: first.value, second: second.value }));
 describe('the transform cache children share', () => {
   /** The project's own temp folder (TMPDIR for parent and children), so each test sees a cache of its own. */
   function withTemp(dir: string): { env: Record<string, string>; cache: string } {
-    mkdirSync(join(dir, 'tmp'));
-    return { env: { TMPDIR: join(dir, 'tmp') }, cache: join(dir, 'tmp', `isolated-call-ts-${process.getuid?.()}`) };
+    return { env: ownTmp(dir), cache: join(dir, 'tmp', `isolated-call-ts-${process.getuid?.()}`) };
   }
   const entries = (cache: string) => readdirSync(cache).map((name) => ({ name, text: readFileSync(join(cache, name), 'utf8') }));
 
@@ -245,8 +251,35 @@ describe('the transform cache children share', () => {
     expect(helper).toBeDefined();
     // The entry stands for helper.ts as long as its key line matches: a changed body proves the next child read it.
     const [keyLine] = (helper as { text: string }).text.split('\n');
-    writeFileSync(join(cache, (helper as { name: string }).name), `${keyLine}\nexport const answer = () => 'from the cache';\n`);
+    const body = "export const answer = () => 'from the cache';\n";
+    writeFileSync(join(cache, (helper as { name: string }).name), `${keyLine}\n//${sha256(body)}\n${body}`);
     expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe('from the cache');
+  });
+
+  it.skipIf(process.platform === 'win32')('is keyed by content: an edit that keeps size and mtime runs the new code', () => {
+    const dir = project(esm);
+    const { env } = withTemp(dir);
+    // A reproducible build's timestamps (SOURCE_DATE_EPOCH, Nix, rsync -t): every version of the file has the same mtime.
+    const stamp = new Date(Date.UTC(2020, 0, 1));
+    const helper = join(dir, 'helper.ts');
+    utimesSync(helper, stamp, stamp);
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
+    const { size, mtimeMs } = statSync(helper);
+    writeFileSync(helper, readFileSync(helper, 'utf8').replace('n + 1', 'n + 2'));
+    utimesSync(helper, stamp, stamp);
+    expect(statSync(helper)).toMatchObject({ size, mtimeMs });
+    // Before: the entry, keyed by path, size and mtime, ran the old code: 1.
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(2);
+  });
+
+  it.skipIf(process.platform === 'win32')('compiles again when an entry is damaged: its checksum fails', () => {
+    const dir = project(esm);
+    const { env, cache } = withTemp(dir);
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
+    const helper = entries(cache).find((entry) => entry.text.split('\n')[0]?.includes(join(dir, 'helper.ts')));
+    expect(helper?.text).toContain('n + 1');
+    writeFileSync(join(cache, (helper as { name: string }).name), (helper as { text: string }).text.replace('n + 1', 'n + 9'));
+    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
   });
 
   it.skipIf(process.platform === 'win32')('misses after the source changes, and keeps one entry per file', () => {
@@ -274,8 +307,12 @@ describe('the transform cache children share', () => {
     const { env, cache } = withTemp(dir);
     mkdirSync(cache);
     chmodSync(cache, 0o755); // another mode than 0700: someone else may write there
-    expect(runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env }).json.results[0].value).toBe(1);
+    const refused = runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env });
+    expect(refused.json.results[0].value).toBe(1);
     expect(readdirSync(cache)).toEqual([]);
+    // Said once by the parent, naming the folder and why.
+    expect(refused.stderr.match(/ISOLATED_CALL_CACHE_REFUSED/g)).toHaveLength(1);
+    expect(refused.stderr).toContain(`${cache} is not used: its mode is 0755, not 0700`);
     rmSync(cache, { recursive: true });
     expect(
       runNodeJson(['--import', 'tsx', 'main.ts'], { cwd: dir, env: { ...env, ISOLATED_CALL_TS_CACHE: 'off' } }).json.results[0].value,

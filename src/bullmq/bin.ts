@@ -8,9 +8,10 @@ import { parseArgs } from 'node:util';
 import { startWorker } from './worker.js';
 
 const usage = `Usage: isolated-call-worker --redis redis://HOST:PORT --queue NAME [--root DIR] [--concurrency N]
-  [--keep-alive MS] [--max-payload-bytes N] [--lock-duration MS] [--stalled-interval MS]
+  [--keep-alive MS] [--max-payload-bytes N] [--lock-duration MS] [--stalled-interval MS] [--allow-links-to DIR]...
 
-  --root defaults to the current folder: where this machine holds the app's code.`;
+  --root defaults to the current folder: where this machine holds the app's code.
+  --allow-links-to names a folder outside the root where symlinks under the root may lead (repeat for more).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       'max-payload-bytes': { type: 'string' },
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
+      'allow-links-to': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     connection: values.redis,
     queue: values.queue,
     root: values.root,
+    ...(values['allow-links-to'] ? { allowLinksTo: values['allow-links-to'] } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(maxPayloadBytes ? { maxPayloadBytes } : {}),
     ...(keepAlive ? { isolated: { keepAlive } } : {}),

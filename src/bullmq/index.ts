@@ -5,3 +5,5 @@ export { startWorker, type StartWorkerOptions, type IsolatedCallWorker } from '.
 export type { RedisConnection } from './connection.js';
 export { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 export { RemoteJobError } from './errors/remote-job-error.js';
+export { JobRefusedError, type JobRefusal } from './errors/job-refused-error.js';
+export { JobLostError } from './errors/job-lost-error.js';

@@ -13,6 +13,8 @@ import { QueueFullError } from '../errors/queue-full-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import { TempFolderError } from '../errors/temp-folder-error.js';
+import { NOT_ISOLATED_CODE } from '../shared/not-isolated.js';
+import { JobRefusedError } from './errors/job-refused-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { FAILURE_PREFIX, pack, unpack } from './wire.js';
 
@@ -22,6 +24,7 @@ const sdkErrors: Record<string, Function> = {
   ChildExitedError,
   ChildOutOfMemoryError,
   InvalidOptionError,
+  JobRefusedError,
   ModuleLoadError,
   PayloadTooLargeError,
   ProtocolError,
@@ -69,5 +72,18 @@ export function errorOfFailure(reason: string, workerSide: string): unknown {
     return brand(decode(encoded, 'error', { side: 'the caller', malformed, findErrorClass: (name) => sdkErrors[name] }));
   } catch (error) {
     return error instanceof ProtocolError ? error : malformed('error', (error as Error).message);
+  }
+}
+
+/**
+ * The message of a child's load failure that refused a target as not
+ * isolated (child/isolated-target.ts), or undefined for any other failure.
+ */
+export function refusedInChild(encoded: Encoded): string | undefined {
+  try {
+    const error = decode(encoded, 'error', { side: 'the worker' }) as { code?: unknown; message?: unknown } | null;
+    return error?.code === NOT_ISOLATED_CODE ? String(error.message) : undefined;
+  } catch {
+    return undefined;
   }
 }

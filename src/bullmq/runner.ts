@@ -3,16 +3,19 @@ import type { Encoded } from '../codec/tags.js';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from '../parent/call-job.js';
 import { withCallerFrames } from '../parent/caller-frames.js';
-import { PendingCall } from '../parent/pending-call.js';
+import { type CallOutcome, PendingCall } from '../parent/pending-call.js';
 import type { CallRunner } from '../parent/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
+import { JobLostError } from './errors/job-lost-error.js';
 import { RemoteJobError } from './errors/remote-job-error.js';
 import { type Link, LinkHolder } from './link.js';
+import { LostJobWatch } from './lost-jobs.js';
 import { moduleName } from './module-name.js';
 import { errorOfFailure } from './remote-errors.js';
 import { fromReply } from './remote-reply.js';
 import { CANCEL_EVENT, JOB_VERSION, type JobData, pack } from './wire.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Options of {@link bullmqRunner}. */
 export interface BullmqRunnerOptions {
@@ -55,17 +58,19 @@ export function bullmqRunner(options: BullmqRunnerOptions): BullmqRunner {
   if (typeof queue !== 'string' || queue === '') throw new TypeError('bullmqRunner(): queue must be a non-empty string');
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const holder = new LinkHolder(queue, connection, options.prefix);
+  const lost = new LostJobWatch(holder);
   const name = `bullmq queue "${queue}"`;
   return {
     name,
     inline: true,
     close: () => holder.close(),
-    run: (job, resolved) => runRemote(job, resolved, { holder, queue, root: options.root, maxPayloadBytes }),
+    run: (job, resolved) => runRemote(job, resolved, { holder, lost, queue, root: options.root, maxPayloadBytes }),
   };
 }
 
 interface Target {
   readonly holder: LinkHolder;
+  readonly lost: LostJobWatch;
   readonly queue: string;
   readonly root: string | undefined;
   readonly maxPayloadBytes: number;
@@ -83,15 +88,15 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
     try {
       data = jobData(job, options, to);
     } catch (error) {
-      call.settle(error, undefined, options.onCallEnd);
+      call.settle({ error }, options.onCallEnd);
       return;
     }
     const jobId = randomUUID();
     let added = false;
     let cancelled = false;
     const cleanups: (() => void)[] = [];
-    const settle = (error: unknown, value?: unknown) => {
-      if (!call.settle(error, value, options.onCallEnd)) return;
+    const settle = (outcome: CallOutcome) => {
+      if (!call.settle(outcome, options.onCallEnd)) return;
       for (const cleanup of cleanups) cleanup();
       to.holder.release();
     };
@@ -107,16 +112,18 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
     // Timeout and abort settle the call at once, queued or running; the job is removed or its worker told to stop.
     call.watch(options.timeout, (_call, error) => {
       cancel();
-      settle(error);
+      settle({ error });
     });
     const onCompleted = ({ returnvalue }: { returnvalue: unknown }) => {
       void fromReply(returnvalue, job).then(
-        (value) => settle(undefined, value),
-        (error: unknown) => settle(error),
+        (value) => settle({ value }),
+        (error: unknown) => settle({ error }),
       );
     };
     const onFailed = ({ failedReason }: { failedReason: string }) =>
-      settle(errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason));
+      settle({
+        error: errorOfFailure(failedReason, `The worker of ${job.label}`) ?? new RemoteJobError(job.label, to.queue, jobId, failedReason),
+      });
     to.holder
       .acquire()
       .then(async (link) => {
@@ -131,6 +138,8 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
             jobId,
             job.signals.findIndex((s) => s.aborted),
           );
+        // Redis may lose the job (a restart without its data): then no event ever comes.
+        if (!call.settled) cleanups.push(to.lost.watch(jobId, () => settle({ error: new JobLostError(job.label, to.queue, jobId) })));
         // The job may have finished before the events stream was read: BullMQ's waitUntilFinished checks the same way.
         const state = await link.queue.getJobState(jobId);
         if (state !== 'completed' && state !== 'failed') return;
@@ -138,7 +147,7 @@ function runRemotely(job: CallJob, options: ResolvedOptions, to: Target): Promis
         if (state === 'completed') onCompleted({ returnvalue: finished?.returnvalue });
         else onFailed({ failedReason: finished?.failedReason ?? 'unknown' });
       })
-      .catch((error: unknown) => settle(error));
+      .catch((error: unknown) => settle({ error }));
   });
 }
 
@@ -168,7 +177,8 @@ function jobData(job: CallJob, options: ResolvedOptions, to: Target): JobData {
     target: { ...job.target, module: moduleName(job.target.module, to.root, job.label) },
     payload,
     signals: job.signals.length,
-    timeout: options.timeout,
+    // A timeout no timer holds (Infinity, or past 2^31 - 1 ms) is left to the caller: its cancel event stops the job.
+    timeout: Number.isFinite(options.timeout) && options.timeout <= MAX_TIMER_MS ? Math.ceil(options.timeout) : 0,
     maxPayloadBytes: to.maxPayloadBytes,
   };
 }

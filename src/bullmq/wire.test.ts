@@ -12,10 +12,10 @@ const good = {
 };
 
 describe('job data is untrusted input to the worker', () => {
-  test('a well-formed job passes, with only the target fields it knows', () => {
-    const parsed = parseJobData({ ...good, target: { ...good.target, extra: 'x' } });
-    expect(parsed).toMatchObject({ label: 'Pdf.render', target: good.target });
-    expect((parsed as { target: object }).target).not.toHaveProperty('extra');
+  test('a well-formed job passes; a field the SDK never writes, in the data or its target, is refused', () => {
+    expect(parseJobData(good)).toEqual(good);
+    expect(parseJobData({ ...good, target: { ...good.target, extra: 'x' } })).toMatch(/target has a field isolated-call never writes/);
+    expect(parseJobData({ ...good, note: 'x' })).toMatch(/data has a field isolated-call never writes/);
   });
 
   test.each([
@@ -26,13 +26,19 @@ describe('job data is untrusted input to the worker', () => {
     ['no method', { ...good, target: { ...good.target, method: '' } }, /no method/],
     ['too many signals', { ...good, signals: 1e9 }, /signal/],
     ['a negative timeout', { ...good, timeout: -1 }, /timeout/],
+    ['a fractional timeout', { ...good, timeout: 1.5 }, /timeout/],
+    ['a method on a function', { ...good, target: { module: 'a.js', owner: 'f', kind: 'function', method: 'call' } }, /method/],
+    ['a module name of 5000 characters', { ...good, target: { ...good.target, module: 'a'.repeat(5000) } }, /malformed/],
+    ['an array', [good], /not an object/],
     ['an infinite limit', { ...good, maxPayloadBytes: Infinity }, /limit/],
   ])('refused: %s', (_, data, why) => {
     expect(parseJobData(data)).toMatch(why);
   });
 
   test('a payload that names payload files, or is not an encoded call, is refused', () => {
-    expect(parsePayload(pack({ args: { v: [], t: true, f: ['/etc/passwd'] } }))).toMatch(/names files/);
+    expect(parsePayload(pack({ args: { v: [], t: true, f: ['/etc/passwd'] } }))).toMatch(/not an encoded call/);
+    expect(parsePayload(pack({ args: { v: 'AAAA', t: true, p: true } }))).toMatch(/not an encoded call/);
+    expect(parsePayload(pack({ args: { v: [], t: false }, extra: 1 }))).toMatch(/not an encoded call/);
     expect(parsePayload(pack({ args: 1 }))).toMatch(/not an encoded call/);
     expect(parsePayload('%%%')).toMatch(/can't be read|not an encoded call/);
     expect(parsePayload(good.payload)).toEqual({ self: { v: {}, t: false }, args: { v: [1], t: false } });

@@ -8,6 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Encoded } from '../codec/tags.js';
 import type { TargetRef } from '../protocol.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Marks a job as ours and its shape's version. */
 export const JOB_VERSION = 1;
@@ -64,34 +65,56 @@ export function unpack(packed: string): unknown {
   return deserialize(Buffer.from(packed, 'base64'));
 }
 
+/** Every field of a job's data, and of its target: any other is refused. */
+const JOB_FIELDS = new Set(['isolatedCall', 'label', 'target', 'payload', 'signals', 'timeout', 'maxPayloadBytes']);
+const TARGET_FIELDS = new Set(['module', 'owner', 'kind', 'method']);
+/** Longest module name a job may give (module-name.ts refuses longer). */
+const MAX_MODULE_NAME = 4096;
+
 /**
  * Reads a job's data on the worker, where it is untrusted input: anyone who
- * can write to the queue wrote it. Returns the data, or why it is refused.
+ * can write to the queue wrote it. Every field is checked, and bounded; a
+ * field this SDK never writes is refused. Returns the data, or why it is refused.
  */
 export function parseJobData(data: unknown): JobData | string {
-  if (typeof data !== 'object' || data === null) return 'its data is not an object';
-  const d = data as Record<string, unknown>;
+  if (!isRecord(data)) return 'its data is not an object';
+  const d = data;
   if (d.isolatedCall !== JOB_VERSION) return `it is not an isolated-call job of version ${JOB_VERSION}`;
-  const t = d.target as Record<string, unknown> | null;
-  if (typeof t !== 'object' || t === null) return 'it names no target';
-  if (typeof t.module !== 'string' || !isName(t.owner) || !['instance', 'static', 'function'].includes(t.kind as string))
-    return 'its target is malformed';
-  if (t.kind !== 'function' && !isName(t.method)) return 'its target names no method';
+  const unknown = Object.keys(d).find((key) => !JOB_FIELDS.has(key));
+  if (unknown !== undefined) return `its data has a field isolated-call never writes (${JSON.stringify(unknown.slice(0, 100))})`;
+  const t = d.target;
+  if (!isRecord(t)) return 'it names no target';
+  const unknownInTarget = Object.keys(t).find((key) => !TARGET_FIELDS.has(key));
+  if (unknownInTarget !== undefined)
+    return `its target has a field isolated-call never writes (${JSON.stringify(unknownInTarget.slice(0, 100))})`;
+  if (typeof t.module !== 'string' || t.module.length > MAX_MODULE_NAME || !isName(t.owner)) return 'its target is malformed';
+  if (!['instance', 'static', 'function'].includes(t.kind as string)) return 'its target is malformed';
+  if (t.kind === 'function' ? t.method !== undefined : !isName(t.method)) return 'its target names no method, or one a function has not';
   if (typeof d.label !== 'string' || d.label.length > 2 * MAX_NAME + 1) return 'its label is malformed';
   if (typeof d.payload !== 'string') return 'it has no payload';
   if (!Number.isInteger(d.signals) || (d.signals as number) < 0 || (d.signals as number) > MAX_SIGNALS)
     return 'its signal count is out of range';
   if (!isCount(d.timeout) || !isCount(d.maxPayloadBytes)) return 'its timeout or size limit is malformed';
+  // A timer can't hold more: it would fire at once (the caller's options refuse it too; 0 is no limit).
+  if (d.timeout > MAX_TIMER_MS) return `its timeout of ${d.timeout} ms is over ${MAX_TIMER_MS} ms, the longest a timer holds`;
   const target: TargetRef = {
     module: t.module,
     owner: t.owner as string,
     kind: t.kind as TargetRef['kind'],
     ...(t.kind === 'function' ? {} : { method: t.method as string }),
   };
-  return { ...(d as unknown as JobData), target };
+  return {
+    isolatedCall: JOB_VERSION,
+    label: d.label,
+    target,
+    payload: d.payload,
+    signals: d.signals as number,
+    timeout: d.timeout,
+    maxPayloadBytes: d.maxPayloadBytes,
+  };
 }
 
-/** The payload unpacked, or why it can't be: files beside the message can't cross machines. */
+/** The payload unpacked, or why it can't be: only `{ self?, args }` of encoded values, and no files beside it. */
 export function parsePayload(packed: string): CallPayload | string {
   let value: unknown;
   try {
@@ -99,15 +122,22 @@ export function parsePayload(packed: string): CallPayload | string {
   } catch (error) {
     return `its payload can't be read (${(error as Error).message})`;
   }
-  const p = value as { self?: unknown; args?: unknown } | null;
-  if (typeof p !== 'object' || p === null || !isEncoded(p.args) || (p.self !== undefined && !isEncoded(p.self)))
-    return 'its payload is not an encoded call';
-  if (p.args.f !== undefined || (p.self as Encoded | undefined)?.f !== undefined) return 'its payload names files';
-  return { self: p.self as Encoded | undefined, args: p.args };
+  if (!isRecord(value) || Object.keys(value).some((key) => key !== 'self' && key !== 'args')) return 'its payload is not an encoded call';
+  const { self, args } = value;
+  if (!isEncoded(args) || (self !== undefined && !isEncoded(self))) return 'its payload is not an encoded call';
+  return { self, args };
 }
 
+/** A plain object, as JSON.parse and v8.deserialize make them. */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** An encoded value as a caller's codec writes it for a job: `{ v, t }`, nothing packed, no files. */
 function isEncoded(value: unknown): value is Encoded {
-  return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'boolean';
+  return isRecord(value) && typeof value.t === 'boolean' && Object.keys(value).every((key) => key === 'v' || key === 't');
 }
 
 function isName(value: unknown): value is string {
@@ -115,5 +145,5 @@ function isName(value: unknown): value is string {
 }
 
 function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -28,7 +28,9 @@ export class WorkerPools {
   constructor(
     private readonly options: IsolatedOptions,
     private readonly concurrency: number,
-  ) {}
+  ) {
+    resolveOptions(options); // a bad option (keepAlive: 2 ** 31) fails startWorker(), not every job
+  }
 
   /** Runs one job; resolves with the child's reply as it came (encoded: this process loads no user code). */
   run(run: LocalRun): Promise<ChildReply> {
@@ -46,6 +48,19 @@ export class WorkerPools {
     return this.poolFor(run).run(job) as Promise<ChildReply>;
   }
 
+  /**
+   * Drops the pool of a target its child couldn't load or refused: a job names
+   * its target, so pools for names that lead nowhere would otherwise pile up.
+   */
+  forget(target: TargetRef): void {
+    const key = keyOf(target);
+    const pool = this.pools.get(key);
+    // Another job of the same target still in it: the last one to fail drops it.
+    if (!pool || pool.stats().queued > 0 || pool.stats().running > 0) return;
+    this.pools.delete(key);
+    void Promise.all(pool.close(false));
+  }
+
   /** Ends every pool's children (running ones too when `force`). */
   async close(force: boolean): Promise<void> {
     await Promise.all([...this.pools.values()].flatMap((pool) => pool.close(force)));
@@ -53,15 +68,18 @@ export class WorkerPools {
   }
 
   private poolFor(run: LocalRun): MethodPool {
-    const { module, owner, method } = run.target;
-    const key = `${module}\0${owner}\0${method ?? ''}`;
+    const key = keyOf(run.target);
     let pool = this.pools.get(key);
     if (!pool?.open) {
       // The caller's timeout and abort arrive as signals (worker.ts); the pool's own stay off.
       const options = resolveOptions(this.options, { concurrency: this.concurrency, retries: 0, timeout: 0, runner: undefined });
-      pool = new MethodPool(run.label, options, childCommand(options, module));
+      pool = new MethodPool(run.label, options, childCommand(options, run.target.module));
       this.pools.set(key, pool);
     }
     return pool;
   }
+}
+
+function keyOf({ module, owner, method }: TargetRef): string {
+  return `${module}\0${owner}\0${method ?? ''}`;
 }

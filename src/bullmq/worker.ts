@@ -1,15 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import { QueueEvents, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { QueueEvents, UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import type { IsolatedOptions } from '../options.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, ownConnection, type RedisConnection } from './connection.js';
+import { boundedWorker, sizeRefusal } from './bounded-worker.js';
+import { JobRefusedError, type JobRefusal } from './errors/job-refused-error.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
-import { resolveModuleName } from './module-name.js';
-import { failureReason } from './remote-errors.js';
+import { admitModule } from './module-gate.js';
+import { failureReason, refusedInChild } from './remote-errors.js';
 import { CANCEL_EVENT, type CancelEvent, pack, parseJobData, parsePayload } from './wire.js';
 import { WorkerPools } from './worker-pools.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
@@ -19,6 +22,12 @@ export interface StartWorkerOptions {
   queue: string;
   /** The folder where this machine holds the app's code; jobs name modules relative to it. Required. */
   root: string;
+  /**
+   * Folders outside `root` where a symlink under `root` may lead (a shared
+   * folder of the app's code, linked in). A module a job names is run only if
+   * its real path, after symlinks, is inside `root` or one of these. Default: `[]`.
+   */
+  allowLinksTo?: readonly string[];
   /** Jobs run at once, each in its own child. Default: `os.availableParallelism()`. */
   concurrency?: number;
   /** The most bytes a job's packed arguments, or its result, may take. Default: `4194304` (4 MiB). */
@@ -54,11 +63,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<Isolated
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const pools = new WorkerPools(options.isolated ?? {}, concurrency);
   const prefix = options.bullmq?.prefix;
+  const allowLinksTo = (options.allowLinksTo ?? []).map((folder) => resolvePath(folder));
 
-  const processor = (job: Job, _token?: string, signal?: AbortSignal) => runJob(job, signal, { root, pools, maxPayloadBytes });
+  const processor = (job: Job, _token?: string, signal?: AbortSignal) =>
+    runJob(job, signal, { root, allowLinksTo, pools, maxPayloadBytes });
   const workerClient = ownConnection(connection);
   const cancelsClient = ownConnection(connection);
-  const worker = new Worker(options.queue, processor, { ...options.bullmq, connection: workerClient.connection, concurrency });
+  const workerOptions = { ...options.bullmq, connection: workerClient.connection, concurrency };
+  const worker = boundedWorker(options.queue, processor, workerOptions, maxPayloadBytes);
   // A caller's timeout or AbortSignal on a running job arrives as a BullMQ custom event; cancelJob() aborts its processor.
   const cancels = new QueueEvents(options.queue, { connection: cancelsClient.connection, ...(prefix ? { prefix } : {}) });
   (cancels as unknown as NodeJS.EventEmitter).on(CANCEL_EVENT, (event: CancelEvent) => {
@@ -80,23 +92,32 @@ export async function startWorker(options: StartWorkerOptions): Promise<Isolated
 
 interface Context {
   readonly root: string;
+  readonly allowLinksTo: readonly string[];
   readonly pools: WorkerPools;
   readonly maxPayloadBytes: number;
 }
 
-async function runJob(job: Job, cancel: AbortSignal | undefined, { root, pools, maxPayloadBytes }: Context): Promise<string> {
-  // Job data is untrusted input: anyone who can write to the queue wrote it.
+async function runJob(job: Job, cancel: AbortSignal | undefined, context: Context): Promise<string> {
+  const { root, allowLinksTo, pools, maxPayloadBytes } = context;
+  // Everything in a job is untrusted input: anyone who can write to the queue wrote it.
+  const refuse = (refusal: JobRefusal, why: string) =>
+    new UnrecoverableError(failureReason(new JobRefusedError(String(job.id), refusal, why)));
+  const tooLarge = sizeRefusal(job);
+  if (tooLarge !== undefined) throw refuse('size', tooLarge);
   const data = parseJobData(job.data);
-  if (typeof data === 'string') throw new UnrecoverableError(`isolated-call worker refused job ${job.id}: ${data}`);
+  if (typeof data === 'string') throw refuse('shape', data);
   if (data.payload.length > maxPayloadBytes)
     throw new UnrecoverableError(failureReason(new PayloadTooLargeError(data.label, 'args', data.payload.length, maxPayloadBytes)));
   const payload = parsePayload(data.payload);
-  if (typeof payload === 'string') throw new UnrecoverableError(`isolated-call worker refused job ${job.id}: ${payload}`);
-  const module = resolveModuleName(data.target.module, root);
-  if (typeof module !== 'string') {
-    const why = `the job names the module ${JSON.stringify(data.target.module.slice(0, 300))}, which is refused: ${module.refused}`;
-    throw new UnrecoverableError(failureReason(new ModuleLoadError(data.target.module, `${data.label}: ${why}.`)));
+  if (typeof payload === 'string') throw refuse('shape', payload);
+  // Decided before the child imports anything: a module that isn't admitted has none of its code run.
+  const admission = await admitModule(data.target.module, root, allowLinksTo);
+  if ('refused' in admission) {
+    const why = `the job names the module ${JSON.stringify(data.target.module.slice(0, 300))}, which is refused: ${admission.refused}`;
+    if (admission.missing) throw new UnrecoverableError(failureReason(new ModuleLoadError(data.target.module, `${data.label}: ${why}.`)));
+    throw refuse('module', why);
   }
+  const module = admission.url;
 
   // One signal per AbortSignal of the call, and one more for its timeout (never in the arguments).
   const controllers = Array.from({ length: data.signals + 1 }, () => new AbortController());
@@ -104,21 +125,28 @@ async function runJob(job: Job, cancel: AbortSignal | undefined, { root, pools, 
   const onCancel = () => stop(Number(cancel?.reason), 'cancelled by the caller');
   cancel?.addEventListener('abort', onCancel, { once: true });
   // The caller's timeout, should its cancel event never arrive (Redis down, caller gone).
-  const timer = data.timeout > 0 ? setTimeout(() => stop(-1, 'timeout'), data.timeout) : undefined;
+  const timer = data.timeout > 0 && data.timeout <= MAX_TIMER_MS ? setTimeout(() => stop(-1, 'timeout'), data.timeout) : undefined;
   try {
+    const target = { ...data.target, module };
     const reply = await pools.run({
       label: data.label,
-      target: { ...data.target, module },
+      target,
       self: payload.self,
       args: payload.args,
       signals: controllers.map((c) => c.signal),
     });
+    if (reply.type === 'error' && reply.phase === 'load') {
+      pools.forget(target);
+      const refusedTarget = refusedInChild(reply.error);
+      if (refusedTarget !== undefined) throw refuse('target', refusedTarget);
+    }
     const packed = pack(reply);
     const limit = Math.min(maxPayloadBytes, data.maxPayloadBytes);
     if (packed.length > limit) throw new PayloadTooLargeError(data.label, 'result', packed.length, limit);
     return packed;
   } catch (error) {
     // A crashed child is retried if the job has attempts left (the caller's `retries`); nothing else is.
+    if (error instanceof UnrecoverableError) throw error;
     const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
     const reason = failureReason(error);
     throw crashed ? new Error(reason) : new UnrecoverableError(reason);

@@ -2,6 +2,7 @@
  * The child's replies to a call: the result, or the error with the phase it
  * failed in, turned into the message the parent maps to a typed error.
  */
+import { describeThrown } from '../codec/describe-unsendable.js';
 import { discardBlobs } from '../codec/side-channel.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
@@ -28,8 +29,24 @@ export function packedResult(id: number, encoded: Encoded, stats: ChildCallStats
   }
 }
 
-/** The error reply for a call that failed in `phase`; never throws. */
+/** The error reply for a call that failed in `phase`; never throws, whatever was thrown. */
 export function errorReply(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
+  try {
+    return replyFor(id, phase, thrown, kind, stats);
+  } catch (error) {
+    // Only a value built to defeat every check gets here (a Proxy whose traps throw, say): say so, typed.
+    return errorMessage({
+      id,
+      stats,
+      phase: 'encode',
+      path: 'thrown',
+      reason: `reading what the method threw threw ${describeThrown(error)}`,
+      error: { v: describeThrown(error), t: false },
+    });
+  }
+}
+
+function replyFor(id: number, phase: FailurePhase, thrown: unknown, kind: string, stats: ChildCallStats): ErrorMessage {
   const base = { id, stats } as const;
   if (thrown instanceof SerializationError) {
     return errorMessage({
@@ -61,22 +78,43 @@ export function errorReply(id: number, phase: FailurePhase, thrown: unknown, kin
         'Keep the state the method needs in public fields, or pass it as an argument.',
     });
   }
-  if (phase === 'run' && !(thrown instanceof Error)) {
-    // A thrown non-Error is rethrown as that very value, so no stand-in will
-    // do: say what can't cross, as for a result.
-    try {
-      return errorMessage({ ...base, phase, error: packEncoded(encode(thrown, 'thrown')) });
-    } catch (error) {
-      const reason = error instanceof SerializationError ? error.reason : `Node could not serialize it (${String(error)})`;
-      const path = error instanceof SerializationError ? error.path : 'thrown';
-      return errorMessage({ ...base, phase: 'encode', path, reason, error: encodeThrown(error) });
-    }
-  }
+  if (phase === 'run') return thrownReply(base, thrown);
   return errorMessage({ ...base, phase, error: encodeThrown(thrown) });
 }
 
+/**
+ * What the method threw, rethrown in the parent as that very value (cut to
+ * the bounds of codec/error-bounds.ts). What can't cross (a non-Error the
+ * codec refuses, a getter of the error's name, message or stack that throws)
+ * is said as for a result: a SerializationError with the path.
+ */
+function thrownReply(base: { readonly id: number; readonly stats: ChildCallStats }, thrown: unknown): ErrorMessage {
+  const isError = thrown instanceof Error;
+  try {
+    return errorMessage({ ...base, phase: 'run', error: packEncoded(encode(thrown, isError ? 'error' : 'thrown', { thrown: true })) });
+  } catch (error) {
+    if (error instanceof SerializationError)
+      return errorMessage({ ...base, phase: 'encode', path: error.path, reason: error.reason, error: encodeThrown(error) });
+    // V8's serializer refused a part of an Error: a stand-in with its name, message and stack crosses.
+    if (isError) return errorMessage({ ...base, phase: 'run', error: encodeThrown(thrown) });
+    return errorMessage({
+      ...base,
+      phase: 'encode',
+      path: 'thrown',
+      reason: `Node could not serialize it (${describeThrown(error)})`,
+      error: encodeThrown(error),
+    });
+  }
+}
+
 function isPrivateFieldError(thrown: unknown): boolean {
-  return (
-    thrown instanceof TypeError && /private member|private field|private method|Receiver must be an instance of class/i.test(thrown.message)
-  );
+  if (!(thrown instanceof TypeError)) return false;
+  try {
+    const { message } = thrown;
+    return (
+      typeof message === 'string' && /private member|private field|private method|Receiver must be an instance of class/i.test(message)
+    );
+  } catch {
+    return false; // its message getter threw: encoding it will say so
+  }
 }

@@ -84,7 +84,8 @@ async function handleCall(message: ResolvedCall): Promise<void> {
     )).stub(index, path, name);
   try {
     const t0 = elapsedMs();
-    const { fn, cls } = await loadTarget(target);
+    // No payload folder: a job from a fleet's worker, which anyone who can write to its queue wrote.
+    const { fn, cls } = await loadTarget(target, !message.blobDir);
     loadMs = elapsedMs() - t0;
     const unguarded = unguardedEntryError(target);
     if (unguarded) throw unguarded;

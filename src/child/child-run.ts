@@ -13,11 +13,13 @@ export interface ChildRun {
   running: number;
   /** The first isolated method the app's own code called outside every call, and from which module load. */
   unguarded: { readonly label: string; readonly module: string | undefined } | undefined;
+  /** Told when `unguarded` is first set: a module load that waits on the stopped start-up (top-level await) fails at once. */
+  readonly onUnguarded: Set<() => void>;
 }
 
 /** The child's run state; created on first use (only the child loop and child-side wrappers ask for it). */
 export function childRun(): ChildRun {
   const state = globalState();
-  state.childRun ??= { importing: undefined, running: 0, unguarded: undefined };
+  state.childRun ??= { importing: undefined, running: 0, unguarded: undefined, onUnguarded: new Set() };
   return state.childRun;
 }

@@ -1,26 +1,21 @@
 /**
  * The child's side of a streamed call: pulls values from the method's async
- * generator while the parent's credit allows, sends them in batches, and ends
+ * generator while the parent's credit allows, sends them (stream-sender.ts
+ * says when), and ends
  * the generator (its `finally` runs) when the parent's consumer stops.
  * child-loop.ts runs the method and sends the final reply; this file owns
  * only what happens in between.
  */
 import { encode } from '../codec/encode.js';
-import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import type { ResolvedCall } from '../protocol/messages.js';
-import {
-  MAX_BATCH_BYTES,
-  MAX_STREAM_BATCH,
-  streamItemsMessage,
-  type StreamCreditMessage,
-  type StreamLimits,
-  type StreamReturnMessage,
-} from '../protocol/stream-messages.js';
+import { MAX_BATCH_BYTES, type StreamCreditMessage, type StreamLimits, type StreamReturnMessage } from '../protocol/stream-messages.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import { estimateBytes } from './estimate-bytes.js';
+import { StreamSender } from './stream-sender.js';
 
 const drivers = new Map<number, StreamDriver>();
 /** Calls the parent stopped before their generator started (a `return()` while the call was starting). */
@@ -81,40 +76,41 @@ class StreamDriver {
   returning = false;
   private outstandingItems = 0;
   private outstandingBytes = 0;
-  private batch: Encoded[] = [];
-  private sizes: number[] = [];
-  private batchBytes = 0;
-  private flushScheduled = false;
+  private readonly sender: StreamSender;
   private wake: (() => void) | undefined;
   private yielded = 0;
 
   constructor(
-    private readonly id: number,
+    id: number,
     private readonly limits: StreamLimits,
     private readonly blobDir: string,
-  ) {}
+  ) {
+    this.sender = new StreamSender(id, limits.batchBytes || MAX_BATCH_BYTES);
+  }
 
   async run(iterator: AsyncIterator<unknown>): Promise<unknown> {
     for (;;) {
       if (!this.returning && !this.hasCredit()) {
-        this.flush(); // what is batched is all the parent can ack
+        this.sender.flush(); // what is batched is all the parent can ack
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
       if (this.returning) {
-        this.flush();
+        this.sender.flush();
         await iterator.return?.();
         return undefined;
       }
       let step: IteratorResult<unknown>;
+      this.sender.beforePull();
       try {
         step = await iterator.next();
       } catch (error) {
-        this.flush(); // the values yielded before the throw reach the consumer first
+        this.sender.flush(); // the values yielded before the throw reach the consumer first
         throw error;
       }
+      this.sender.afterPull();
       if (step.done) {
-        this.flush();
+        this.sender.flush();
         return step.value;
       }
       if (this.returning) continue; // produced while the parent stopped: nobody takes it
@@ -126,12 +122,14 @@ class StreamDriver {
         bytes = estimateBytes(encoded); // of the value, not of its packed text
         encoded = packForWire(encoded, this.yielded, this.blobDir);
       } catch (error) {
-        this.flush(); // what came before the bad value still reaches the consumer
+        this.sender.flush(); // what came before the bad value still reaches the consumer
         await iterator.return?.().catch(() => {}); // its finally runs, as after any error of the stream
         throw error;
       }
       this.yielded++;
-      this.add(encoded, bytes);
+      this.outstandingItems++;
+      this.outstandingBytes += bytes;
+      this.sender.add(encoded, bytes);
     }
   }
 
@@ -155,40 +153,5 @@ class StreamDriver {
 
   private hasCredit(): boolean {
     return this.outstandingItems < this.limits.items && this.outstandingBytes < this.limits.bytes;
-  }
-
-  private add(encoded: Encoded, bytes: number): void {
-    this.batch.push(encoded);
-    this.sizes.push(bytes);
-    this.batchBytes += bytes;
-    this.outstandingItems++;
-    this.outstandingBytes += bytes;
-    if (this.batch.length >= MAX_STREAM_BATCH || this.batchBytes >= (this.limits.batchBytes || MAX_BATCH_BYTES)) this.flush();
-    else if (!this.flushScheduled) {
-      // A generator that yields without waiting runs on in microtasks and fills the batch;
-      // one that waits for I/O lets this run, so its values never sit in the batch meanwhile.
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
-    }
-  }
-
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    const items = this.batch;
-    const message = streamItemsMessage(this.id, items, this.sizes);
-    this.batch = [];
-    this.sizes = [];
-    this.batchBytes = 0;
-    try {
-      process.send!(message, (error: Error | null) => {
-        // Sent: the files are the parent's to delete now. Not sent: the channel is gone, and so is the call.
-        for (const item of items) error ? discardBlobs(item.f) : handOverBlobs(item.f);
-      });
-    } catch {
-      for (const item of items) discardBlobs(item.f);
-    }
   }
 }

@@ -30,8 +30,29 @@ export function stopUnguardedCall(label: string): Promise<never> {
   if (!run.unguarded) {
     run.unguarded = { label, module: run.importing };
     process.emitWarning(describe(run.unguarded), { code: 'ISOLATED_CALL_UNGUARDED_ENTRY' });
+    for (const notify of run.onUnguarded) notify();
   }
   return new Promise<never>(() => {});
+}
+
+/**
+ * Rejects with the unguarded-entry error once the app's own code calls an
+ * isolated method in this child, for racing a module load: an ES module
+ * entry whose start-up awaits at the top level (`await main()`) never
+ * finishes loading once that call is stopped, so the import would never
+ * settle. `done()` stops listening.
+ */
+export function unguardedWhileLoading(target: TargetRef): { readonly stopped: Promise<never>; done(): void } {
+  const run = childRun();
+  let notify: () => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    notify = () => reject(unguardedEntryError(target));
+  });
+  stopped.catch(() => {}); // raced; unobserved when the load wins
+  // Already stopped (a bundle that is the child's own main script ran its start-up first): fail now.
+  if (run.unguarded) notify();
+  else run.onUnguarded.add(notify);
+  return { stopped, done: () => run.onUnguarded.delete(notify) };
 }
 
 /** The error that fails a dispatched call once the app's own code has called an isolated method in this child. */

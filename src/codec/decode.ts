@@ -29,6 +29,11 @@ export interface DecodeHooks {
   readonly callback?: (index: number, path: string, name: string) => Function;
   /** Where this side is, for messages: `the child` or `the parent`. */
   readonly side: string;
+  /**
+   * The value was thrown, so the sender cut it to the bounds of
+   * error-bounds.ts: one over them is malformed (refused before its errors are built).
+   */
+  readonly errorBounds?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { types } from 'node:util';
 import { Kind, classifyReceived } from './classify.js';
+import { ErrorBoundsCheck } from './error-bounds.js';
 import { rebuildTag } from './rebuild-tag.js';
 import { defineOwn } from './own-props.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
@@ -12,12 +13,15 @@ export class Decoder {
   /** Where the walk is, for error messages. */
   readonly path: ValuePath;
   private readonly memo = new Map<object, unknown>();
+  /** Counts the errors of a thrown value against the bounds its sender keeps (hooks.errorBounds). */
+  readonly errorCheck: ErrorBoundsCheck | undefined;
 
   constructor(
     root: string,
     readonly hooks: DecodeHooks,
   ) {
     this.path = new ValuePath(root);
+    this.errorCheck = hooks.errorBounds ? new ErrorBoundsCheck() : undefined;
   }
 
   decode(value: unknown): unknown {

@@ -77,3 +77,21 @@ export function describeRefused(obj: object, kind: Kind): string | undefined {
       return describeUnsendable(obj);
   }
 }
+
+/**
+ * `Name: message` of something a getter or a conversion threw, for a reason;
+ * never throws itself (what was thrown may have throwing getters too), and
+ * never runs long (at most 1,000 characters of each part).
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return `${clip(String(thrown.name))}: ${clip(String(thrown.message))}`;
+    return clip(String(thrown));
+  } catch {
+    return 'a value that could not be described';
+  }
+}
+
+function clip(text: string): string {
+  return text.length <= 1000 ? text : `${text.slice(0, 1000)}…`;
+}

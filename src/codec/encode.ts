@@ -1,4 +1,5 @@
 import { SerializationError } from '../errors/serialization-error.js';
+import { ErrorBudget } from './error-bounds.js';
 import { Encoder } from './encoder.js';
 import { isPlainData } from './scan.js';
 import { discardBlobs } from './side-channel.js';
@@ -19,7 +20,8 @@ import type { CollectedCallbacks } from './callback-tag.js';
  */
 export function encode(value: unknown, root: string, options: EncodeOptions = {}): Encoded {
   if (isPlainData(value, options.blobDir !== undefined)) return { v: value, t: false };
-  const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind, options.callbacks);
+  const budget = options.thrown ? new ErrorBudget() : undefined;
+  const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind, options.callbacks, budget);
   let v: unknown;
   try {
     v = encoder.encode(value);
@@ -48,6 +50,8 @@ export interface EncodeOptions {
    * a callback the child can call. Without it a function is unsendable.
    */
   readonly callbacks?: CollectedCallbacks;
+  /** The value was thrown: its errors are cut to the bounds of error-bounds.ts (a note where cut). */
+  readonly thrown?: boolean;
 }
 
 /**

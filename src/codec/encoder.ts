@@ -1,5 +1,6 @@
 import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
-import { describeRefused, describeUnsendable } from './describe-unsendable.js';
+import { describeRefused, describeThrown, describeUnsendable } from './describe-unsendable.js';
+import type { ErrorBudget } from './error-bounds.js';
 import { encodeError } from './encode-error.js';
 import { encodeBlob, encodeEscaped, encodeInstance, encodeNullProto, encodeSignal, encodeSymbol } from './encode-tags.js';
 import { binaryKind } from './native-types.js';
@@ -37,6 +38,8 @@ export class Encoder {
     readonly leftBehind?: string[],
     /** Collects the functions of the call's arguments (parent side only); without it a function is unsendable. */
     readonly callbacks?: CollectedCallbacks,
+    /** Set for a thrown value: its errors are cut to the bounds of error-bounds.ts. */
+    readonly errorBudget?: ErrorBudget,
   ) {
     this.context = classifyContext(blobDir !== undefined);
     this.path = new ValuePath(root);
@@ -78,17 +81,12 @@ export class Encoder {
   }
 
   /** `obj[key]`, or a SerializationError at `key` if a getter throws (its error is the cause). */
-  private read(obj: object, key: string): unknown {
+  read(obj: object, key: string): unknown {
     try {
       return (obj as Record<string, unknown>)[key];
     } catch (cause) {
       this.path.keys.push(key);
-      return this.fail(
-        obj,
-        `reading it threw ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)} (a getter); the error is ` +
-          `this one's cause`,
-        cause,
-      );
+      return this.fail(obj, `reading it threw ${describeThrown(cause)} (a getter); the error is this one's cause`, cause);
     }
   }
 

@@ -32,14 +32,25 @@ const classSource: FieldCheck = {
   expected: 'a class source (0, 1 or 2)',
 };
 const strings: FieldCheck = {
-  test: (v) => Array.isArray(v) && v.every((item) => typeof item === 'string'),
+  test: (v) => everyElement(v, (item) => typeof item === 'string'),
   expected: 'an array of strings',
 };
 const box: FieldCheck = { test: (v) => Array.isArray(v) && v.length === 1, expected: 'a one-element array' };
 const entries: FieldCheck = {
-  test: (v) => Array.isArray(v) && v.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string'),
+  test: (v) => everyElement(v, (entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string'),
   expected: 'an array of [key, value] pairs',
 };
+
+/**
+ * An array whose every element passes `test`; a hole fails. (`every` skips
+ * holes by stepping through every index: a sparse array of length 2^32 - 1,
+ * a few bytes on the wire, would keep the decoding side busy for minutes.)
+ */
+function everyElement(v: unknown, test: (item: unknown) => boolean): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (!(i in v) || !test(v[i])) return false;
+  return true;
+}
 
 /** May be absent (undefined); checked when present. */
 function optional(check: FieldCheck): FieldCheck {

@@ -90,6 +90,8 @@ function fillThis(d: Decoder, target: object, props: EncodedProps): object {
 }
 
 function error(d: Decoder, raw: object, tag: ErrorTag): Error {
+  const over = d.errorCheck?.over(tag.n, tag.m, tag.s);
+  if (over) d.malformed(`it is a thrown value over the bounds its sender cuts to: ${over}`);
   const depth = d.path.depth;
   try {
     const cls = errorClass(d, tag);

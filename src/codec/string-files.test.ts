@@ -15,7 +15,8 @@ function roundTrip(text: string): string {
   const out = openSync(path, 'w');
   writeStringFile(out, text);
   closeSync(out);
-  expect(readFileSync(path)).toEqual(Buffer.from(text, 'utf16le'));
+  // Buffer#equals: toEqual compares a megabyte byte by byte through its diffing machinery (seconds).
+  expect(readFileSync(path).equals(Buffer.from(text, 'utf16le'))).toBe(true);
   const fd = openSync(path, 'r');
   try {
     return readStringFile(fd, Buffer.byteLength(text, 'utf16le'));

@@ -31,6 +31,7 @@ export function isolatedDecorator(options: IsolatedOptions | undefined, wrap: Wr
           meta.owner = this as Function;
           recordClass(detectedModule, meta.owner, options?.id);
         });
+      else globalState().onInstanceMethodDecorated?.(meta);
       return wrap(meta);
     }
     if (isElementDescriptor(value, second)) throw new InvalidOptionError('@Isolated', ELEMENT_DESCRIPTOR_DIALECT);

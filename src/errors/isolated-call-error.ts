@@ -15,7 +15,9 @@ export type IsolatedCallErrorCode =
   | 'ERR_ISOLATED_INVALID_OPTION'
   | 'ERR_ISOLATED_CALLBACK_EXPIRED'
   | 'ERR_ISOLATED_PAYLOAD_TOO_LARGE'
-  | 'ERR_ISOLATED_REMOTE_JOB';
+  | 'ERR_ISOLATED_REMOTE_JOB'
+  | 'ERR_ISOLATED_JOB_REFUSED'
+  | 'ERR_ISOLATED_JOB_LOST';
 
 /** Fields every SDK error accepts besides its message. */
 export interface IsolatedCallErrorInit {

@@ -1,7 +1,9 @@
-import { createRequire, isBuiltin } from 'node:module';
+import { isBuiltin } from 'node:module';
+import { createRequire } from '../shared/create-require.js';
 import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
 import { ownUrl } from '../shared/own-url.js';
+import { runtime } from '../shared/runtime.js';
 import { bundledCallerDoubt } from './bundled-caller.js';
 
 const requireFromHere = createRequire(ownUrl);
@@ -19,6 +21,9 @@ const requireFromHere = createRequire(ownUrl);
  *   that hands source to V8 (vitest); it can't see a module whose code was
  *   bundled into another file under a different name.
  * - Built-ins (`node:fs`) are looked up in `process.moduleLoadList`.
+ * - Under Bun, `require.cache` holds ES modules too. Under Deno nothing lists
+ *   ES modules: a package not in `require.cache` throws
+ *   (`ERR_ISOLATED_UNSUPPORTED_RUNTIME`) rather than answer false.
  *
  * It never guesses: when the inspector can't be used, it throws rather than
  * answer false. Nor can it see a package that was bundled into the code that
@@ -40,6 +45,16 @@ export function isModuleLoaded(specifier: string): boolean {
   }
   const matches = matcherFor(specifier);
   for (const file of Object.keys(requireFromHere.cache)) if (matches(file)) return true;
+  // Bun's require.cache holds its ES modules too: nothing else to look at.
+  if (runtime === 'bun') return false;
+  if (runtime === 'deno') {
+    const error = new Error(
+      `isModuleLoaded('${specifier}') can't tell under Deno: its ES modules are in no registry that Node's APIs show, ` +
+        `and its inspector doesn't list them. Run the check under Node or Bun.`,
+    );
+    (error as { code?: string }).code = 'ERR_ISOLATED_UNSUPPORTED_RUNTIME';
+    throw error;
+  }
   if (parsedScripts().some((url) => matches(url.startsWith('file:') ? safePath(url) : url))) return true;
   const doubt = isBareSpecifier(specifier) ? bundledCallerDoubt(packageName(specifier)) : undefined;
   if (doubt) {

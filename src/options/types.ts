@@ -60,7 +60,8 @@ export interface IsolatedOptions {
   /**
    * Milliseconds a call may take, from the call (queueing and start-up
    * included; with retries, all attempts together). Then the call rejects with
-   * `CallTimeoutError` and the child is killed. Default: `0`, no limit.
+   * `CallTimeoutError` and the child is killed. At most 2^31 − 1 (about 24.8
+   * days, the longest a timer holds); `0` or `Infinity`: no limit. Default: `0`.
    */
   timeout?: number;
   /**
@@ -68,15 +69,16 @@ export interface IsolatedOptions {
    * start-up and the module's import count, time waiting in the queue (or for
    * `maxChildren`) doesn't. Then the attempt's child is killed and the call
    * rejects with `CallTimeoutError`; a timed-out attempt is not retried,
-   * whatever `retries` says. The overall `timeout` still applies.
-   * Default: `0`, no limit.
+   * whatever `retries` says. The overall `timeout` still applies. At most
+   * 2^31 − 1; `0` or `Infinity`: no limit. Default: `0`.
    */
   attemptTimeout?: number;
   /** The child's V8 heap limit in MB (`--max-old-space-size`), a whole number. Default: Node's own limit. */
   maxOldSpaceSize?: number;
   /**
    * Milliseconds a child may live on after its call ended (to flush, or to
-   * run abort listeners) before it is killed. Default: `1000`.
+   * run abort listeners) before it is killed. At most 2^31 − 1; `Infinity`:
+   * never killed for it. Default: `1000`.
    */
   grace?: number;
   /** Classes whose instances may cross the boundary, besides the decorated class. Default: `[]`. */
@@ -89,7 +91,9 @@ export interface IsolatedOptions {
   sendThis?: boolean;
   /**
    * Milliseconds an idle child is kept for the next call. `0` ends the child
-   * after every call, which returns all its memory to the OS. Default: `0`.
+   * after every call, which returns all its memory to the OS. At most
+   * 2^31 − 1; `Infinity`: kept until `shutdown()` (or until another method
+   * needs its place under `maxChildren`). Default: `0`.
    */
   keepAlive?: number;
   /**

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { CallRunner } from '../parent/runner.js';
+import { MAX_TIMER_MS } from '../shared/timers.js';
 import type { Class, SuperJSONLike } from './types.js';
 
 /**
@@ -17,6 +18,26 @@ export function number(min: number): Validator<number> {
       throw new InvalidOptionError(name, `expected a number >= ${min}, got ${describe(value)}`);
     }
     return value;
+  };
+}
+
+/**
+ * Milliseconds for a timer: from 0 to MAX_TIMER_MS, or `Infinity` for no
+ * limit (returned as `infinityAs` when given: `timeout`'s "no limit" is 0).
+ * A finite value a timer can't hold is refused: Node would fire it at once.
+ */
+export function milliseconds(infinityAs?: number): Validator<number> {
+  const base = number(0);
+  return (value, name) => {
+    const ms = base(value, name);
+    if (ms === Infinity) return infinityAs ?? ms;
+    if (ms > MAX_TIMER_MS) {
+      throw new InvalidOptionError(
+        name,
+        `expected at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest a timer holds), got ${ms}; use Infinity for no limit`,
+      );
+    }
+    return ms;
   };
 }
 

@@ -3,8 +3,11 @@ import type { ResolvedOptions } from '../options.js';
 import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { isSdkBundled } from '../shared/own-url.js';
 import { hasEsmPreload } from '../shared/preload-flags.js';
+import { privateFolder, tmpdirIn } from '../shared/private-folder.js';
+import { warnCacheRefused } from './cache-warning.js';
 import { splitLauncher, tsNodeChildEnv } from './script-in-exec-argv.js';
 import { dropTsxFlags, typeScriptLoaderFor } from './typescript-loader.js';
+import { runtime } from '../shared/runtime.js';
 
 /**
  * Parent flags that would break or block a child, or fight the parent for a
@@ -145,7 +148,9 @@ let setprivPath: string | null | undefined;
  */
 function findSetpriv(): string | null {
   if (setprivPath === undefined) {
-    setprivPath = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
+    // Deno's and Bun's fork() write the runtime's own command line after execPath (`deno run …`): setpriv would exec `run`.
+    setprivPath =
+      process.platform === 'linux' && runtime === 'node' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
     if (process.env.ISOLATED_CALL_NO_SETPRIV) setprivPath = null;
   }
   return setprivPath;
@@ -172,6 +177,7 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
   const parentEnv = inherited === nodeOptions ? process.env : { ...process.env, NODE_OPTIONS: inherited };
   const extraEnv = { ...tsNodeChildEnv([...flags, ...launcher]), ...tsLoader?.env, ...options.env };
   const env = Object.keys(extraEnv).length === 0 ? parentEnv : { ...parentEnv, ...extraEnv };
+  if (tsLoader?.add.some(isOwnCompiler)) checkTypeScriptCacheFolder(env);
   const setpriv = findSetpriv();
   const { maxMessageBytes } = options;
   const key = JSON.stringify([flags, extraEnv, maxMessageBytes]);
@@ -188,4 +194,16 @@ export function childCommand(options: ResolvedOptions, module: string | undefine
         key,
       }
     : { execPath: process.execPath, execArgv: flags, env, args: [WATCHDOG_FLAG], maxMessageBytes, listensAtOnce, key };
+}
+
+/** The SDK's own TypeScript loader or require hook: its children share the transform cache (child/ts-loader/transform-cache.ts). */
+function isOwnCompiler(flag: string): boolean {
+  return /[\\/](?:ts-loader|typescript-hook)\.cjs$/.test(flag);
+}
+
+/** Warns (once) when the children's TypeScript cache folder is not safely this user's: they would compile every file each time. */
+function checkTypeScriptCacheFolder(env: NodeJS.ProcessEnv): void {
+  if (env.ISOLATED_CALL_TS_CACHE === 'off' || typeof process.getuid !== 'function') return;
+  const path = `${tmpdirIn(env)}/isolated-call-ts-${process.getuid()}`;
+  privateFolder(path, (why) => warnCacheRefused('TypeScript cache', path, why));
 }

@@ -21,6 +21,8 @@ export type ChildExitReason =
   | 'timeout'
   /** Its call's AbortSignal aborted (killed after `grace` unless it left sooner). */
   | 'abort'
+  /** Its stream's consumer stopped (`break`, `return()`) and the generator didn't stop within `grace`. */
+  | 'stream-return'
   /** `shutdown()` ended it. */
   | 'shutdown'
   /** It broke the protocol (a malformed or oversized message, another SDK version, a payload file it may not name). */

@@ -8,6 +8,7 @@ import { type ChildExitReason, publishExit, publishSpawn } from './child-events.
 import { exitError, forkChild, killGroup, setChildReferenced, watchChildEnd } from './child-process.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { openChannel } from './child-channel.js';
+import { type GivenCodeCache, giveCodeCache } from './code-cache.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 
@@ -35,6 +36,9 @@ export class ChildHandle {
   target: string | undefined;
   /** Why the parent ended the child, once it decided to (child-events.ts says which decision counts). */
   endReason: ChildExitReason | undefined;
+  /** It crashed before `ready` on a code cache (now dropped): its calls never started. */
+  diedOnCodeCache = false;
+  private readonly codeCache: GivenCodeCache | undefined;
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly exitWaiters: (() => void)[] = [];
   private readonly sender: ChildSender;
@@ -54,7 +58,8 @@ export class ChildHandle {
     private readonly onExit: (child: ChildHandle) => void,
     target: string | undefined,
   ) {
-    this.process = forkChild(command, preload);
+    this.codeCache = giveCodeCache(command);
+    this.process = forkChild(command, preload, this.codeCache?.args);
     this.pid = this.process.pid;
     this.target = target;
     publishSpawn(() => ({ pid: this.pid, target, standby: preload, execPath: command.execPath, execArgv: command.execArgv }));
@@ -139,12 +144,12 @@ export class ChildHandle {
     this.killAfter(grace, reason);
   }
 
-  /** Kills the child after `ms` unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
+  /** Kills the child after `ms` (`Infinity`: never) unless it is gone by then (an earlier reason stands). Never keeps the parent alive. */
   killAfter(ms: number, reason: ChildExitReason): void {
     this.endReason ??= reason;
     this.ending = true;
     this.setReferenced(false);
-    if (this.exit) return;
+    if (this.exit || ms === Infinity) return;
     setTimeout(() => this.kill(`still alive ${ms} ms after its call ended`), ms).unref();
   }
 
@@ -179,6 +184,7 @@ export class ChildHandle {
     this.exit = { pid: this.pid, exitCode, signal, stderr };
     // Decided before the pending calls hear of it: their pools retire the child as a matter of course.
     const reason = (this.endReason ??= 'crash');
+    this.diedOnCodeCache = reason === 'crash' && this.readyAt === undefined && this.codeCache?.diedBeforeReady(signal) === true;
     debug('child pid %d ended: code %s, signal %s (%s)', this.pid, exitCode, signal, reason);
     const { pid, target, preload: standby, calls } = this;
     publishExit(() => ({ pid, target, standby, exitCode, signal, reason, calls }));

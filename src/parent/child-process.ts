@@ -31,12 +31,13 @@ const CLOSE_WAIT_MS = 200;
 
 /**
  * Forks the child entry with the command's flags. `preload`: a standby child,
- * which loads this package's builds while it waits.
+ * which loads this package's builds while it waits. `args`: more arguments
+ * after the entry, for this child only (its code cache).
  */
-export function forkChild(command: ChildCommand, preload: boolean): ChildProcess {
+export function forkChild(command: ChildCommand, preload: boolean, args: readonly string[] = []): ChildProcess {
   const { fork } = builtin<typeof import('node:child_process')>('node:child_process');
   const script = childScript();
-  const child = fork(script.path, preload ? [...command.args, PRELOAD_FLAG] : command.args, {
+  const child = fork(script.path, [...command.args, ...args, ...(preload ? [PRELOAD_FLAG] : [])], {
     execPath: command.execPath,
     execArgv: [...command.execArgv],
     env: script.env ? { ...command.env, ...script.env } : command.env,

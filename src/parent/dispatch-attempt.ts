@@ -39,7 +39,7 @@ export function dispatchAttempt(
         exitAfter: options.keepAlive === 0,
         // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss or a subscriber to the call events.
         measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || job.trace !== undefined,
-        lastAttempt: call.attempts > options.retries,
+        lastAttempt: call.attempts - call.freeAttempts > options.retries,
         stream: job.stream ? streamLimits(options) : undefined,
       },
       child.channel,
@@ -48,7 +48,10 @@ export function dispatchAttempt(
     outcomes.unsendable(error as Error);
     return;
   }
-  if (message.stream) job.stream?.bind(child, message.id, message.stream);
+  if (message.stream) {
+    // No error: a stream whose consumer stopped ends as returned, even when its child must be killed for it.
+    job.stream?.bind(child, message.id, message.stream, { grace: options.grace, endCall: () => endEarly(call, undefined, true) });
+  }
   if (debug.enabled)
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
   child.request(message, {

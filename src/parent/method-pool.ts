@@ -14,7 +14,7 @@ import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './
 import { MethodCounters, type MethodStats } from './method-stats.js';
 import { CallQueue } from './call-queue.js';
 import { dispatchAttempt } from './dispatch-attempt.js';
-import { PendingCall } from './pending-call.js';
+import { PendingCall, type CallOutcome } from './pending-call.js';
 import { interpretReply } from './reply.js';
 import { ensureStandby, takeStandby } from './standby.js';
 import { WarmChildren } from './warm-children.js';
@@ -34,7 +34,7 @@ export class MethodPool implements OwnedPool {
   private readonly counters = new MethodCounters();
   private closed = false;
   private readonly pumpBound = () => this.pump();
-  private readonly endEarlyBound = (call: PendingCall, error: Error, killNow: boolean) => this.endEarly(call, error, killNow);
+  private readonly endEarlyBound = (call: PendingCall, error: Error | undefined, killNow: boolean) => this.endEarly(call, error, killNow);
 
   constructor(
     public label: string,
@@ -63,14 +63,14 @@ export class MethodPool implements OwnedPool {
     this.counters.calls++;
     return new Promise((resolve, reject) => {
       const call = new PendingCall(job, resolve, reject);
-      if (this.closed) return this.settle(call, new ShutdownError(job.label));
+      if (this.closed) return this.settle(call, { error: new ShutdownError(job.label) });
       call.watch(this.options.timeout, this.endEarlyBound);
       this.queue.push(call);
       this.pump();
       // Still waiting after the pump, with the queue over its bound: refuse it now.
       if (this.queue.length > this.options.maxQueue && this.queue.last() === call) {
         this.queue.remove(call);
-        this.settle(call, new QueueFullError(job.label, this.options.maxQueue));
+        this.settle(call, { error: new QueueFullError(job.label, this.options.maxQueue) });
       }
     });
   }
@@ -90,7 +90,7 @@ export class MethodPool implements OwnedPool {
   close(force: boolean): Promise<void>[] {
     this.closed = true;
     registry().pools.delete(this);
-    for (const call of this.queue.drain()) this.settle(call, new ShutdownError(call.job.label));
+    for (const call of this.queue.drain()) this.settle(call, { error: new ShutdownError(call.job.label) });
     this.warm.retireAll();
     return [...this.children].map((child) => {
       if (force) child.kill('shutdown({ force: true })', 'shutdown');
@@ -124,7 +124,7 @@ export class MethodPool implements OwnedPool {
       failure: (error) => this.onChildFailure(call, child, error),
       unsendable: (error) => {
         this.endAttempt(call, child, true);
-        this.settle(call, new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error }));
+        this.settle(call, { error: new SerializationError('args', `Node could not serialize it (${error.message})`, { cause: error }) });
       },
     });
   }
@@ -136,19 +136,19 @@ export class MethodPool implements OwnedPool {
     // Plain data, the common warm case: nothing to rebuild, no file to read.
     // (A worker's pool passes every reply on as it is: job.interpret.)
     if (reply.type === 'result' && !reply.value.t && !reply.value.p && call.callbacks === undefined && !call.job.interpret) {
-      this.settle(call, undefined, reply.value.v);
+      this.settle(call, { value: reply.value.v });
       return;
     }
     try {
       // Every callback the child made before replying runs before the call settles.
       await call.callbacks?.idle();
       const value = await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid);
-      this.settle(call, undefined, value);
+      this.settle(call, { value });
     } catch (error) {
       // A reply whose value breaks the rules (a payload file it may not name)
       // condemns its child, even if it was kept warm a moment ago.
       if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`, 'protocol-error');
-      this.settle(call, error);
+      this.settle(call, { error });
     } finally {
       discardReplyBlobs(reply, child.pid);
     }
@@ -159,28 +159,32 @@ export class MethodPool implements OwnedPool {
     const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
     // A stream that has delivered values isn't retried: they would come twice.
     const retriable = crashed && !call.job.stream?.delivered;
-    if (retriable && call.attempts <= this.options.retries && !this.closed && !call.settled) {
+    // A child that died before `ready` on a code cache never started the call: once more, without that cache, and not one of `retries`.
+    if (retriable && child.diedOnCodeCache) call.freeAttempts++;
+    if (retriable && call.attempts - call.freeAttempts <= this.options.retries && !this.closed && !call.settled) {
       this.queue.pushFront(call);
       this.pump();
       return;
     }
-    this.settle(call, error);
+    this.settle(call, { error });
   }
 
-  /** Ends a call before its reply (timeout, abort): its child is killed now, or after the grace period. */
-  private endEarly(call: PendingCall, error: Error, killNow: boolean): void {
+  /** Ends a call before its reply (timeout, abort, a stuck stream's return): its child is killed now, or after the grace period. */
+  private endEarly(call: PendingCall, error: Error | undefined, killNow: boolean): void {
     if (call.settled) return;
     const child = call.child;
     if (child) {
       child.forget(call.messageId);
-      const reason = error instanceof CallTimeoutError ? 'timeout' : 'abort';
-      if (killNow) child.kill(`${call.job.label}: ${error.message}`, reason);
+      const reason = !error ? 'stream-return' : error instanceof CallTimeoutError ? 'timeout' : 'abort';
+      if (killNow) child.kill(`${call.job.label}: ${error?.message ?? 'its generator did not stop within grace of return()'}`, reason);
       else child.killAfter(this.options.grace, reason);
       this.endAttempt(call, child, false);
     } else {
       this.queue.remove(call);
     }
-    this.settle(call, error);
+    // A stream ends now, not a few promise hops later: values received meanwhile are dropped, never taken after the abort.
+    if (error) call.job.stream?.end({ error });
+    this.settle(call, error ? { error } : { value: undefined });
   }
 
   /** The child's part in an attempt is over: keep it warm, or let it go; then serve the queue. */
@@ -203,7 +207,7 @@ export class MethodPool implements OwnedPool {
     return child;
   }
 
-  private settle(call: PendingCall, error: unknown, value?: unknown): void {
-    if (call.settle(error, value, this.options.onCallEnd)) this.counters.record(call, error !== undefined);
+  private settle(call: PendingCall, outcome: CallOutcome): void {
+    if (call.settle(outcome, this.options.onCallEnd)) this.counters.record(call, 'error' in outcome);
   }
 }

@@ -1,3 +1,4 @@
+import { describeThrown } from '../codec/describe-unsendable.js';
 import { encode } from '../codec/encode.js';
 import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
@@ -17,8 +18,18 @@ import { targetIdOf } from './target-ids.js';
 /** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
 type CallTimings = Pick<CallInfo, 'pid' | 'totalMs' | 'queueMs' | 'startupMs' | 'loadMs' | 'runMs' | 'peakRss' | 'attempts'>;
 
-/** How a call ends before its child replies: the pool takes the child back. */
-export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => void;
+/**
+ * How a call settled. A failure is told by its key, not by its value: a
+ * method may throw `undefined`, and the call must then reject with it.
+ */
+export type CallOutcome = { readonly error: unknown } | { readonly value: unknown };
+
+/**
+ * How a call ends before its child replies: the pool takes the child back.
+ * Without an error, the call resolves (with `undefined`): a stream whose
+ * consumer stopped it, and whose generator didn't stop within `grace`.
+ */
+export type EarlyEnd = (call: PendingCall, error: Error | undefined, killNow: boolean) => void;
 
 /**
  * One call from the moment it is queued until it settles: its deadline and
@@ -27,6 +38,8 @@ export type EarlyEnd = (call: PendingCall, error: Error, killNow: boolean) => vo
  */
 export class PendingCall {
   attempts = 0;
+  /** Attempts that don't count against `retries`: their child died before `ready` on a code cache (method-pool.ts). */
+  freeAttempts = 0;
   settled = false;
   /** The child running the current attempt; cleared when the attempt ends, as the child may move on. */
   child: ChildHandle | undefined;
@@ -126,7 +139,7 @@ export class PendingCall {
   }
 
   /** Settles the call once; later results of the same call are ignored. */
-  settle(error: unknown, value: unknown, onCallEnd: ((info: CallInfo) => void) | undefined): boolean {
+  settle(outcome: CallOutcome, onCallEnd: ((info: CallInfo) => void) | undefined): boolean {
     if (this.settled) return false;
     this.settled = true;
     this.unwatch?.();
@@ -136,12 +149,9 @@ export class PendingCall {
     discardBlobs(this.job.self?.f);
     // Filled before the promise settles: the tracing channel's asyncStart reads them.
     if (this.job.trace) Object.assign(this.job.trace, this.timings());
-    if (error !== undefined) {
-      this.reject(error);
-    } else {
-      this.resolve(value);
-    }
-    if (onCallEnd) this.report(onCallEnd, error);
+    if ('error' in outcome) this.reject(outcome.error);
+    else this.resolve(outcome.value);
+    if (onCallEnd) this.report(onCallEnd, outcome);
     return true;
   }
 
@@ -159,11 +169,11 @@ export class PendingCall {
     };
   }
 
-  private report(hook: (info: CallInfo) => void, error: unknown): void {
+  private report(hook: (info: CallInfo) => void, outcome: CallOutcome): void {
     const info: CallInfo = {
       target: this.job.label,
-      ok: error === undefined,
-      ...(error === undefined ? {} : { error }),
+      ok: !('error' in outcome),
+      ...('error' in outcome ? { error: outcome.error } : {}),
       ...this.timings(),
     };
     try {
@@ -179,6 +189,6 @@ function encodeReason(reason: unknown): Encoded {
   try {
     return packEncoded(encode(reason, 'reason'));
   } catch {
-    return { v: String(reason), t: false };
+    return { v: describeThrown(reason), t: false }; // never throws, whatever getters the reason has
   }
 }

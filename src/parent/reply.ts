@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire } from '../shared/create-require.js';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
 import { replyBlobReader } from '../codec/side-channel.js';
@@ -49,7 +49,7 @@ export async function interpretReply(reply: ChildReply, job: CallJob, pid: numbe
   const findErrorClass = exports ? (name: string) => pickFunction(exports, name) : undefined;
   let thrown: unknown;
   try {
-    thrown = decode(encoded, 'error', { ...parentSide(pid), findErrorClass });
+    thrown = decode(encoded, 'error', { ...parentSide(pid), findErrorClass, errorBounds: true });
   } catch (error) {
     thrown = asCallError(error, pid); // decode already fell back as far as it could; keep what it says
   }
@@ -96,7 +96,7 @@ const requireFromHere = createRequire(ownUrl);
  * require.cache; an ES module is imported only if Node has already parsed it
  * (the `module` option may name a file the parent never loaded, such as the
  * real implementation behind a bundle), so import() returns the instance
- * already evaluated. That check opens an inspector session, once per module
+ * already evaluated (one still evaluating is given up on). That check opens an inspector session, once per module
  * and only when an error needs it. Under vitest, modules are evaluated by vite's runner, not Node, so
  * import() would evaluate a second copy; there, register error classes
  * instead (registerClass or the classes option).
@@ -108,12 +108,38 @@ async function loadedExports(moduleUrl: string): Promise<Record<string, unknown>
     const path = fileURLToPath(moduleUrl);
     const cached = requireFromHere.cache[path];
     if (cached) exports = cached.exports as Record<string, unknown>;
-    else if (!inVitestWorker() && isModuleLoaded(moduleUrl)) exports = (await import(moduleUrl)) as Record<string, unknown>;
+    else if (!inVitestWorker() && isModuleLoaded(moduleUrl)) {
+      exports = await importEvaluated(moduleUrl);
+      if (exports === undefined) return undefined; // still evaluating: it may be done by the next error
+    }
   } catch {
     exports = undefined;
   }
   exportsCache.set(moduleUrl, exports);
   return exports;
+}
+
+/** How long import() of a module Node has parsed may take before the module is taken as still evaluating. */
+const EVALUATED_IMPORT_WAIT_MS = 1000;
+
+/**
+ * The module's exports, or undefined when import() doesn't settle in time.
+ * A module still evaluating never does while its top-level await waits on
+ * this very call (an ES module that calls its own isolated function at top
+ * level): waiting for it would deadlock the call, and with it the module.
+ */
+async function importEvaluated(moduleUrl: string): Promise<Record<string, unknown> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, EVALUATED_IMPORT_WAIT_MS, undefined);
+  });
+  const imported = import(moduleUrl) as Promise<Record<string, unknown>>;
+  imported.catch(() => {}); // given up on, it may still reject later (the module's evaluation failed): nobody waits for it
+  try {
+    return await Promise.race([imported, gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { streamCreditMessage, streamReturnMessage, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import type { ChildHandle } from './child-handle.js';
 import { decodeYielded } from './reply.js';
+import { StopTimer, type StreamStop } from './stream-stop.js';
 
 /** How a stream ended in the child, as its call settled. */
 type Ending = { readonly error: unknown } | { readonly value: unknown };
@@ -29,16 +30,24 @@ export class StreamSink {
   private id = 0;
   private ending: Ending | undefined;
   private returning = false;
+  /** A consumer awaits the `return()` (not a garbage-collected stream): the stop timer holds the process. */
+  private returnAwaited = false;
   private wake: (() => void) | undefined;
+  private stop: StreamStop | undefined;
+  private readonly stopTimer = new StopTimer();
 
   /** An attempt of the call started on `child` as message `id`: credit counts from zero again. */
-  bind(child: ChildHandle, id: number, limits: StreamLimits): void {
+  bind(child: ChildHandle, id: number, limits: StreamLimits, stop: StreamStop): void {
     this.child = child;
     this.id = id;
     this.limits = limits;
+    this.stop = stop;
     this.takenItems = 0;
     this.takenBytes = 0;
-    if (this.returning) child.notify(streamReturnMessage(id)); // stopped while the call was queued
+    if (this.returning) {
+      child.notify(streamReturnMessage(id)); // stopped while the call was queued
+      this.armStopTimer();
+    }
   }
 
   /** A batch from the child, decoded now (its files are read and deleted at once); a bad one fails the stream. */
@@ -83,6 +92,7 @@ export class StreamSink {
   end(ending: Ending): void {
     if (this.ending) return;
     this.ending = ending;
+    this.stopTimer.clear();
     if ('error' in ending && (ending.error instanceof CallTimeoutError || ending.error instanceof CallAbortedError)) this.drop();
     this.resume();
   }
@@ -104,13 +114,20 @@ export class StreamSink {
     }
   }
 
-  /** The consumer stopped (`break`, `return()`): the child ends its generator, and this resolves when the call has settled. */
+  /**
+   * The consumer stopped (`break`, `return()`): the child ends its generator,
+   * and this resolves when the call has settled, or after `grace` when the
+   * generator can't reach a `yield` (the child ran ahead into an await that
+   * doesn't settle): then the child is killed.
+   */
   async return(): Promise<void> {
     this.drop();
     if (this.ending) return;
     this.returning = true;
     this.child?.notify(streamReturnMessage(this.id));
     this.child?.setReferenced(true);
+    this.returnAwaited = true;
+    this.armStopTimer();
     while (!this.ending) await new Promise<void>((resolve) => (this.wake = resolve));
     const ending = this.ending as Ending | undefined;
     // The generator's finally threw, the child died or the timeout struck while it ran: the return() rejects, as natively.
@@ -123,6 +140,20 @@ export class StreamSink {
     this.returning = true;
     this.drop();
     this.child?.notify(streamReturnMessage(this.id));
+    this.armStopTimer();
+  }
+
+  /** Gives the child's generator `grace` to stop; past that the call ends as returned and its child is killed. */
+  private armStopTimer(): void {
+    const stop = this.stop;
+    if (!stop) return; // not bound yet (the call is queued): bind() arms it once the child is told to stop
+    // Unreferenced for a garbage-collected stream: nobody waits for it.
+    this.stopTimer.arm(stop.grace, this.returnAwaited, () => {
+      if (this.ending) return;
+      this.ending = { value: undefined }; // what a stopped generator gives; the call's own settling comes after and is ignored
+      this.resume();
+      stop.endCall();
+    });
   }
 
   private get buffered(): number {

@@ -50,11 +50,12 @@ export class WarmChildren {
     );
   }
 
-  /** Parks a child until the next call or until its keepAlive runs out. */
+  /** Parks a child until the next call or until its keepAlive runs out (`Infinity`: until it is needed elsewhere, or shutdown). */
   keep(child: ChildHandle): void {
     child.setReferenced(false);
     this.idle.push(child);
-    this.timers.set(child, setTimeout(() => this.drop(child, 'idle'), this.options.keepAlive).unref());
+    const { keepAlive } = this.options;
+    if (keepAlive !== Infinity) this.timers.set(child, setTimeout(() => this.drop(child, 'idle'), keepAlive).unref());
     offerIdle(child, () => this.drop(child, 'made-room'));
   }
 

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire } from './create-require.js';
 import { ownUrl } from './own-url.js';
 
 const requireBuiltin = createRequire(ownUrl);

@@ -10,7 +10,30 @@ export const DYNAMIC_IMPORT = Symbol.for('isolated-call.dynamic-import');
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
 
+/** The import()s started through {@link dynamicImport} that are still loading. */
+const loading = new Set<Promise<unknown>>();
+let failed = false;
+
+/**
+ * Resolves once no import() started through {@link dynamicImport} is still
+ * loading: true if all of them loaded, false if one failed (its modules may
+ * be left half loaded in Node's module map).
+ */
+export async function importsSettled(): Promise<boolean> {
+  while (loading.size > 0) await Promise.allSettled([...loading]);
+  return !failed;
+}
+
 export function dynamicImport(specifier: string): Promise<Record<string, unknown>> {
   const lent = (globalThis as Record<symbol, Importer | undefined>)[DYNAMIC_IMPORT];
-  return lent ? lent(specifier) : (import(specifier) as Promise<Record<string, unknown>>);
+  const imported = lent ? lent(specifier) : (import(specifier) as Promise<Record<string, unknown>>);
+  loading.add(imported);
+  imported.then(
+    () => loading.delete(imported),
+    () => {
+      failed = true;
+      loading.delete(imported);
+    },
+  );
+  return imported;
 }

@@ -26,6 +26,12 @@ export interface GlobalState {
    * when its module doesn't export it (an app's bundle exports nothing).
    */
   readonly classes: Map<string, Function>;
+  /**
+   * In a child loading a CommonJS module for a standard instance method's
+   * call: told of each such method as it is decorated, while its class is
+   * still alive (child/load-target.ts).
+   */
+  onInstanceMethodDecorated?: (meta: MethodMeta) => void;
   /** Whether this process has asked `isIsolatedChild()`: an entry that guards its start-up does, before any call. */
   guardAsked: boolean;
   /** Decorated wrapper function -> what the child needs to run the original. */

@@ -1,5 +1,5 @@
 import { readFileSync } from './node-fs.js';
-import { createRequire } from 'node:module';
+import { createRequire } from './create-require.js';
 import { dirname, join } from 'node:path';
 
 /** The "type" of the nearest package.json, as Node decides a .js file's format. */

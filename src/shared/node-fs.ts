@@ -7,7 +7,7 @@
  * module object as it is. Only the functions the SDK uses are listed.
  */
 import type * as Fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire } from './create-require.js';
 
 // Any absolute path will do as the base: a built-in resolves the same from anywhere.
 const fs = createRequire(process.execPath)('node:fs') as typeof Fs;

@@ -11,28 +11,33 @@ import { fileUrlOfFrame } from './module-url.js';
  * an app's CommonJS bundle that holds the ESM build. The file is then read
  * from the stack, where this module's own frame names it.
  *
+ * No file on the stack (code evaluated from a string) resolves against the
+ * working folder: nothing will be found there.
+ *
  * `import.meta` is read through a variable on purpose: tsup would replace
  * `import.meta.url` in the CommonJS build with a shim that reads
  * `__filename` when the file loads, and an app's ESM bundle that holds that
  * build (a `require('isolated-call')` in an ESM app) has no `__filename`.
  */
 const meta: { url?: string } = import.meta;
-export const ownUrl: string = meta.url ?? urlOfThisFrame();
+/**
+ * The frame wins over `import.meta.url` where both exist: webpack replaces
+ * `import.meta.url` with the SDK's path on the build machine, which an app
+ * bundled with webpack and deployed without node_modules doesn't have.
+ */
+export const ownUrl: string = urlOfThisFrame() ?? meta.url ?? new URL(`${process.cwd()}/`, 'file:').href;
 
-function urlOfThisFrame(): string {
+function urlOfThisFrame(): string | undefined {
   const savedPrepare = Error.prepareStackTrace;
   try {
     Error.prepareStackTrace = (_, sites) => sites;
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, urlOfThisFrame);
     const file = holder.stack?.[0]?.getFileName();
-    const url = file ? fileUrlOfFrame(file) : undefined;
-    if (url) return url;
+    return file ? fileUrlOfFrame(file) : undefined;
   } finally {
     Error.prepareStackTrace = savedPrepare;
   }
-  // No file on the stack (code evaluated from a string): resolve against the working folder, nothing will be found there.
-  return new URL(`${process.cwd()}/`, 'file:').href;
 }
 
 /** The file of this SDK code: the SDK's dist/index.* or child.cjs, or the app's bundle that holds it. */

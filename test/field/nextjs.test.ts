@@ -19,7 +19,7 @@ import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, run } from '..
  *
  * Slow (each build is a minute on two cores): run by `npm run test:field`,
  * not `npm test` (vitest.config.ts leaves test/field/ out unless
- * ISOLATED_CALL_FIELD is set).
+ * FIELD_TESTS is set, as test/field/run.mjs does).
  */
 
 const WORKSPACES = {

@@ -29,9 +29,12 @@ export function hasRedisServer(): boolean {
   }
 }
 
-/** Starts redis-server (the Debian package; .ci/run installs it) and waits until it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+/**
+ * Starts redis-server (the Debian package; .ci/run installs it) and waits until it accepts connections;
+ * on `port` when given (a restart, empty, where clients already point), else on a free one.
+ */
+export async function startRedis(port?: number): Promise<TestRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],

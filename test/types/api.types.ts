@@ -63,6 +63,8 @@ expectTypeOf<IsolatedCallErrorCode>().toEqualTypeOf<
   | 'ERR_ISOLATED_CALLBACK_EXPIRED'
   | 'ERR_ISOLATED_PAYLOAD_TOO_LARGE' // isolated-call/bullmq
   | 'ERR_ISOLATED_REMOTE_JOB' // isolated-call/bullmq
+  | 'ERR_ISOLATED_JOB_REFUSED' // isolated-call/bullmq
+  | 'ERR_ISOLATED_JOB_LOST' // isolated-call/bullmq
 >();
 for (const cls of [
   ChildExitedError,

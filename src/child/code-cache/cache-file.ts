@@ -1,56 +1,94 @@
 /**
- * Where a child build's V8 code cache lives, and reading and writing it.
- *
- * The file is in `isolated-call-cache-<uid>` in the OS temp folder, used only
- * if it is this user's private folder (shared/private-folder.ts): V8 runs the
- * bytecode it finds there. Its name hashes what decides whether the bytecode
- * fits: V8's version, the build's path, size and mtime, and the node flags
- * (V8 rejects a cache made under other flags; children with other flags get
- * a file of their own instead of overwriting each other's). V8 checks the
- * rest and rejects what doesn't match. Written to a temporary name and
- * renamed into place, so a child never reads half a file. Each write keeps
- * the folder to the {@link KEPT_CACHES} newest caches (a machine that runs
- * many installs of the SDK, a CI runner, would otherwise fill its temp
- * folder, which may be memory). `ISOLATED_CALL_CODE_CACHE=off` turns it off.
+ * Reading and writing the child build's V8 code cache, where the parent said
+ * (shared/code-cache-format.ts): the parent names the file after the build's
+ * content, V8's version and the node flags, in this user's private folder,
+ * and checks a cache's checksum before it lets a child read it. A child reads
+ * only that very file (same identity: nobody wrote to it since), and after a
+ * miss writes a new one, header and checksum first, to a temporary name
+ * renamed into place, so no child reads half a file. Each write keeps the
+ * folder to the {@link KEPT_CACHES} newest caches (a machine that runs many
+ * installs of the SDK, a CI runner, would otherwise fill its temp folder,
+ * which may be memory).
  */
-import { lstatSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { privateFolder } from '../../shared/private-folder.js';
+import {
+  CODE_CACHE_ARG,
+  type CodeCacheOrder,
+  cacheHeader,
+  cachePayload,
+  fileIdentity,
+  MAX_CACHE_BYTES,
+} from '../../shared/code-cache-format.js';
 
-/** The cache file for `build`, or undefined when there is no private folder or caching is off. */
-export function codeCacheFile(build: string): string | undefined {
-  if (process.env.ISOLATED_CALL_CODE_CACHE === 'off' || typeof process.getuid !== 'function') return undefined;
-  const folder = privateFolder(join(tmpdir(), `isolated-call-cache-${process.getuid()}`));
-  if (!folder) return undefined;
-  const { size, mtimeMs } = statSync(build);
-  const key = [process.versions.v8, process.arch, build, size, mtimeMs, ...process.execArgv].join('\0');
-  return join(folder, `child-${fnv1a(key)}.v8`);
-}
-
-/** The cached bytes, or undefined when there are none (yet). */
-export function readCodeCache(file: string): Buffer | undefined {
+/** The parent's order for this child, or undefined (no cache: off, bundled, or not a private folder). */
+export function codeCacheOrder(argv: readonly string[] = process.argv): CodeCacheOrder | undefined {
+  const prefix = `${CODE_CACHE_ARG}=`;
+  const arg = argv.find((a) => a.startsWith(prefix));
+  if (arg === undefined) return undefined;
   try {
-    return readFileSync(file);
+    const order = JSON.parse(arg.slice(prefix.length)) as Partial<CodeCacheOrder>;
+    if (typeof order.file !== 'string' || typeof order.build !== 'string') return undefined;
+    return { file: order.file, build: order.build, ...(typeof order.cache === 'string' ? { cache: order.cache } : {}) };
   } catch {
     return undefined;
+  }
+}
+
+/** A file's text and identity, from one open (the identity is of the bytes read). */
+export function readWithIdentity(path: string): { text: string; identity: string } {
+  const fd = openSync(path, 'r');
+  try {
+    const identity = fileIdentity(fstatSync(fd, { bigint: true }));
+    return { text: readFileSync(fd, 'utf8'), identity };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** V8's bytes from the cache file the parent checked, or undefined when that file is no longer the one it checked. */
+export function readCodeCache(file: string, identity: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stats = fstatSync(fd, { bigint: true });
+    if (fileIdentity(stats) !== identity || stats.size > BigInt(MAX_CACHE_BYTES)) return undefined;
+    return cachePayload(readFileSync(fd))?.payload;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** Caches kept in the folder: one per install of the SDK, Node version and set of child flags in use. */
 export const KEPT_CACHES = 16;
 
-const CACHE_NAME = /^child-[0-9a-f]{8}\.v8$/;
-const TEMPORARY_NAME = /^child-[0-9a-f]{8}\.v8\.\d+-\d+\.tmp$/;
+const CACHE_NAME = /^child-[0-9a-f]{8}(?:[0-9a-f]{8})?\.v8$/;
+const TEMPORARY_NAME = /^child-[0-9a-f]{8}(?:[0-9a-f]{8})?\.v8\.\d+-\d+\.tmp$/;
 /** A temporary file this old was left by a child that died between write and rename. */
 const STALE_TEMPORARY_MS = 60_000;
 
-/** Stores the bytes, then prunes the folder; a failure only means the next child compiles the build again. */
+/** Stores V8's bytes with their header, then prunes the folder; a failure only means the next child compiles the build again. */
 export function writeCodeCache(file: string, data: Buffer): void {
-  // Made exclusively ('wx'): a name taken already fails the write, never follows a link. No node:crypto: it costs a child's start-up.
+  // node:crypto only here, as a child that missed exits: loading it costs milliseconds of a start-up.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const header = cacheHeader(data, createHash('sha256').update(data).digest());
+  // Made exclusively ('wx'): a name taken already fails the write, never follows a link.
   const temporary = `${file}.${process.pid}-${process.hrtime.bigint()}.tmp`;
   try {
-    writeFileSync(temporary, data, { flag: 'wx', mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat([header, data]), { flag: 'wx', mode: 0o600 });
     renameSync(temporary, file);
   } catch {
     try {
@@ -77,14 +115,4 @@ function pruneCodeCaches(folder: string, keep: string): void {
   } catch {
     // another child prunes too, or the folder went away: the next write tries again
   }
-}
-
-/** 32-bit FNV-1a, as hex: a file name, not a check (V8 checks the bytes). */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }

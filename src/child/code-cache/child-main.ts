@@ -6,14 +6,15 @@
  * fresh child then deserializes the build's bytecode instead of parsing
  * 150 KB of JavaScript and compiling the functions a call runs.
  *
- * The first child (or the first after an upgrade of Node or of the SDK)
- * writes the cache as it exits, with every function it compiled by then.
- * The build's `import()` is this module's, lent to it (shared/dynamic-import.ts).
+ * The parent says which cache file, and whether it holds a cache it checked
+ * (shared/code-cache-format.ts). The first child (or the first after an
+ * upgrade of Node or of the SDK) writes the cache as it exits, with every
+ * function it compiled by then. The build's `import()` is this module's,
+ * lent to it (shared/dynamic-import.ts).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DYNAMIC_IMPORT } from '../../shared/dynamic-import.js';
-import { codeCacheFile, readCodeCache, writeCodeCache } from './cache-file.js';
+import { codeCacheOrder, readCodeCache, readWithIdentity, writeCodeCache } from './cache-file.js';
 
 /** How this child got its build's code (read by the tests, and for anyone diagnosing a slow start). */
 type CodeCacheStatus = 'hit' | 'miss' | 'rejected' | 'off';
@@ -26,27 +27,23 @@ type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJS.
 const BUILD = join(__dirname, 'child-build.cjs');
 
 function load(target: NodeJS.Module): CodeCacheStatus {
-  const source = readFileSync(BUILD, 'utf8');
+  const build = readWithIdentity(BUILD);
+  const order = codeCacheOrder();
+  // The parent named the cache after the bytes it hashed: if these are others (the SDK replaced meanwhile), no cache.
+  const cache = order?.build === build.identity ? order : undefined;
+  const cachedData = cache?.cache !== undefined ? readCodeCache(cache.file, cache.cache) : undefined;
   const vm = require('node:vm') as typeof import('node:vm');
-  let file: string | undefined;
-  try {
-    file = codeCacheFile(BUILD);
-  } catch {
-    file = undefined;
-  }
-  const cachedData = file ? readCodeCache(file) : undefined;
   // The wrapper Node puts around every CommonJS module, on the build's first line (its line numbers stay right).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${build.text}\n})`, {
     filename: BUILD,
     cachedData,
   });
-  const status: CodeCacheStatus = !file ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-  if (file && status !== 'hit') {
-    const cacheFile = file;
+  const status: CodeCacheStatus = !cache ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  if (cache && status !== 'hit') {
     // At exit the cache holds every function the child compiled: its next sibling compiles none of them.
     process.once('exit', () => {
       try {
-        writeCodeCache(cacheFile, script.createCachedData());
+        writeCodeCache(cache.file, script.createCachedData());
       } catch {
         // no cache this time: the next child compiles again
       }

@@ -4,7 +4,8 @@
  * Go service, ~100 ms on a busy 2-CPU machine), and one under the
  * typescript require hook instead of loading the TypeScript compiler. One
  * entry per source file and kind, overwritten when the source changes, so
- * the folder holds at most one file per TypeScript file ever run.
+ * the folder holds at most one file per TypeScript file ever run. An entry
+ * is its key, the SHA-256 of its output, and the output.
  *
  * The folder is `isolated-call-ts-<uid>` in the OS temp folder. Its code is
  * run, so it is used only if it is this user's private folder: made with
@@ -14,7 +15,7 @@
  * `ISOLATED_CALL_TS_CACHE=off` turns it off.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { privateFolder } from '../../shared/private-folder.js';
@@ -35,22 +36,24 @@ export function cacheFolder(): string | null {
 
 /**
  * What decides a file's output: the loader, the compiler and its version,
- * the Node version (the target), the format, the file's path, mtime and size, and
- * every tsconfig.json from its folder up with the configs they extend by
- * relative path (esbuild reads the nearest, and what it extends).
+ * the Node version (the target), the format, the file's path and content,
+ * and the content of every tsconfig.json from its folder up with the configs
+ * they extend by relative path (esbuild reads the nearest, and what it
+ * extends). Content, not size and mtime: an edit that keeps both (a
+ * reproducible build's fixed timestamps, `rsync -t`, a one-character fix
+ * within one clock tick) must not run the old code.
  */
 export function cacheKey(file: string, kind: string, tool: string): string {
-  const source = statSync(file);
-  return JSON.stringify([
-    LOADER_VERSION,
-    tool,
-    process.versions.node,
-    kind,
-    file,
-    source.mtimeMs,
-    source.size,
-    tsconfigStamps(dirname(file)),
-  ]);
+  return JSON.stringify([LOADER_VERSION, tool, process.versions.node, kind, file, contentHash(file), tsconfigStamps(dirname(file))]);
+}
+
+/** The SHA-256 of a file's bytes, as hex. */
+function contentHash(file: string): string {
+  return sha256(readFileSync(file));
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 const stampsByFolder = new Map<string, string[]>();
@@ -67,14 +70,12 @@ function tsconfigStamps(dir: string): string[] {
 
 function configStamps(file: string, depth: number): string[] {
   let text: string;
-  let stamp: string;
   try {
-    const stats = statSync(file);
-    stamp = `${file}:${stats.mtimeMs}:${stats.size}`;
     text = readFileSync(file, 'utf8');
   } catch {
     return [];
   }
+  const stamp = `${file}:${sha256(text)}`;
   if (depth > 8) return [stamp];
   const extended = /"extends"\s*:\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/.exec(text)?.[1];
   let targets: unknown[] = [];
@@ -101,8 +102,12 @@ export function readCached(file: string, format: string, key: string): string | 
   } catch {
     return undefined;
   }
-  const newline = text.indexOf('\n');
-  return newline > 0 && text.slice(0, newline) === `//${key}` ? text.slice(newline + 1) : undefined;
+  // The key line, the output's SHA-256, the output: damaged or cut short, it is compiled again.
+  const first = text.indexOf('\n');
+  const second = text.indexOf('\n', first + 1);
+  if (first <= 0 || second <= 0 || text.slice(0, first) !== `//${key}`) return undefined;
+  const code = text.slice(second + 1);
+  return text.slice(first + 1, second) === `//${sha256(code)}` ? code : undefined;
 }
 
 /** Stores the output under this key; a failure only means the next child compiles again. */
@@ -112,7 +117,7 @@ export function writeCached(file: string, format: string, key: string, code: str
   const target = entryPath(dir, file, format);
   const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(temporary, `//${key}\n${code}`, { flag: 'wx', mode: 0o600 });
+    writeFileSync(temporary, `//${key}\n//${sha256(code)}\n${code}`, { flag: 'wx', mode: 0o600 });
     renameSync(temporary, target);
   } catch {
     try {
@@ -141,7 +146,8 @@ export function cached<T extends string | Promise<string>>(file: string, kind: s
   const output = compile();
   if (key === undefined) return output;
   const store = (code: string) => {
-    writeCached(file, kind, key as string, code);
+    // Compiled from what the file holds now: if that changed meanwhile, the output is not the key's.
+    if (cacheKey(file, kind, tool) === key) writeCached(file, kind, key as string, code);
     return code;
   };
   return (typeof output === 'string' ? store(output) : output.then(store)) as T | string;
