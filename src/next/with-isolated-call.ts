@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -51,7 +51,7 @@ export function withIsolatedCall<C extends object>(
 function addIsolatedCall(config: NextConfigLike): NextConfigLike {
   const distDir = config.distDir ?? '.next';
   const projectDir = process.cwd();
-  const options = { outDir: join(projectDir, distDir, 'isolated-call'), projectDir };
+  const options = { outDir: join(resolve(projectDir, distDir), 'isolated-call'), projectDir };
   const loader = { loader: loaderPath, options };
   const external = new Set([...(config.serverExternalPackages ?? []), 'isolated-call']);
 
