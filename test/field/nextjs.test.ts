@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, run } from '../helpers/consumers.js';
+import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, root, run } from '../helpers/consumers.js';
 
 /*
  * A Next.js 16 app written by hand (test/fixtures/consumer/nextjs: no
@@ -15,7 +15,8 @@ import { addProject, cleanEnv, ok, packTarball, prepareWorkspace, run } from '..
  * an app-local module; a route handler, a server action called from a route
  * handler, a server component and a real server action request (POST with
  * the Next-Action header) call them. next.config.ts has the one line
- * `export default withIsolatedCall(nextConfig)`.
+ * `export default withIsolatedCall(nextConfig)`. examples/nextjs is built
+ * and called here too.
  *
  * Slow (each build is a minute on two cores): run by `npm run test:field`,
  * not `npm test` (vitest.config.ts leaves test/field/ out unless
@@ -99,7 +100,7 @@ class NextServer {
     const deadline = Date.now() + 60_000;
     while (!server.output.join('').includes('Ready')) {
       if (child.exitCode !== null || Date.now() > deadline) {
-        server.stop();
+        await server.stop();
         throw new Error(`next ${args.join(' ')} did not start:\n${server.output.join('')}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -135,15 +136,21 @@ class NextServer {
     return text;
   }
 
-  stop(): void {
-    if (this.process.pid === undefined || this.process.exitCode !== null) return;
-    try {
-      process.kill(-this.process.pid, 'SIGKILL');
-    } catch {
-      // already gone
+  /** Kills the server's process group and waits (up to 5 s) until its process is gone. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     }
-    this.process.stdout?.destroy();
-    this.process.stderr?.destroy();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    child.unref();
   }
 }
 
@@ -203,7 +210,7 @@ describe.each([
       try {
         await expectAllWork(server, 'v1', dir);
       } finally {
-        server.stop();
+        await server.stop();
       }
       console.log(
         `next build ${bundler}: build ${Math.round(built - started)} ms, start + calls ${Math.round(performance.now() - built)} ms`,
@@ -240,10 +247,32 @@ describe.each([
       expect(reply.method.code).toBe('/* v2 */ let y = "a";');
       expect(reply.typescriptLoaded).toBe(false);
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 240_000);
 });
+
+test(
+  'examples/nextjs: its route handler transpiles in a child (what run.mjs does, in this workspace)',
+  async () => {
+    const dir = join(workspaces[16], 'example');
+    cpSync(join(root, 'examples/nextjs'), dir, { recursive: true, filter: (path) => !/[\\/](?:node_modules|\.next)$/.test(path) });
+    writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+    await ok(next(dir), ['build'], dir, { timeout: BUILD_TIMEOUT, env });
+    const server = await NextServer.start(dir, ['start']);
+    try {
+      const response = await fetch(`${server.base}/api/transpile`, { method: 'POST', body: 'let x: number = 1; enum E { A }' });
+      const reply = (await response.json()) as { output: string; diagnostics: string[]; typescriptLoadedInServer: boolean };
+      expect(reply.output).toContain('let x = 1;');
+      expect(reply.output).toContain('E[E["A"] = 0] = "A";');
+      expect(reply.diagnostics).toEqual([]);
+      expect(reply.typescriptLoadedInServer).toBe(false);
+    } finally {
+      await server.stop();
+    }
+  },
+  BUILD_TIMEOUT + 60_000,
+);
 
 test(
   'Next.js 15: next build (webpack, its default) && next start, next.config.mjs',
@@ -262,7 +291,7 @@ test(
     try {
       await expectAllWork(server, 'v1', dir);
     } finally {
-      server.stop();
+      await server.stop();
     }
     console.log(
       `Next.js 15 next build: build ${Math.round(built - started)} ms, start + calls ${Math.round(performance.now() - built)} ms`,
