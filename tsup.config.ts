@@ -13,7 +13,7 @@ const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
 export default defineConfig([
   {
     // bullmq: the isolated-call/bullmq subpath; bullmq itself stays external (a peer dependency).
-    entry: { index: 'src/index.ts', bullmq: 'src/bullmq/index.ts' },
+    entry: { index: 'src/index.ts', bullmq: 'src/bullmq/index.ts', next: 'src/next/index.ts' },
     format: ['esm', 'cjs'],
     // Each entry one file, as the CommonJS build is: dist/index.js stays what it was
     // without the subpath, and the two copies share their state through globalThis.
@@ -40,6 +40,8 @@ export default defineConfig([
       'ts-loader': 'src/child/ts-loader/preload.ts',
       // The isolated-call-worker bin: one CommonJS file, bullmq external.
       'worker-bin': 'src/bullmq/bin.ts',
+      // The webpack/Turbopack loader of isolated-call/next: loaders are CommonJS.
+      'next-loader': 'src/next/loader/index.ts',
       // The isolated-call bin (`isolated-call cost`, src/cost/): never loaded by the SDK's entries.
       cli: 'src/cost/bin.ts',
     },

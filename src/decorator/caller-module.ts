@@ -15,6 +15,22 @@ const HELPERS = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|@babel[\\/]runtim
  * file, the decorator ran in the app's bundle itself, and that is the module.
  */
 export function findCallerModule(): string | undefined {
+  const found = callerFrame(findCallerModule);
+  return found?.url ?? found?.bundledSdk;
+}
+
+/**
+ * The name a stack frame gives the code that called the SDK, as the frame
+ * spells it, or undefined. Unlike findCallerModule(), a frame that names no
+ * file counts: webpack's development builds evaluate each module from a
+ * string named `webpack-internal:///…`.
+ */
+export function callerFrameName(): string | undefined {
+  const found = callerFrame(callerFrameName, true);
+  return found?.name ?? found?.bundledSdk;
+}
+
+function callerFrame(above: Function, evaluatedToo = false): { name?: string; url?: string; bundledSdk?: string } | undefined {
   const savedPrepare = Error.prepareStackTrace;
   const savedLimit = Error.stackTraceLimit;
   let sites: NodeJS.CallSite[] = [];
@@ -22,7 +38,7 @@ export function findCallerModule(): string | undefined {
     Error.stackTraceLimit = 40;
     Error.prepareStackTrace = (_, callSites) => callSites;
     const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder, findCallerModule);
+    Error.captureStackTrace(holder, above);
     sites = holder.stack ?? [];
   } finally {
     Error.prepareStackTrace = savedPrepare;
@@ -32,15 +48,19 @@ export function findCallerModule(): string | undefined {
   const ownDir = new URL('.', ownUrl).href;
   let inOwnFile = false;
   for (const site of sites) {
-    const file = site.getFileName();
+    // Code evaluated from a string names itself by its sourceURL only (webpack's `webpack-internal:///…`).
+    const file = site.getFileName() || (evaluatedToo ? site.getScriptNameOrSourceURL() : undefined);
     if (!file || file.startsWith('node:') || HELPERS.test(file)) continue;
     const url = fileUrlOfFrame(file);
-    if (url === undefined) continue;
+    if (url === undefined) {
+      if (evaluatedToo && /^[a-z][\w+.-]*:/i.test(file)) return { name: file };
+      continue;
+    }
     if (bundled ? url === ownUrl : url.startsWith(ownDir)) {
       inOwnFile = true;
       continue;
     }
-    return url;
+    return { name: file, url };
   }
-  return bundled && inOwnFile ? ownUrl : undefined;
+  return bundled && inOwnFile ? { bundledSdk: ownUrl } : undefined;
 }

@@ -34,6 +34,7 @@ export function isolatedDecorator(options: IsolatedOptions | undefined, wrap: Wr
       else globalState().onInstanceMethodDecorated?.(meta);
       return wrap(meta);
     }
+    if (isElementDescriptor(value, second)) throw new InvalidOptionError('@Isolated', ELEMENT_DESCRIPTOR_DIALECT);
     // Legacy: (prototype or constructor, key, descriptor)
     if (!descriptor || typeof descriptor.value !== 'function') {
       throw new InvalidOptionError('@Isolated', `applies to methods, not to property ${String(second)}`);
@@ -94,6 +95,21 @@ function registerParamTypes(target: object, key: string | symbol): void {
       if (registry.getIdentifier(type as never) === undefined && type.name) registerClass(type as never);
     }
   }
+}
+
+/**
+ * The 2018-09 proposal's decorators get one element descriptor. Next.js's SWC
+ * compiles `@` so for a tsconfig.json without experimentalDecorators; the
+ * class isn't known by a name a child could find, and a minifier renames it.
+ */
+const ELEMENT_DESCRIPTOR_DIALECT =
+  'was compiled as a decorator of the 2018-09 proposal (Next.js compiles decorators so when tsconfig.json has no ' +
+  '"experimentalDecorators"), which isolated-call does not support. In a Next.js app, wrap the config in next.config: ' +
+  "`export default withIsolatedCall(nextConfig)` with `import { withIsolatedCall } from 'isolated-call/next'`; elsewhere set " +
+  '"experimentalDecorators": true in tsconfig.json, or compile standard decorators (TypeScript 5 without that setting)';
+
+function isElementDescriptor(value: unknown, second: unknown): boolean {
+  return second === undefined && typeof value === 'object' && value !== null && 'kind' in value && 'key' in value && 'placement' in value;
 }
 
 function isTc39Context(value: unknown): value is ClassMethodDecoratorContext | ClassMemberDecoratorContext {

@@ -1,6 +1,6 @@
 import { readFileSync } from '../shared/node-fs.js';
-import { findCallerModule } from '../decorator/caller-module.js';
-import { toPath } from '../shared/module-url.js';
+import { callerFrameName } from '../decorator/caller-module.js';
+import { fileUrlOfFrame, toPath } from '../shared/module-url.js';
 
 /**
  * Whether a package was bundled into the code that asks about it, where
@@ -45,7 +45,10 @@ function readBundle(path: string): BundleText | undefined {
  * a minified one that doesn't say what it holds.
  */
 export function bundledCallerDoubt(name: string): string | undefined {
-  const caller = findCallerModule();
+  const frame = callerFrameName();
+  // A module webpack evaluated from a string (its development builds) is named in V8's script list, which
+  // isModuleLoaded() reads: a bundled package it evaluated is seen there, under its node_modules path.
+  const caller = frame === undefined ? undefined : (fileUrlOfFrame(frame) ?? frame);
   if (!caller?.startsWith('file:')) return undefined;
   const path = toPath(caller);
   const bundle = readBundle(path);
