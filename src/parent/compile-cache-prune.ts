@@ -38,10 +38,10 @@ interface CacheFile {
 }
 
 /** Prunes now unless some process did within the hour. Never throws: a failure leaves the folder for the next prune. */
-export function pruneCompileCache(folder: string, now = Date.now(), force = false): void {
+export function pruneCompileCache(folder: string, now = Date.now()): void {
   try {
     const stamp = join(folder, STAMP);
-    if (!force && now - stampTime(stamp) < HOUR_MS) return;
+    if (now - stampTime(stamp) < HOUR_MS) return;
     writeFileSync(stamp, '', { mode: 0o600 });
     const currentVersion = `v${process.versions.node}-`;
     const files: CacheFile[] = [];
