@@ -97,7 +97,8 @@ describe.skipIf(process.platform === 'win32')('the child code cache', () => {
   it('is written by the first child and used by the next, in a private folder', async () => {
     expect(await statusOf(fx.cacheStatus)).toBe('miss');
     const file = await cacheFile();
-    expect(readdirSync(tmp)).toEqual([`isolated-call-cache-${uid}`]);
+    // Beside it, on Node >= 22.1, Node's compile cache of the modules the child loaded (compile-cache.test.ts).
+    expect(readdirSync(tmp).filter((name) => name !== `isolated-call-compile-${uid}`)).toEqual([`isolated-call-cache-${uid}`]);
     expect(readFileSync(file).length).toBeGreaterThan(10_000);
     expect(await statusOf(fx.cacheStatus)).toBe('hit');
   });

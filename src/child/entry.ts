@@ -15,6 +15,7 @@ import { CHILD_CONDITION_FLAG } from '../shared/child-flags.js';
 import { dynamicImport } from '../shared/dynamic-import.js';
 import { globalState } from '../shared/global-state.js';
 import { startChildLoop } from './child-loop.js';
+import { enableCompileCache } from './code-cache/compile-cache.js';
 
 export * from './child-api.js';
 
@@ -23,6 +24,8 @@ if (require.main === module) {
   process.execArgv = process.execArgv.filter((flag) => flag !== CHILD_CONDITION_FLAG);
   // Before any user module loads: decorated methods now run inline.
   globalState().inChild = true;
+  // Before any user module loads: Node caches the compiled code of every module the call loads.
+  enableCompileCache();
   startChildLoop();
   if (process.argv.includes(PRELOAD_FLAG)) preloadEsmApi();
 }

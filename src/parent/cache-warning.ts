@@ -6,7 +6,7 @@
 const warned = new Set<string>();
 
 /** Warns once per folder per process: `ISOLATED_CALL_CACHE_REFUSED`. */
-export function warnCacheRefused(kind: 'code cache' | 'TypeScript cache', folder: string, why: string): void {
+export function warnCacheRefused(kind: 'code cache' | 'compile cache' | 'TypeScript cache', folder: string, why: string): void {
   if (warned.has(folder)) return;
   warned.add(folder);
   process.emitWarning(

@@ -9,6 +9,7 @@ import { exitError, forkChild, killGroup, watchChildEnd } from './child-process.
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { openChannel } from './child-channel.js';
 import { type GivenCodeCache, giveCodeCache } from './code-cache.js';
+import { compileCacheArgs } from './compile-cache.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { ChildHold } from './child-hold.js';
@@ -63,7 +64,7 @@ export class ChildHandle {
     target: string | undefined,
   ) {
     this.codeCache = giveCodeCache(command);
-    this.process = forkChild(command, preload, this.marker, this.codeCache?.args);
+    this.process = forkChild(command, preload, this.marker, [...(this.codeCache?.args ?? []), ...compileCacheArgs(command)]);
     this.pid = this.marker.pid = this.process.pid;
     this.hold = new ChildHold(this.process);
     this.target = target;

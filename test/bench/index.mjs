@@ -4,7 +4,19 @@
 import { spawn } from 'node:child_process';
 import { benchDir, machine, now } from './lib.mjs';
 
-const SCENARIOS = ['footprint', 'fresh', 'fresh-tsx', 'standby', 'warm', 'payload', 'memory', 'throughput', 'callbacks', 'streaming'];
+const SCENARIOS = [
+  'footprint',
+  'fresh',
+  'fresh-tsx',
+  'cold-deps',
+  'standby',
+  'warm',
+  'payload',
+  'memory',
+  'throughput',
+  'callbacks',
+  'streaming',
+];
 // Only these call gc(). A V8 flag in a parent reaches every child it forks (the SDK's and the
 // peers' alike, except workerpool's, which drops them) and costs each about 7 ms of start-up:
 // Node's built-in modules come compiled for V8's default flags only (docs/pitfalls.md).

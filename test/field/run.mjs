@@ -27,6 +27,7 @@ const consumerFiles = [
   'test/runtimes.test.ts',
   'test/es-module-load.test.ts',
   'test/package.test.ts',
+  'test/compile-cache.test.ts',
 ];
 
 /** The node binary of `major`, installed from the registry on first use. */
