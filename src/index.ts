@@ -3,7 +3,7 @@ import { startIfBundledChild } from './child/bundled-child.js';
 export { Isolated, type IsolatedDecorator, type AsyncMethod, type StreamMethod } from './decorator/isolated.js';
 export { isolate } from './decorator/isolate.js';
 export { isIsolatedChild } from './is-isolated-child.js';
-export type { IsolatedOptions, CallInfo, Class } from './options.js';
+export type { IsolatedOptions, CallInfo, Class } from './options/types.js';
 export type { SuperJSONLike } from './options/types.js';
 export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
 export type { CallRunner, RunnerCall } from './parent/runner.js';

@@ -1,7 +1,7 @@
 import { ProtocolError } from '../errors/protocol-error.js';
 import type { CallJob } from '../parent/call-job.js';
 import { interpretReply } from '../parent/reply.js';
-import { parseChildMessage } from '../protocol.js';
+import { parseChildMessage } from '../protocol/parse-child-message.js';
 import { unpack } from './wire.js';
 
 /** The worker's reply, checked by the same gate as a local child's, then rebuilt as a local reply would be. */

@@ -7,7 +7,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import type { Encoded } from '../codec/tags.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import { MAX_TIMER_MS } from '../shared/timers.js';
 
 /** Marks a job as ours and its shape's version. */

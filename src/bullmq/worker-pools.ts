@@ -1,11 +1,11 @@
 import type { Encoded } from '../codec/tags.js';
-import type { IsolatedOptions } from '../options.js';
-import { resolveOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
+import { resolveOptions } from '../options/resolve.js';
 import type { CallJob } from '../parent/call-job.js';
 import { childCommand } from '../parent/child-command.js';
 import { MethodPool } from '../parent/method-pool.js';
 import type { ChildReply } from '../parent/pending-replies.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 
 /** A job as the worker runs it: the target found on this machine, the payload still encoded. */
 export interface LocalRun {

@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { QueueEvents, UnrecoverableError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
-import type { IsolatedOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, ownConnection, type RedisConnection } from './connection.js';
 import { boundedWorker, sizeRefusal } from './bounded-worker.js';
 import { JobRefusedError, type JobRefusal } from './errors/job-refused-error.js';

@@ -13,11 +13,11 @@
  */
 import { join } from 'node:path';
 import { isolatedDecorator } from '../decorator/decorate-method.js';
-import type { IsolatedDecorator } from '../decorator/isolated.js';
+import type { IsolatedDecorator } from '../decorator/isolated-decorator.js';
 import { isolatedFunction } from '../decorator/isolated-function.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { type IsolatedFunction, isolatedMetaOf, wrapWith } from '../decorator/wrap.js';
-import type { IsolatedOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
 import type { ShutdownOptions } from '../parent/lifecycle.js';
 import type { MethodStats } from '../parent/method-stats.js';
 import { globalState } from '../shared/global-state.js';

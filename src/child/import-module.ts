@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { MethodMeta } from '../decorator/method-meta.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import { createRequire } from '../shared/create-require.js';
 import { dynamicImport, importsSettled } from '../shared/dynamic-import.js';
 import { globalState } from '../shared/global-state.js';

@@ -11,7 +11,7 @@
  * points at a plain function, a decorator stacked above @Isolated()).
  */
 import type { MethodMeta } from '../decorator/method-meta.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import { globalState } from '../shared/global-state.js';
 import { NOT_ISOLATED_CODE } from '../shared/not-isolated.js';
 

@@ -1,5 +1,5 @@
 import { ensureClassRegistered } from '../codec/register.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import { globalState } from '../shared/global-state.js';
 import { recordedClass } from '../decorator/class-record.js';
 import { childRun } from './child-run.js';

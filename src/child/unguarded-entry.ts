@@ -1,4 +1,4 @@
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import { toPath } from '../shared/module-url.js';
 import { childRun } from './child-run.js';
 

@@ -1,5 +1,5 @@
 import { globalState } from '../shared/global-state.js';
-import type { Class } from '../options.js';
+import type { Class } from '../options/types.js';
 
 /** How `registerClass` names a class and which of its properties cross. */
 export interface RegisterClassOptions {

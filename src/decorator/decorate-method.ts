@@ -1,11 +1,12 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
-import { resolveOptions, type IsolatedOptions } from '../options.js';
+import { resolveOptions } from '../options/resolve.js';
+import type { IsolatedOptions } from '../options/types.js';
 import { globalState } from '../shared/global-state.js';
 import { findCallerModule } from './caller-module.js';
 import { isAsyncGeneratorFunction } from './is-async-generator-function.js';
 import { recordClass } from './class-record.js';
-import type { IsolatedDecorator } from './isolated.js';
+import type { IsolatedDecorator } from './isolated-decorator.js';
 import type { MethodMeta } from './method-meta.js';
 import type { Wrap } from './wrap.js';
 

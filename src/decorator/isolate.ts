@@ -1,4 +1,4 @@
-import type { IsolatedOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
 import { isolatedFunction } from './isolated-function.js';
 import { wrap } from './isolated.js';
 

@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
-import { resolveOptions, type IsolatedOptions } from '../options.js';
+import { resolveOptions } from '../options/resolve.js';
+import type { IsolatedOptions } from '../options/types.js';
 import { globalState } from '../shared/global-state.js';
 import { findCallerModule } from './caller-module.js';
 import { isAsyncGeneratorFunction } from './is-async-generator-function.js';

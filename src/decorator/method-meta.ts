@@ -1,4 +1,4 @@
-import type { IsolatedOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
 
 /** What a decorated method (or an `isolate()` function) carries, recorded at decoration time. */
 export interface MethodMeta {

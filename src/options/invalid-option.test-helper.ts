@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { resolveOptions, type IsolatedOptions } from '../options.js';
+import { resolveOptions } from '../options/resolve.js';
+import type { IsolatedOptions } from '../options/types.js';
 
 // Shared by the options unit tests; not a test file itself.
 

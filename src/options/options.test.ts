@@ -1,13 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  kDefaultOptions,
-  kDefaultProcessOptions,
-  kOptionTable,
-  resolveOptions,
-  resolveProcessOptions,
-  type ProcessOptions,
-} from '../options.js';
+import { kDefaultOptions, kDefaultProcessOptions, kOptionTable } from '../options/table.js';
+import { resolveOptions, resolveProcessOptions } from '../options/resolve.js';
+import type { ProcessOptions } from '../options/types.js';
 import { globalState } from '../shared/global-state.js';
 
 import { invalid, resolveBad } from './invalid-option.test-helper.js';

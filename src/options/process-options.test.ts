@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
-import { resolveOptions, resolveProcessOptions } from '../options.js';
+import { resolveOptions, resolveProcessOptions } from '../options/resolve.js';
 import { configure } from '../parent/lifecycle.js';
 import { globalState } from '../shared/global-state.js';
 

@@ -1,7 +1,7 @@
 import SuperJSON from 'superjson';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classById, classId, transformerByName, transformerLookup } from '../codec/registrations.js';
-import { resolveProcessOptions } from '../options.js';
+import { resolveProcessOptions } from '../options/resolve.js';
 import { configure } from '../parent/lifecycle.js';
 import { globalState } from '../shared/global-state.js';
 import { invalid, resolveBad } from './invalid-option.test-helper.js';

@@ -1,6 +1,6 @@
 import type { CollectedCallbacks } from '../codec/callback-tag.js';
 import type { Encoded } from '../codec/tags.js';
-import type { TargetRef } from '../protocol.js';
+import type { TargetRef } from '../protocol/messages.js';
 import type { CallTraceContext } from './call-tracing.js';
 import type { ChildReply } from './pending-replies.js';
 import type { StreamSink } from './stream-sink.js';

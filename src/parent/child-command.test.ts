@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../options.js';
+import { resolveOptions } from '../options/resolve.js';
 import { childCommand, inheritedExecArgv, inheritedNodeOptions } from './child-command.js';
 
 describe('inheritedExecArgv', () => {

@@ -1,5 +1,5 @@
 import { existsSync } from '../shared/node-fs.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../options/table.js';
 import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../shared/child-flags.js';
 import { isSdkBundled } from '../shared/own-url.js';
 import { hasEsmPreload } from '../shared/preload-flags.js';

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { debuglog } from 'node:util';
 import { discardFilesOf } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
-import type { ParentMessage } from '../protocol.js';
+import type { ParentMessage } from '../protocol/messages.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
 import { exitError, forkChild, killGroup, watchChildEnd } from './child-process.js';

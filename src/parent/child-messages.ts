@@ -5,7 +5,9 @@
  * call of the child) with a ProtocolError, and the child is killed.
  */
 import { discardChildBlobs, discardReplyBlobs, replyFilesProblem } from '../codec/side-channel.js';
-import { parseChildMessage, type CallbackMessage, type StreamItemsMessage } from '../protocol.js';
+import { parseChildMessage } from '../protocol/parse-child-message.js';
+import type { CallbackMessage } from '../protocol/messages.js';
+import type { StreamItemsMessage } from '../protocol/stream-messages.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { ProtocolFailureHint } from './protocol-failure.js';
 

@@ -5,7 +5,7 @@ import { BUNDLED_CHILD_ENV } from '../shared/child-flags.js';
 import { isSdkBundled, ownFile, ownUrl } from '../shared/own-url.js';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
-import { PRELOAD_FLAG } from '../protocol.js';
+import { PRELOAD_FLAG } from '../protocol/messages.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
 import { DESCENDANT_ENV, type DescendantMarker, markerValue } from '../shared/descendants.js';

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { CallMessage, ParentMessage } from '../protocol.js';
+import type { CallMessage, ParentMessage } from '../protocol/messages.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { isCloneError } from './child-process.js';
 

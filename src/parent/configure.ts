@@ -1,9 +1,10 @@
-import { resolveProcessOptions, type ProcessOptions } from '../options.js';
+import { resolveProcessOptions } from '../options/resolve.js';
+import type { ProcessOptions } from '../options/types.js';
 import type { SuperJSONLike } from '../options/types.js';
 import { globalState } from '../shared/global-state.js';
 
 /** Options of `configure()`: defined with the other options, in src/options/types.ts. */
-export type { ProcessOptions } from '../options.js';
+export type { ProcessOptions } from '../options/types.js';
 
 /**
  * Sets defaults for every isolated method in this process (for example

@@ -1,6 +1,6 @@
 import { debuglog } from 'node:util';
-import type { ResolvedOptions } from '../options.js';
-import type { CallMessage } from '../protocol.js';
+import type { ResolvedOptions } from '../options/table.js';
+import type { CallMessage } from '../protocol/messages.js';
 import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import type { ChildHandle } from './child-handle.js';
 import type { EarlyEnd, PendingCall } from './pending-call.js';

@@ -9,7 +9,7 @@ import { ensureClassRegistered } from '../codec/register.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
-import { resolveOptions } from '../options.js';
+import { resolveOptions } from '../options/resolve.js';
 import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import { packBeside } from '../protocol/wire-value.js';

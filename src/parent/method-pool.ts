@@ -5,7 +5,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildHandle } from './child-handle.js';

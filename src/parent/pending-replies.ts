@@ -1,4 +1,5 @@
-import type { CallbackMessage, ErrorMessage, ResultMessage, StreamItemsMessage } from '../protocol.js';
+import type { CallbackMessage, ErrorMessage, ResultMessage } from '../protocol/messages.js';
+import type { StreamItemsMessage } from '../protocol/stream-messages.js';
 
 export type ChildReply = ResultMessage | ErrorMessage;
 

@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../options/table.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildExitReason } from './child-events.js';
 import type { ChildHandle } from './child-handle.js';

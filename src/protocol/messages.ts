@@ -11,15 +11,12 @@
 import type { Encoded } from '../codec/tags.js';
 import type { OutputMessage } from './output-messages.js';
 import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
+import { MARKER, type PROTOCOL_VERSION } from './version.js';
 
-/** Bumped whenever a message changes shape; a child of another SDK version is refused. */
-export const PROTOCOL_VERSION = 5;
+export { MARKER, PROTOCOL_VERSION } from './version.js';
 
 /** Child entry argument: load the SDK's builds while idle (standby children). */
 export const PRELOAD_FLAG = '--isolated-call-preload';
-
-/** Marker field present on every message of ours; anything else on the channel is ignored. */
-export const MARKER = '__isolatedCall';
 
 interface Base {
   readonly [MARKER]: typeof PROTOCOL_VERSION;

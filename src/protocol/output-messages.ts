@@ -5,7 +5,7 @@
  * the reply, and keeps saying so while bytes move; the parent keeps it (and
  * itself) alive meanwhile, whatever `grace` says (docs/lifecycle.md).
  */
-import { MARKER, PROTOCOL_VERSION } from './messages.js';
+import { MARKER, PROTOCOL_VERSION } from './version.js';
 
 /** How long a child waits for a reader that takes none of its output before it gives up on it. */
 export const OUTPUT_STALL_MS = 10_000;

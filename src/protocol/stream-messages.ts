@@ -6,7 +6,7 @@
  * message (with `stream` set) and ends with a `result` or `error` reply.
  */
 import type { Encoded } from '../codec/tags.js';
-import { MARKER, PROTOCOL_VERSION } from './messages.js';
+import { MARKER, PROTOCOL_VERSION } from './version.js';
 
 /**
  * How far the child may run ahead of the parent's consumer: it pulls the

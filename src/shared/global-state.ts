@@ -3,7 +3,7 @@ import type SuperJSON from 'superjson';
 import type { ChildRun } from '../child/child-run.js';
 import type { MethodMeta } from '../decorator/method-meta.js';
 import { createRegistryState, type ChildRegistry } from './registry-state.js';
-import type { IsolatedOptions } from '../options.js';
+import type { IsolatedOptions } from '../options/types.js';
 import type { SuperJSONLike } from '../options/types.js';
 
 /**
