@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync } from './node-fs.js';
 
 /**
  * `path` as this user's private folder: made with mkdir (never adopted if it
