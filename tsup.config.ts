@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
 
 // superjson (and its helpers) are ESM-only. Bundling them gives the CommonJS
 // build a copy it can require() on every Node 20 release (require(esm) only
@@ -10,10 +11,27 @@ const noExternal = ['superjson', 'copy-anything', 'is-what'];
 // (it falls back to the stack): esbuild's warning about that says nothing new.
 const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
 
+// The entries load import() from a file of their own (src/shared/esm-import.ts
+// says why): each format's copy of it, beside them in dist/.
+const esmImportOwnFile: Plugin = {
+  name: 'esm-import-own-file',
+  setup(build) {
+    const file = build.initialOptions.format === 'esm' ? './esm-import.js' : './esm-import.cjs';
+    build.onResolve({ filter: /[\\/]esm-import\.js$/ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: file, external: true },
+    );
+  },
+};
+
 export default defineConfig([
   {
     // bullmq: the isolated-call/bullmq subpath; bullmq itself stays external (a peer dependency).
-    entry: { index: 'src/index.ts', bullmq: 'src/bullmq/index.ts', next: 'src/next/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      bullmq: 'src/bullmq/index.ts',
+      next: 'src/next/index.ts',
+      'esm-import': 'src/shared/esm-import.ts',
+    },
     format: ['esm', 'cjs'],
     // Each entry one file, as the CommonJS build is: dist/index.js stays what it was
     // without the subpath, and the two copies share their state through globalThis.
@@ -25,6 +43,7 @@ export default defineConfig([
     platform: 'node',
     noExternal,
     sourcemap: false,
+    esbuildPlugins: [esmImportOwnFile],
     esbuildOptions(options) {
       options.logOverride = { ...options.logOverride, ...quietImportMeta };
     },

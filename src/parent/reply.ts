@@ -9,6 +9,7 @@ import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import { ownUrl } from '../shared/own-url.js';
+import { esmImport } from '../shared/esm-import.js';
 import type { CallJob } from './call-job.js';
 import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
@@ -133,7 +134,7 @@ async function importEvaluated(moduleUrl: string): Promise<Record<string, unknow
   const gaveUp = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, EVALUATED_IMPORT_WAIT_MS, undefined);
   });
-  const imported = import(moduleUrl) as Promise<Record<string, unknown>>;
+  const imported = esmImport(moduleUrl);
   imported.catch(() => {}); // given up on, it may still reject later (the module's evaluation failed): nobody waits for it
   try {
     return await Promise.race([imported, gaveUp]);

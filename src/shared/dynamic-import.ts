@@ -6,6 +6,8 @@
  * cache). The entry that loads the build, compiled by Node as usual, lends it
  * its own under {@link DYNAMIC_IMPORT}; anywhere else this is plain `import()`.
  */
+import { esmImport } from './esm-import.js';
+
 export const DYNAMIC_IMPORT = Symbol.for('isolated-call.dynamic-import');
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>>;
@@ -26,7 +28,7 @@ export async function importsSettled(): Promise<boolean> {
 
 export function dynamicImport(specifier: string): Promise<Record<string, unknown>> {
   const lent = (globalThis as Record<symbol, Importer | undefined>)[DYNAMIC_IMPORT];
-  const imported = lent ? lent(specifier) : (import(specifier) as Promise<Record<string, unknown>>);
+  const imported = lent ? lent(specifier) : esmImport(specifier);
   loading.add(imported);
   imported.then(
     () => loading.delete(imported),
