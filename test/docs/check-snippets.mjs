@@ -38,7 +38,7 @@ const require = createRequire(import.meta.url);
 const RUN_TIMEOUT_MS = 60_000;
 
 const FENCE_OPEN = /^(\s*)```(ts|typescript)\s*$/;
-const FILE_NAME = /^\/\/ ([\w.-]+\.(?:ts|mts|cts))(?::|\s|$)/;
+const FILE_NAME = /^\/\/ ([\w.-]+(?:\/[\w.-]+)*\.(?:ts|mts|cts))(?::|\s|$)/;
 const FRAGMENT = /^\/\/ fragment: \S/;
 const PRINTS = /\/\/ prints: (.*)$/;
 const LEGACY = /import 'reflect-metadata'|legacy decorators/;
@@ -214,6 +214,7 @@ export async function checkPages(pages) {
         }
         for (const [name, block] of files) {
           const path = join(folder, name);
+          mkdirSync(dirname(join(work, path)), { recursive: true });
           writeFileSync(join(work, path), block.signature ? signatureProgram(block.code, exported) : block.code);
           origin.set(path, block);
           // A block is run in the project where it was written, once.
@@ -265,7 +266,8 @@ export async function checkPages(pages) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return { failures, counts };
+  // A block copied into a later project of its page fails there too: say it once.
+  return { failures: [...new Set(failures)], counts };
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
