@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script, without types
+import { checkPages } from './check-snippets.mjs';
+
+// The doc check must fail on a broken snippet, or it checks nothing: each page
+// here is written to a temporary folder and checked as npm run check:docs would.
+const folder = mkdtempSync(join(tmpdir(), 'check-snippets-test-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const fence = '```';
+async function check(name: string, markdown: string): Promise<{ failures: string[]; counts: Record<string, number> }> {
+  const page = join(folder, name);
+  writeFileSync(page, markdown);
+  return checkPages([page]);
+}
+
+describe('npm run check:docs', { timeout: 60_000 }, () => {
+  it('passes a page whose blocks type-check, import each other and print what they say', async () => {
+    const page = [
+      `${fence}ts\n// double.ts\nimport { isolate } from 'isolated-call';\n\nexport const double = isolate(async function double(n: number) {\n  return n * 2;\n});\n${fence}`,
+      `${fence}ts\n// main.ts\nimport { double } from './double.js';\n\nconsole.log(await double(21)); // prints: 42\n${fence}`,
+      `${fence}ts\nfunction stats(): MethodStats[]\n${fence}`,
+      `${fence}ts\n// fragment: not a program\n@Isolated({ timeout: 1 })\n${fence}`,
+    ].join('\n\n');
+    const { failures, counts } = await check('good.md', page);
+    expect(failures).toEqual([]);
+    expect(counts).toEqual({ blocks: 4, checked: 3, signatures: 1, run: 1, fragments: 1 });
+  });
+
+  it('fails on a type error, at its line of the page', async () => {
+    const { failures } = await check('type-error.md', `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/type-error\.md:6: error TS2322/);
+  });
+
+  it('fails on a signature the package does not have', async () => {
+    const { failures } = await check('signature.md', `${fence}ts\nfunction shutdown(force: boolean): void\n${fence}\n`);
+    expect(failures[0]).toMatch(/signature\.md:2: the signature doesn't match the package's/);
+  });
+
+  it('fails when a block does not print what it says, or throws', async () => {
+    const page = [
+      `${fence}ts\nconsole.log('hello'); // prints: goodbye\n${fence}`,
+      `${fence}ts\nconsole.log('start'); // prints: start\nthrow new Error('broken');\n${fence}`,
+    ].join('\n\n');
+    const { failures } = await check('output.md', page);
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatch(/output\.md:2: did not print "goodbye"/);
+    expect(failures[1]).toMatch(/output\.md:6: exited with 1[\s\S]*broken/);
+  });
+});
