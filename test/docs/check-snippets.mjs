@@ -73,7 +73,12 @@ function exportedNames() {
     const text = readFileSync(join(repo, 'dist', file), 'utf8');
     for (const list of text.matchAll(/^export \{([^}]*)\}/gm)) {
       for (const item of list[1].split(',')) {
-        const name = item.trim().replace(/^type /, '').split(' as ').at(-1).trim();
+        const name = item
+          .trim()
+          .replace(/^type /, '')
+          .split(' as ')
+          .at(-1)
+          .trim();
         if (name && !names.has(name)) names.set(name, entry);
       }
     }
@@ -227,7 +232,10 @@ export async function checkPages(pages) {
     const checks = Object.entries(dialects)
       .filter(([, folders]) => folders.length > 0)
       .map(([dialect, folders]) => {
-        const compilerOptions = { ...baseCompilerOptions, ...(dialect === 'legacy' && { experimentalDecorators: true, emitDecoratorMetadata: true }) };
+        const compilerOptions = {
+          ...baseCompilerOptions,
+          ...(dialect === 'legacy' && { experimentalDecorators: true, emitDecoratorMetadata: true }),
+        };
         const config = `tsconfig.${dialect}.json`;
         writeFileSync(join(work, config), JSON.stringify({ compilerOptions, include: folders.map((folder) => `${folder}/**/*.ts`) }));
         return run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], work);

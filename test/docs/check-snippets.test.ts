@@ -31,7 +31,10 @@ describe('npm run check:docs', { timeout: 60_000 }, () => {
   });
 
   it('fails on a type error, at its line of the page', async () => {
-    const { failures } = await check('type-error.md', `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`);
+    const { failures } = await check(
+      'type-error.md',
+      `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`,
+    );
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/type-error\.md:6: error TS2322/);
   });
