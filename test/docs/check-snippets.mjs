@@ -23,6 +23,9 @@
 //                               signature: the package's own export of that name
 //                               must have the same type (both ways assignable).
 //
+// It also checks every relative link of the pages: the file exists, and a
+// #fragment names a heading of the page it points to, as GitHub makes them.
+//
 // Everything happens in a temporary folder: node_modules there links to the
 // repo's packages, and isolated-call to the repo itself (its dist/). The repo
 // is never written to. Exits 1 naming the page and line of every failure.
@@ -187,6 +190,48 @@ export function printsMatch(expected, stdout) {
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
+const anchorOf = (heading) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+/** The anchors of a markdown page's headings (outside code blocks), with GitHub's -1, -2 for repeats. */
+function anchorsOf(page) {
+  const anchors = new Set();
+  let inFence = false;
+  for (const line of readFileSync(page, 'utf8').split('\n')) {
+    if (/^\s*```/.test(line)) inFence = !inFence;
+    const heading = !inFence && /^#{1,6} (.*)$/.exec(line);
+    if (!heading) continue;
+    const anchor = anchorOf(heading[1]);
+    let unique = anchor;
+    for (let n = 1; anchors.has(unique); n++) unique = `${anchor}-${n}`;
+    anchors.add(unique);
+  }
+  return anchors;
+}
+
+/** Relative links whose file is missing, or whose #anchor is no heading there. */
+export function brokenLinks(page, shown) {
+  const broken = [];
+  readFileSync(page, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      for (const [, link] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(link)) continue;
+        const [path, anchor] = link.split('#');
+        const target = path ? join(dirname(page), path) : page;
+        if (!existsSync(target)) broken.push(`${shown}:${i + 1}: ${link}: no such file`);
+        else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor))
+          broken.push(`${shown}:${i + 1}: ${link}: no such heading`);
+      }
+    });
+  return broken;
+}
+
 /** Checks the pages; returns the failures (page:line and why) and the counts. */
 export async function checkPages(pages) {
   if (!existsSync(join(repo, 'dist', 'index.d.ts'))) throw new Error('check-snippets: no dist/: run `npm run build` first');
@@ -203,6 +248,7 @@ export async function checkPages(pages) {
     const dialects = { standard: [], legacy: [] };
     for (const page of pages) {
       const shown = relative(repo, page).startsWith('..') ? page : relative(repo, page);
+      failures.push(...brokenLinks(page, shown));
       const blocks = extractBlocks(shown, readFileSync(page, 'utf8')).map(classify);
       counts.blocks += blocks.length;
       counts.fragments += blocks.filter((block) => block.fragment).length;

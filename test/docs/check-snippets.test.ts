@@ -44,6 +44,13 @@ describe('npm run check:docs', { timeout: 60_000 }, () => {
     expect(failures[0]).toMatch(/signature\.md:2: the signature doesn't match the package's/);
   });
 
+  it('fails on a relative link to a missing file or heading', async () => {
+    const { failures } = await check('links.md', '# Title\n\n[here](#title) [there](#nowhere) [gone](missing.md)\n');
+    expect(failures).toEqual(
+      ['links.md:3: #nowhere: no such heading', 'links.md:3: missing.md: no such file'].map((f) => expect.stringContaining(f)),
+    );
+  });
+
   it('fails when a block does not print what it says, or throws', async () => {
     const page = [
       `${fence}ts\nconsole.log('hello'); // prints: goodbye\n${fence}`,
