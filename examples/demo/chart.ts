@@ -10,6 +10,8 @@ export interface ChartRow {
 }
 
 const MB = 1024 * 1024;
+const TITLE = 'Parent RSS in MB, transpiling 20 × a 200-function file with typescript';
+const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const WIDTH = 760;
 const HEIGHT = 380;
 const PLOT = { left: 56, right: WIDTH - 16, top: 56, bottom: HEIGHT - 96 };
@@ -94,7 +96,8 @@ export function rssChart(rows: ChartRow[], footnote: string): string {
     lx += 17 + name.length * 6.6 + 18;
   }
 
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" role="img">
+<title>${xmlText(TITLE)}: ${rows.map(({ label, row }) => `${label}: ${mb(row.start)} at start, ${mb(row.afterWork)} after work, ${mb(row.afterCleanup)} after cleanup`).join('; ')}${peak ? `; the child's peak: ${mb(peak)}` : ''}</title>
 <style>
   text { fill: #768390; font-size: 12px; }
   .title { font-size: 14px; font-weight: 600; }
@@ -102,7 +105,7 @@ export function rssChart(rows: ChartRow[], footnote: string): string {
   .axis, .note { font-size: 11px; }
   .grid { stroke: #8c959f; stroke-opacity: 0.35; stroke-width: 1; }
 </style>
-<text class="title" x="${PLOT.left}" y="18">Parent RSS in MB, transpiling 20 × a 200-function file with typescript</text>
+<text class="title" x="${PLOT.left}" y="18">${xmlText(TITLE)}</text>
 ${parts.join('\n')}
 <text class="note" x="${PLOT.left}" y="${HEIGHT - 10}">${xmlText(footnote)}</text>
 </svg>
