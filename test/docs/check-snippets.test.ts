@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script, without types
 import { checkPages } from './check-snippets.mjs';
 
@@ -30,35 +30,44 @@ describe('npm run check:docs', { timeout: 60_000 }, () => {
     expect(counts).toEqual({ blocks: 4, checked: 3, signatures: 1, run: 1, fragments: 1 });
   });
 
-  it('fails on a type error, at its line of the page', async () => {
-    const { failures } = await check(
-      'type-error.md',
-      `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`,
-    );
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/type-error\.md:6: error TS2322/);
-  });
+  // One run for every broken page (one tsc, runs side by side), then what each must have reported.
+  describe('fails, naming the page and line', () => {
+    const pages = {
+      'type-error.md': `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`,
+      'signature.md': `${fence}ts\nfunction shutdown(force: boolean): void\n${fence}\n`,
+      'links.md': '# Title\n\n[here](#title) [there](#nowhere) [gone](missing.md)\n',
+      'output.md': [
+        `${fence}ts\nconsole.log('hello'); // prints: goodbye\n${fence}`,
+        `${fence}ts\nconsole.log('start'); // prints: start\nthrow new Error('broken');\n${fence}`,
+      ].join('\n\n'),
+    };
+    let failures: string[] = [];
+    beforeAll(async () => {
+      for (const [name, markdown] of Object.entries(pages)) writeFileSync(join(folder, name), markdown);
+      ({ failures } = await checkPages(Object.keys(pages).map((name) => join(folder, name))));
+    }, 60_000);
+    const of = (page: string) => failures.filter((failure) => failure.includes(`${page}:`));
 
-  it('fails on a signature the package does not have', async () => {
-    const { failures } = await check('signature.md', `${fence}ts\nfunction shutdown(force: boolean): void\n${fence}\n`);
-    expect(failures[0]).toMatch(/signature\.md:2: the signature doesn't match the package's/);
-  });
+    it('a type error', () => {
+      expect(of('type-error.md')).toEqual([expect.stringMatching(/type-error\.md:6: error TS2322/)]);
+    });
 
-  it('fails on a relative link to a missing file or heading', async () => {
-    const { failures } = await check('links.md', '# Title\n\n[here](#title) [there](#nowhere) [gone](missing.md)\n');
-    expect(failures).toEqual(
-      ['links.md:3: #nowhere: no such heading', 'links.md:3: missing.md: no such file'].map((f) => expect.stringContaining(f)),
-    );
-  });
+    it('a signature the package does not have', () => {
+      expect(of('signature.md')[0]).toMatch(/signature\.md:2: the signature doesn't match the package's/);
+    });
 
-  it('fails when a block does not print what it says, or throws', async () => {
-    const page = [
-      `${fence}ts\nconsole.log('hello'); // prints: goodbye\n${fence}`,
-      `${fence}ts\nconsole.log('start'); // prints: start\nthrow new Error('broken');\n${fence}`,
-    ].join('\n\n');
-    const { failures } = await check('output.md', page);
-    expect(failures).toHaveLength(2);
-    expect(failures[0]).toMatch(/output\.md:2: did not print "goodbye"/);
-    expect(failures[1]).toMatch(/output\.md:6: exited with 1[\s\S]*broken/);
+    it('a relative link to a missing heading or file', () => {
+      expect(of('links.md')).toEqual([
+        expect.stringContaining('links.md:3: #nowhere: no such heading'),
+        expect.stringContaining('links.md:3: missing.md: no such file'),
+      ]);
+    });
+
+    it('a block that does not print what it says, and one that throws', () => {
+      const output = of('output.md').sort();
+      expect(output).toHaveLength(2);
+      expect(output[0]).toMatch(/output\.md:2: did not print "goodbye"/);
+      expect(output[1]).toMatch(/output\.md:6: exited with 1[\s\S]*broken/);
+    });
   });
 });
