@@ -274,30 +274,25 @@ export async function checkPages(pages) {
       });
     }
 
-    const tsc = require.resolve('typescript/bin/tsc');
-    const checks = Object.entries(dialects)
-      .filter(([, folders]) => folders.length > 0)
-      .map(([dialect, folders]) => {
-        const compilerOptions = {
-          ...baseCompilerOptions,
-          ...(dialect === 'legacy' && { experimentalDecorators: true, emitDecoratorMetadata: true }),
-        };
-        const config = `tsconfig.${dialect}.json`;
-        writeFileSync(join(work, config), JSON.stringify({ compilerOptions, include: folders.map((folder) => `${folder}/**/*.ts`) }));
-        return run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], work);
-      });
-    for (const result of await Promise.all(checks)) {
-      if (result.status === 0) continue;
-      for (const line of `${result.stdout}${result.stderr}`.split('\n').filter(Boolean)) {
-        if (/^\s/.test(line) && failures.length > 0) {
-          failures[failures.length - 1] += `\n${line}`;
-          continue;
+    // The compiler's API rather than the tsc command: tsc reports no type error
+    // at all while any file has a syntax error, and one broken page would hide
+    // every other page's type errors.
+    const ts = require('typescript');
+    for (const [dialect, folders] of Object.entries(dialects)) {
+      if (folders.length === 0) continue;
+      const legacy = dialect === 'legacy' && { experimentalDecorators: true, emitDecoratorMetadata: true };
+      const { options } = ts.convertCompilerOptionsFromJson({ ...baseCompilerOptions, ...legacy }, work);
+      const files = [...origin.keys()].filter((path) => folders.some((folder) => path.startsWith(`${folder}/`)));
+      const program = ts.createProgram({ rootNames: files.map((path) => join(work, path)), options });
+      for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+        const message = `error TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n  ')}`;
+        const block = diagnostic.file && origin.get(relative(work, diagnostic.file.fileName));
+        if (!block) failures.push(`tsc: ${diagnostic.file ? `${diagnostic.file.fileName}: ` : ''}${message}`);
+        else if (block.signature) failures.push(`${block.page}:${block.line}: the signature doesn't match the package's: ${message}`);
+        else {
+          const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+          failures.push(`${block.page}:${block.line + line}: ${message}`);
         }
-        const at = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(line);
-        const block = at && origin.get(at[1]);
-        if (block?.signature) failures.push(`${block.page}:${block.line}: the signature doesn't match the package's: ${at[4]}`);
-        else if (block) failures.push(`${block.page}:${block.line + Number(at[2]) - 1}: ${at[4]}`);
-        else failures.push(`tsc: ${line}`);
       }
     }
 

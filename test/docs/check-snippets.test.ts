@@ -33,6 +33,8 @@ describe('npm run check:docs', { timeout: 60_000 }, () => {
   // One run for every broken page (one tsc, runs side by side), then what each must have reported.
   describe('fails, naming the page and line', () => {
     const pages = {
+      // A syntax error must not hide the type errors of other pages (the tsc command hides them).
+      'syntax.md': `${fence}ts\n@Isolated({})\n${fence}\n`,
       'type-error.md': `# t\n\n${fence}ts\nimport { stats } from 'isolated-call';\n\nconst n: string = stats();\n${fence}\n`,
       'signature.md': `${fence}ts\nfunction shutdown(force: boolean): void\n${fence}\n`,
       'links.md': '# Title\n\n[here](#title) [there](#nowhere) [gone](missing.md)\n',
@@ -48,7 +50,8 @@ describe('npm run check:docs', { timeout: 60_000 }, () => {
     }, 60_000);
     const of = (page: string) => failures.filter((failure) => failure.includes(`${page}:`));
 
-    it('a type error', () => {
+    it('a syntax error, and a type error on another page', () => {
+      expect(of('syntax.md')).toEqual([expect.stringMatching(/syntax\.md:2: error TS1146/)]);
       expect(of('type-error.md')).toEqual([expect.stringMatching(/type-error\.md:6: error TS2322/)]);
     });
 
