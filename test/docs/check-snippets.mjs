@@ -18,7 +18,9 @@
 //                               output must hold each such text, in order, one
 //                               line each; "…" matches anything within a line.
 //   import 'reflect-metadata' or a first-lines comment "legacy decorators"
-//                               checked with experimentalDecorators.
+//                               checked with experimentalDecorators and
+//                               emitDecoratorMetadata (run under tsx, which
+//                               emits no metadata).
 //   function name(params): Type  a block of bodiless declarations only is a
 //                               signature: the package's own export of that name
 //                               must have the same type (both ways assignable).

@@ -11,23 +11,21 @@ const folder = mkdtempSync(join(tmpdir(), 'check-snippets-test-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const fence = '```';
-async function check(name: string, markdown: string): Promise<{ failures: string[]; counts: Record<string, number> }> {
-  const page = join(folder, name);
-  writeFileSync(page, markdown);
-  return checkPages([page]);
-}
 
 describe('npm run check:docs', { timeout: 60_000 }, () => {
-  it('passes a page whose blocks type-check, import each other and print what they say', async () => {
+  it('passes pages whose blocks type-check (standard and legacy decorators), import each other and print what they say', async () => {
     const page = [
       `${fence}ts\n// double.ts\nimport { isolate } from 'isolated-call';\n\nexport const double = isolate(async function double(n: number) {\n  return n * 2;\n});\n${fence}`,
       `${fence}ts\n// main.ts\nimport { double } from './double.js';\n\nconsole.log(await double(21)); // prints: 42\n${fence}`,
       `${fence}ts\nfunction stats(): MethodStats[]\n${fence}`,
       `${fence}ts\n// fragment: not a program\n@Isolated({ timeout: 1 })\n${fence}`,
     ].join('\n\n');
-    const { failures, counts } = await check('good.md', page);
+    const legacy = `${fence}ts\n// shapes.ts: legacy decorators\nimport 'reflect-metadata';\nimport { Isolated } from 'isolated-call';\n\nexport class Shapes {\n  @Isolated()\n  async area(side: number): Promise<number> {\n    return side * side;\n  }\n}\n${fence}`;
+    writeFileSync(join(folder, 'good.md'), page);
+    writeFileSync(join(folder, 'legacy.md'), legacy);
+    const { failures, counts } = await checkPages([join(folder, 'good.md'), join(folder, 'legacy.md')]);
     expect(failures).toEqual([]);
-    expect(counts).toEqual({ blocks: 4, checked: 3, signatures: 1, run: 1, fragments: 1 });
+    expect(counts).toEqual({ blocks: 5, checked: 4, signatures: 1, run: 1, fragments: 1 });
   });
 
   // One run for every broken page (one tsc, runs side by side), then what each must have reported.
