@@ -1,12 +1,21 @@
 // npm run demo
+// npm run demo -- --svg docs/demo.svg   (also draws the table as a chart, into that file)
 //
 // The article's experiment (delete a module from the cache: nothing is freed;
 // run it in a child process: everything is) redone with typescript as the
 // heavy dependency. Each row runs in its own fresh `node --expose-gc` process,
 // so one measurement can't leak into the next.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { rssChart } from './demo/chart.js';
 import type { Row } from './demo/work.js';
+
+const svgFlag = process.argv.indexOf('--svg');
+const svgPath = svgFlag === -1 ? undefined : process.argv[svgFlag + 1];
+if (svgFlag !== -1 && !svgPath) throw new Error('--svg needs a file to write: npm run demo -- --svg docs/demo.svg');
 
 const rows = [
   { label: "(a) require('typescript') in the parent", script: 'direct.ts' },
@@ -42,3 +51,12 @@ console.log('Parent RSS in MB, transpiling 20 × a 200-function file with typesc
 console.log(line(header));
 for (const r of table) console.log(line(r));
 console.log(`Child's peak RSS for (c), from onCallEnd: ${mb(results[2]!.row.childPeak ?? 0)} MB (given back to the OS when it exited)`);
+
+if (svgPath) {
+  const tsVersion = createRequire(import.meta.url)('typescript/package.json').version;
+  writeFileSync(
+    svgPath,
+    rssChart(results, `npm run demo -- --svg: Node ${process.version}, typescript ${tsVersion}, ${platform()} ${arch()}`),
+  );
+  console.log(`chart written to ${svgPath}`);
+}

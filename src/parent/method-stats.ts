@@ -7,7 +7,7 @@ export interface MethodStats {
   readonly target: string;
   /** Calls made (each retry counts once more in `attempts` only). */
   readonly calls: number;
-  /** Calls that rejected, for any reason. */
+  /** Calls that rejected once they reached the method's queue (an argument that can't cross fails before, uncounted). */
   readonly failures: number;
   /** Calls waiting for a free child. */
   readonly queued: number;
