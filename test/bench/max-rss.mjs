@@ -23,7 +23,7 @@ const SLEEP_MS = 2000;
 heading('max-rss', [
   `overshoot: a fresh child grows in 8 MB Buffers (written, so resident) at each rate until the parent ends it; ${RUNS} runs each`,
   'overshoot = peakMb (the sample that saw it over) − the budget; allowed = max(10% of the budget, 20 MB), what a child growing at 1 GB/s may reach',
-  '"at once": one Buffer of 1 GB, written as fast as memset goes (several GB/s): faster than any interval can follow',
+  '"at once": one Buffer of the budget + 1 GB, written as fast as the child can (a few GB/s): faster than the design rate',
   `cost: the parent's CPU over ${WARM} warm echo calls with and without maxRss, and over a ${SLEEP_MS} ms call far under / near its budget`,
   `wall clock: ${FRESH} fresh echo calls with and without maxRss, alternating`,
 ]);
