@@ -15,7 +15,13 @@ export { registerClass, registerSymbol, registerCustom, type RegisterClassOption
 export { measureRss, type RssMeasurement, type RssSnapshot } from './measure/measure-rss.js';
 export { isModuleLoaded } from './measure/is-module-loaded.js';
 export { IsolatedCallError, type IsolatedCallErrorCode, type IsolatedCallErrorInit } from './errors/isolated-call-error.js';
-export { ChildExitedError, ChildOutOfMemoryError, type ChildExit, type ChildSignal } from './errors/child-exited-error.js';
+export {
+  ChildExitedError,
+  ChildOutOfMemoryError,
+  type ChildExit,
+  type ChildSignal,
+  type OutOfMemoryKind,
+} from './errors/child-exited-error.js';
 export { CallTimeoutError } from './errors/call-timeout-error.js';
 export { CallAbortedError } from './errors/call-aborted-error.js';
 export { SerializationError } from './errors/serialization-error.js';

@@ -8,9 +8,10 @@ import { parseArgs } from 'node:util';
 import { startWorker } from './worker.js';
 
 const usage = `Usage: isolated-call-worker --redis redis://HOST:PORT --queue NAME [--root DIR] [--concurrency N]
-  [--keep-alive MS] [--max-payload-bytes N] [--lock-duration MS] [--stalled-interval MS] [--allow-links-to DIR]...
+  [--keep-alive MS] [--max-rss MB] [--max-payload-bytes N] [--lock-duration MS] [--stalled-interval MS] [--allow-links-to DIR]...
 
   --root defaults to the current folder: where this machine holds the app's code.
+  --max-rss is each job's memory budget (maxRss, at least 32); a job's caller may lower it, never raise it.
   --allow-links-to names a folder outside the root where symlinks under the root may lead (repeat for more).`;
 
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
       root: { type: 'string', default: process.cwd() },
       concurrency: { type: 'string' },
       'keep-alive': { type: 'string' },
+      'max-rss': { type: 'string' },
       'max-payload-bytes': { type: 'string' },
       'lock-duration': { type: 'string' },
       'stalled-interval': { type: 'string' },
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const stalledInterval = int('stalled-interval', values['stalled-interval']);
   const keepAlive = int('keep-alive', values['keep-alive']);
   const concurrency = int('concurrency', values.concurrency);
+  const maxRss = int('max-rss', values['max-rss']);
   const maxPayloadBytes = int('max-payload-bytes', values['max-payload-bytes']);
   const worker = await startWorker({
     connection: values.redis,
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     ...(values['allow-links-to'] ? { allowLinksTo: values['allow-links-to'] } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(maxPayloadBytes ? { maxPayloadBytes } : {}),
-    ...(keepAlive ? { isolated: { keepAlive } } : {}),
+    isolated: { ...(keepAlive ? { keepAlive } : {}), ...(maxRss ? { maxRss } : {}) },
     bullmq: { ...(lockDuration ? { lockDuration } : {}), ...(stalledInterval ? { stalledInterval } : {}) },
   });
   let closing = 0;

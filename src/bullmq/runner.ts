@@ -180,6 +180,8 @@ function jobData(job: CallJob, options: ResolvedOptions, to: Target): JobData {
     // A timeout no timer holds (Infinity, or past 2^31 - 1 ms) is left to the caller: its cancel event stops the job.
     timeout: Number.isFinite(options.timeout) && options.timeout <= MAX_TIMER_MS ? Math.ceil(options.timeout) : 0,
     maxPayloadBytes: to.maxPayloadBytes,
+    // The worker's own maxRss stands; the caller's can only lower it.
+    ...(options.maxRss === Infinity ? {} : { maxRss: options.maxRss }),
   };
 }
 

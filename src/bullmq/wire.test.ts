@@ -14,6 +14,7 @@ const good = {
 describe('job data is untrusted input to the worker', () => {
   test('a well-formed job passes; a field the SDK never writes, in the data or its target, is refused', () => {
     expect(parseJobData(good)).toEqual(good);
+    expect(parseJobData({ ...good, maxRss: 64 })).toEqual({ ...good, maxRss: 64 });
     expect(parseJobData({ ...good, target: { ...good.target, extra: 'x' } })).toMatch(/target has a field isolated-call never writes/);
     expect(parseJobData({ ...good, note: 'x' })).toMatch(/data has a field isolated-call never writes/);
   });
@@ -31,6 +32,10 @@ describe('job data is untrusted input to the worker', () => {
     ['a module name of 5000 characters', { ...good, target: { ...good.target, module: 'a'.repeat(5000) } }, /malformed/],
     ['an array', [good], /not an object/],
     ['an infinite limit', { ...good, maxPayloadBytes: Infinity }, /limit/],
+    ['a maxRss under 32 MB', { ...good, maxRss: 31 }, /maxRss/],
+    ['a fractional maxRss', { ...good, maxRss: 64.5 }, /maxRss/],
+    ['a maxRss as text', { ...good, maxRss: '64' }, /maxRss/],
+    ['an infinite maxRss', { ...good, maxRss: Infinity }, /maxRss/],
   ])('refused: %s', (_, data, why) => {
     expect(parseJobData(data)).toMatch(why);
   });

@@ -36,6 +36,8 @@ export interface JobData {
   readonly timeout: number;
   /** The caller's limit for the packed result. */
   readonly maxPayloadBytes: number;
+  /** The caller's `maxRss` in MB, absent when it has none: it may lower the worker's budget for this job, never raise it. */
+  readonly maxRss?: number;
 }
 
 /** What the caller's payload unpacks to. */
@@ -66,7 +68,7 @@ export function unpack(packed: string): unknown {
 }
 
 /** Every field of a job's data, and of its target: any other is refused. */
-const JOB_FIELDS = new Set(['isolatedCall', 'label', 'target', 'payload', 'signals', 'timeout', 'maxPayloadBytes']);
+const JOB_FIELDS = new Set(['isolatedCall', 'label', 'target', 'payload', 'signals', 'timeout', 'maxPayloadBytes', 'maxRss']);
 const TARGET_FIELDS = new Set(['module', 'owner', 'kind', 'method']);
 /** Longest module name a job may give (module-name.ts refuses longer). */
 const MAX_MODULE_NAME = 4096;
@@ -97,6 +99,7 @@ export function parseJobData(data: unknown): JobData | string {
   if (!isCount(d.timeout) || !isCount(d.maxPayloadBytes)) return 'its timeout or size limit is malformed';
   // A timer can't hold more: it would fire at once (the caller's options refuse it too; 0 is no limit).
   if (d.timeout > MAX_TIMER_MS) return `its timeout of ${d.timeout} ms is over ${MAX_TIMER_MS} ms, the longest a timer holds`;
+  if (d.maxRss !== undefined && !(isCount(d.maxRss) && d.maxRss >= 32)) return 'its maxRss is not a whole number of MB of at least 32';
   const target: TargetRef = {
     module: t.module,
     owner: t.owner as string,
@@ -111,6 +114,7 @@ export function parseJobData(data: unknown): JobData | string {
     signals: d.signals as number,
     timeout: d.timeout,
     maxPayloadBytes: d.maxPayloadBytes,
+    ...(d.maxRss === undefined ? {} : { maxRss: d.maxRss }),
   };
 }
 

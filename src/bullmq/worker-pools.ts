@@ -14,6 +14,8 @@ export interface LocalRun {
   readonly self: Encoded | undefined;
   readonly args: Encoded;
   readonly signals: readonly AbortSignal[];
+  /** The job's `maxRss`, which may lower the worker's for this job (parent/attempt-memory.ts). */
+  readonly maxRss?: number | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export class WorkerPools {
       trace: undefined,
       inline: true,
       interpret: async (reply) => reply,
+      ...(run.maxRss === undefined ? {} : { maxRss: run.maxRss }),
     };
     return this.poolFor(run).run(job) as Promise<ChildReply>;
   }

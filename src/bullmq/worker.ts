@@ -34,8 +34,9 @@ export interface StartWorkerOptions {
   maxPayloadBytes?: number;
   /**
    * Options for the local children, as `@Isolated()` takes them (`keepAlive`,
-   * `standby`, `maxOldSpaceSize`, `execArgv`, `env`, `grace`, …). Default: `{}`,
-   * a fresh child per job. Timeout, retries and concurrency come from the job and the worker.
+   * `standby`, `maxOldSpaceSize`, `maxRss`, `execArgv`, `env`, `grace`, …). Default: `{}`,
+   * a fresh child per job. Timeout, retries and concurrency come from the job and the worker;
+   * a job's `maxRss` (its caller's) may lower this one for that job, never raise it.
    */
   isolated?: IsolatedOptions;
   /** Further BullMQ Worker options (`lockDuration`, `stalledInterval`, `maxStalledCount`, `prefix`, …). Default: `{}`. */
@@ -134,6 +135,7 @@ async function runJob(job: Job, cancel: AbortSignal | undefined, context: Contex
       self: payload.self,
       args: payload.args,
       signals: controllers.map((c) => c.signal),
+      maxRss: data.maxRss,
     });
     if (reply.type === 'error' && reply.phase === 'load') {
       pools.forget(target);

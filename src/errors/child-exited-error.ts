@@ -90,25 +90,67 @@ export class ChildExitedError extends IsolatedCallError {
 }
 
 /**
- * The child ran out of V8 heap. Raise `maxOldSpaceSize`, or process less per
- * call. Code `ERR_ISOLATED_CHILD_OOM`.
+ * What ran out: `'rss'`, the child's resident set went over `maxRss` and the
+ * parent ended it; `'heap'`, V8's heap limit (`maxOldSpaceSize`, or Node's
+ * default) and V8 ended it; `'system'`, the kernel's OOM killer, where it can
+ * be told apart from another SIGKILL (this version can't: see docs/errors.md).
+ */
+export type OutOfMemoryKind = 'rss' | 'heap' | 'system';
+
+/** What the parent knew of a child's memory when it ran out: the limit it went over and the most it was seen to hold. */
+export interface OutOfMemoryReading {
+  readonly kind: OutOfMemoryKind;
+  /** The limit in MB: `maxRss` for `'rss'`, `maxOldSpaceSize` for `'heap'` (undefined under Node's default limit). */
+  readonly limitMb: number | undefined;
+  /** The highest resident set the parent saw during the call, in MB; undefined when it wasn't watching (no `maxRss`). */
+  readonly peakMb: number | undefined;
+}
+
+/**
+ * The child ran out of memory: over `maxRss` (`kind: 'rss'`), or out of V8
+ * heap (`kind: 'heap'`). Raise the limit, or process less per call. Never
+ * retried. Code `ERR_ISOLATED_CHILD_OOM`.
  */
 export class ChildOutOfMemoryError extends ChildExitedError {
   declare readonly code: 'ERR_ISOLATED_CHILD_OOM';
+  /** What ran out: `'rss'`, `'heap'` or `'system'`. */
+  readonly kind: OutOfMemoryKind;
+  /** The limit it went over, in MB (see {@link OutOfMemoryReading}). */
+  readonly limitMb: number | undefined;
+  /** The highest resident set the parent saw, in MB; undefined when it wasn't watching. */
+  readonly peakMb: number | undefined;
 
-  /** The child's V8 fatal-error report is kept in `stderr`; the message quotes its first lines. */
-  constructor(exit: ChildExit, heapLimitMb: number | undefined, target?: string) {
-    const limit = heapLimitMb === undefined ? "Node's default heap limit" : `maxOldSpaceSize ${heapLimitMb} MB`;
-    super(
-      exit,
-      target,
-      `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid}) ran out of memory (${limit}) and ` +
-        `was ended by V8. ` +
-        'Raise the maxOldSpaceSize option or make the call work on less data at once.' +
-        (exit.stderr ? ` V8 reported:\n${fatalReport(exit.stderr)}` : ''),
-      'ERR_ISOLATED_CHILD_OOM',
+  /**
+   * The child's V8 fatal-error report is kept in `stderr`; the message quotes its first lines.
+   * @param reading Out of heap (V8's report on stderr) when absent, with `heapLimitMb` as its limit.
+   */
+  constructor(exit: ChildExit, heapLimitMb: number | undefined, target?: string, reading?: OutOfMemoryReading) {
+    const who = `${target === undefined ? 'The isolated child' : `${target}: its child`} (pid ${exit.pid})`;
+    const kind = reading?.kind ?? 'heap';
+    const limitMb = reading ? reading.limitMb : heapLimitMb;
+    super(exit, target, outOfMemoryMessage(who, kind, limitMb, reading?.peakMb, exit.stderr), 'ERR_ISOLATED_CHILD_OOM');
+    this.kind = kind;
+    this.limitMb = limitMb;
+    this.peakMb = reading?.peakMb;
+  }
+}
+
+function outOfMemoryMessage(who: string, kind: OutOfMemoryKind, limitMb: number | undefined, peakMb: number | undefined, stderr: string) {
+  if (kind === 'rss') {
+    return (
+      `${who} went over its memory budget (maxRss ${limitMb} MB): its resident set reached ${peakMb} MB, ` +
+      'so the parent ended its process group. Raise the maxRss option or make the call work on less data at once.'
     );
   }
+  if (kind === 'system') {
+    return `${who} was killed by the system's out-of-memory killer${limitMb === undefined ? '' : ` (limit ${limitMb} MB)`}.`;
+  }
+  const limit = limitMb === undefined ? "Node's default heap limit" : `maxOldSpaceSize ${limitMb} MB`;
+  return (
+    `${who} ran out of memory (${limit}) and was ended by V8. ` +
+    'Raise the maxOldSpaceSize option or make the call work on less data at once.' +
+    (stderr ? ` V8 reported:\n${fatalReport(stderr)}` : '')
+  );
 }
 
 /** V8's FATAL ERROR line, then its last few GCs: the native stack below them says little to a user. */

@@ -64,6 +64,7 @@ export const kOptionTable = Object.freeze({
   streamAheadBytes: methodOption(16 * 1024 * 1024, v.integer(1)),
   maxCallsPerChild: methodOption(Infinity, v.integer(1)),
   maxChildRss: methodOption(Infinity, v.number(1)),
+  maxRss: methodOption(Infinity, v.megabytes(32)),
   retries: methodOption(0, v.integer(0)),
   inspect: methodOption<boolean | number>(false, v.inspect),
   runner: methodOption<CallRunner | undefined>(undefined, v.runner),

@@ -141,6 +141,16 @@ export interface IsolatedOptions {
   /** With `keepAlive`, retire a child whose peak RSS went over this many MB. Default: `Infinity`. */
   maxChildRss?: number;
   /**
+   * A memory budget per call, in MB (a whole number, at least 32): the
+   * child's resident set, Buffers and native memory included, summed with the
+   * processes it started. The parent watches it while the child serves the
+   * call and, once it goes over, ends the child's process group; the call
+   * rejects with `ChildOutOfMemoryError` (`kind: 'rss'`), never retried.
+   * Linux only (read from /proc); elsewhere a warning, and no budget.
+   * `Infinity`: none. Default: `Infinity`.
+   */
+  maxRss?: number;
+  /**
    * How many times a call is retried on a fresh child when its child crashed
    * (`ChildExitedError`, but not out-of-memory). Never on an error the method
    * threw, nor on a timeout. Default: `0`.

@@ -51,6 +51,20 @@ export function integer(min: number, finite = false): Validator<number> {
   };
 }
 
+/** Megabytes of memory: a whole number >= `min`, or `Infinity` for no limit. */
+export function megabytes(min: number): Validator<number> {
+  return (value, name) => {
+    if (value === Infinity) return value;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new InvalidOptionError(
+        name,
+        `expected a whole number of MB, at least ${min} (or Infinity for no limit), got ${describe(value)}`,
+      );
+    }
+    return value;
+  };
+}
+
 export const boolean: Validator<boolean> = (value, name) => {
   if (typeof value !== 'boolean') throw new InvalidOptionError(name, `expected true or false, got ${describe(value)}`);
   return value;

@@ -38,6 +38,8 @@ export interface CallJob extends RunnerCall {
    * encoded instead: it must not load the user's classes to decode them.
    */
   readonly interpret?: (reply: ChildReply, job: CallJob, pid: number | undefined) => Promise<unknown>;
+  /** A lower `maxRss` for this call alone, in MB: a fleet job's own (bullmq/worker.ts), which can't raise the worker's. */
+  readonly maxRss?: number;
   /** Set for an async generator method: where the values it yields go (stream-sink.ts). */
   readonly stream?: StreamSink | undefined;
 }

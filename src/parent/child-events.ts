@@ -19,6 +19,8 @@ export type ChildExitReason =
   | 'recycled'
   /** Its call ran over `timeout` or `attemptTimeout`. */
   | 'timeout'
+  /** Its resident set went over its call's `maxRss`. */
+  | 'max-rss'
   /** Its call's AbortSignal aborted (killed after `grace` unless it left sooner). */
   | 'abort'
   /** Its stream's consumer stopped (`break`, `return()`) and the generator didn't stop within `grace`. */

@@ -2,6 +2,7 @@ import { debuglog } from 'node:util';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallMessage } from '../protocol/messages.js';
 import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
+import { guardAttemptMemory, rssBudget } from './attempt-memory.js';
 import type { ChildHandle } from './child-handle.js';
 import type { EarlyEnd, PendingCall } from './pending-call.js';
 import type { ChildReply } from './pending-replies.js';
@@ -31,14 +32,15 @@ export function dispatchAttempt(
 ): void {
   call.startAttempt(child, options.attemptTimeout, endEarly);
   const { job } = call;
+  const rssLimitMb = rssBudget(options.maxRss, job);
   let message: CallMessage;
   try {
     message = call.message(
       nextMessageId++,
       {
         exitAfter: options.keepAlive === 0,
-        // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss or a subscriber to the call events.
-        measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || job.trace !== undefined,
+        // Reading the peak RSS costs more than a warm round trip: only for onCallEnd, maxChildRss, maxRss or a subscriber to the call events.
+        measure: options.onCallEnd !== undefined || options.maxChildRss !== Infinity || rssLimitMb !== Infinity || job.trace !== undefined,
         lastAttempt: call.attempts - call.freeAttempts > options.retries,
         stream: job.stream ? streamLimits(options) : undefined,
       },
@@ -54,10 +56,12 @@ export function dispatchAttempt(
   }
   if (debug.enabled)
     debug('%s: call %d (attempt %d) on child pid %d, module %s', job.label, message.id, call.attempts, child.pid, job.target.module);
+  // maxRss: watched from here to the attempt's end.
+  const ends = guardAttemptMemory(call, child, rssLimitMb, outcomes);
   child.request(message, {
     label: job.label,
-    resolve: outcomes.reply,
-    reject: outcomes.failure,
+    resolve: ends.reply,
+    reject: ends.failure,
     callback: (callback) => (call.callbacks ? call.callbacks.receive(callback, child) : 'its call passed no functions'),
     ...(job.stream ? { items: (items: StreamItemsMessage) => job.stream?.receive(items, child) } : {}),
   });

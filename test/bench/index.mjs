@@ -16,6 +16,7 @@ const SCENARIOS = [
   'throughput',
   'callbacks',
   'streaming',
+  'max-rss',
 ];
 // Only these call gc(). A V8 flag in a parent reaches every child it forks (the SDK's and the
 // peers' alike, except workerpool's, which drops them) and costs each about 7 ms of start-up:

@@ -25,6 +25,7 @@ import {
   warmUp,
   type IsolatedCallErrorCode,
   type MethodStats,
+  type OutOfMemoryKind,
   type RssMeasurement,
   type RssSnapshot,
 } from 'isolated-call';
@@ -106,6 +107,10 @@ expectTypeOf<ChildExitedError['exitCode']>().toEqualTypeOf<number | null>();
 expectTypeOf<ChildExitedError['signal']>().toEqualTypeOf<NodeJS.Signals | null>();
 expectTypeOf<ChildExitedError['stderr']>().toEqualTypeOf<string>();
 expectTypeOf(ChildOutOfMemoryError.prototype).toMatchTypeOf<ChildExitedError>();
+expectTypeOf<ChildOutOfMemoryError['kind']>().toEqualTypeOf<OutOfMemoryKind>();
+expectTypeOf<OutOfMemoryKind>().toEqualTypeOf<'rss' | 'heap' | 'system'>();
+expectTypeOf<ChildOutOfMemoryError['limitMb']>().toEqualTypeOf<number | undefined>();
+expectTypeOf<ChildOutOfMemoryError['peakMb']>().toEqualTypeOf<number | undefined>();
 expectTypeOf<CallTimeoutError['timeout']>().toEqualTypeOf<number>();
 expectTypeOf<SerializationError['path']>().toEqualTypeOf<string>();
 expectTypeOf<SerializationError['reason']>().toEqualTypeOf<string>();
