@@ -2,7 +2,7 @@ import { debuglog } from 'node:util';
 import type { ResolvedOptions } from '../options/table.js';
 import type { CallMessage } from '../protocol/messages.js';
 import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import type { EarlyEnd, PendingCall } from './pending-call.js';
 import type { ChildReply } from './pending-replies.js';
 
@@ -24,7 +24,7 @@ export interface AttemptOutcomes {
  */
 export function dispatchAttempt(
   call: PendingCall,
-  child: ChildHandle,
+  child: PoolChild,
   options: ResolvedOptions,
   endEarly: EarlyEnd,
   outcomes: AttemptOutcomes,

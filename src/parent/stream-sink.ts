@@ -3,7 +3,7 @@ import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { streamCreditMessage, streamReturnMessage, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import { decodeYielded } from './reply.js';
 import { StopTimer, type StreamStop } from './stream-stop.js';
 
@@ -26,7 +26,7 @@ export class StreamSink {
   private takenItems = 0;
   private takenBytes = 0;
   private limits: StreamLimits = { items: 1, bytes: 1, batchBytes: 1 };
-  private child: ChildHandle | undefined;
+  private child: PoolChild | undefined;
   private id = 0;
   private ending: Ending | undefined;
   private returning = false;
@@ -37,7 +37,7 @@ export class StreamSink {
   private readonly stopTimer = new StopTimer();
 
   /** An attempt of the call started on `child` as message `id`: credit counts from zero again. */
-  bind(child: ChildHandle, id: number, limits: StreamLimits, stop: StreamStop): void {
+  bind(child: PoolChild, id: number, limits: StreamLimits, stop: StreamStop): void {
     this.child = child;
     this.id = id;
     this.limits = limits;
@@ -51,7 +51,7 @@ export class StreamSink {
   }
 
   /** A batch from the child, decoded now (its files are read and deleted at once); a bad one fails the stream. */
-  receive(message: StreamItemsMessage, child: ChildHandle): void {
+  receive(message: StreamItemsMessage, child: PoolChild): void {
     if (this.ending || this.returning || child !== this.child) {
       for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, child.pid);
       return;
@@ -196,7 +196,7 @@ export class StreamSink {
   }
 
   /** The child broke the protocol in a stream message: the stream fails now, and the child is killed (its call then settles). */
-  private failFrom(child: ChildHandle, error: unknown): void {
+  private failFrom(child: PoolChild, error: unknown): void {
     this.end({ error });
     child.kill(`protocol error in a stream: ${(error as Error).message}`, 'protocol-error');
   }
