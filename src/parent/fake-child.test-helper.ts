@@ -10,7 +10,7 @@
  */
 import { encode } from '../codec/encode.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
-import { errorMessage, readyMessage, resultMessage } from '../protocol/build-messages.js';
+import { callbackMessage, errorMessage, readyMessage, resultMessage } from '../protocol/build-messages.js';
 import type { CallMessage, ChildCallStats, ErrorMessage, ParentMessage } from '../protocol/messages.js';
 import { packEncoded } from '../protocol/wire-value.js';
 import type { ChildExitReason } from './child-events.js';
@@ -39,6 +39,8 @@ export interface FakeCall {
   readonly signal: AbortSignal;
   /** What the reply's stats report; a method may change them (`peakRss` for `maxChildRss`). */
   readonly stats: { loadMs: number; runMs: number; peakRss: number };
+  /** Calls function `index` of the arguments, as a stub in a real child does; settles with the parent's answer. */
+  callBack(index: number, ...args: unknown[]): Promise<unknown>;
 }
 
 /**
@@ -79,6 +81,9 @@ export class FakeChild implements PoolChild {
   private readonly knownTargets = new Set<number>();
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly aborts = new Map<number, AbortController>();
+  /** Callback calls waiting for the parent's answer, by call id and seq. */
+  private readonly answers = new Map<string, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  private seq = 0;
   private readonly exitWaiters: (() => void)[] = [];
 
   constructor(
@@ -118,6 +123,12 @@ export class FakeChild implements PoolChild {
   notify(message: ParentMessage): void {
     this.received.push(message);
     if (message.type === 'abort' && !this.exit) childTurn(() => this.aborts.get(message.id)?.abort(message.reason.v));
+    if (message.type === 'callback-result' || message.type === 'callback-error') {
+      const waiting = this.answers.get(`${message.id}:${message.seq}`);
+      this.answers.delete(`${message.id}:${message.seq}`);
+      if (message.type === 'callback-result') waiting?.resolve(message.value.v);
+      else waiting?.reject(message.error.v);
+    }
   }
 
   forget(id: number): void {
@@ -193,7 +204,13 @@ export class FakeChild implements PoolChild {
     const controller = new AbortController();
     this.aborts.set(message.id, controller);
     const stats = { loadMs: 0, runMs: 1, peakRss: 0 };
-    const call: FakeCall = { message, args: message.args.v as unknown[], child: this, signal: controller.signal, stats };
+    const callBack = (index: number, ...args: unknown[]) =>
+      new Promise((resolve, reject) => {
+        const seq = ++this.seq;
+        this.answers.set(`${message.id}:${seq}`, { resolve, reject });
+        this.send(callbackMessage(message.id, index, seq, encode(args, 'args')));
+      });
+    const call: FakeCall = { message, args: message.args.v as unknown[], child: this, signal: controller.signal, stats, callBack };
     let reply: unknown;
     try {
       const value = await this.method()(call);

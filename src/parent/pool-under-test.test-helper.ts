@@ -3,6 +3,7 @@
  * option resolution, the real child command and the process-wide registry:
  * only the processes are fake.
  */
+import { collectCallbacks } from '../codec/callback-tag.js';
 import { encode } from '../codec/encode.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { IsolatedOptions } from '../options/types.js';
@@ -15,7 +16,7 @@ export interface PoolUnderTest {
   readonly pool: MethodPool;
   /** Every child the pool started (standbys included). */
   readonly children: FakeChildren;
-  /** Calls the method with these arguments (an AbortSignal among them is the call's signal). */
+  /** Calls the method with these arguments (an AbortSignal among them is the call's signal, a function a callback). */
   call(...args: unknown[]): Promise<unknown>;
 }
 
@@ -35,12 +36,14 @@ export function fakePool(options: IsolatedOptions = {}, method: FakeMethod = ech
 /** A call as invoke.ts prepares it; `inline`, so nothing is written beside the messages. */
 export function callJob(label: string, args: unknown[]): CallJob {
   const signals: AbortSignal[] = [];
+  const callbacks = collectCallbacks();
   return {
     label,
     target: { module: 'file:///fake/module.js', owner: label, kind: 'function' },
     self: undefined,
-    args: encode(args, 'args', { signals }),
+    args: encode(args, 'args', { signals, callbacks }),
     signals,
+    ...(callbacks.fns.length > 0 ? { callbacks } : {}),
     startedAt: performance.now(),
     trace: undefined,
     inline: true,
