@@ -79,6 +79,11 @@ export class FakeChild implements PoolChild {
   private connected = true;
   private killed = false;
   private readonly knownTargets = new Set<number>();
+  /** What it was told already (the parent's ChildSender keeps the same). */
+  readonly channel = {
+    knowsTarget: (targetId: number) => this.knownTargets.has(targetId),
+    blobDir: undefined as string | undefined,
+  };
   private readonly pending = new PendingReplies(() => this.setReferenced(false));
   private readonly aborts = new Map<number, AbortController>();
   /** Callback calls waiting for the parent's answer, by call id and seq. */
@@ -99,11 +104,6 @@ export class FakeChild implements PoolChild {
   get alive(): boolean {
     return this.exit === undefined && this.connected;
   }
-
-  readonly channel = {
-    knowsTarget: (targetId: number) => this.knownTargets.has(targetId),
-    blobDir: undefined as string | undefined,
-  };
 
   request(message: CallMessage, pending: Pending): void {
     if (this.exit) {
