@@ -13,6 +13,7 @@ import { importedExports } from './load-target.js';
 import type { Encoded } from '../codec/tags.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { callbackMessage } from '../protocol/build-messages.js';
+import { sendToParent } from './parent-channel.js';
 import type { CallbackErrorMessage, CallbackMessage, CallbackResultMessage } from '../protocol/messages.js';
 
 interface Waiting {
@@ -88,7 +89,7 @@ export class CallStubs {
       waiting?.reject(error);
     };
     try {
-      process.send!(message, (error: Error | null) => {
+      sendToParent(message, (error) => {
         if (error) failed(error);
         else handOverBlobs(encoded.f); // the parent's to delete now
       });

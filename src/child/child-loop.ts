@@ -13,6 +13,7 @@ import { readRss, resetPeakRss } from '../measure/proc-status.js';
 import { errorMessage, readyMessage } from '../protocol/build-messages.js';
 import type { AbortMessage, CallMessage, ChildMessage, FailurePhase, ResolvedCall } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
+import { sendToParent } from './parent-channel.js';
 import { resolveCall } from './call-channel.js';
 import { childRun } from './child-run.js';
 import { CallStubs, answerCallback } from './callback-stubs.js';
@@ -34,7 +35,7 @@ let callsRun = 0;
 
 function send(message: ChildMessage, then?: () => void): void {
   if (message.type === 'result' || message.type === 'error') beforeReply();
-  process.send!(message, (error: Error | null) => {
+  sendToParent(message, (error) => {
     if (error && message.type === 'result') {
       discardReplyBlobs(message);
       return sendUnserializable(message.id, error);
@@ -55,7 +56,7 @@ function sendUnserializable(id: number, error: Error): void {
     error: { v: error.message, t: false },
     stats: { loadMs: 0, runMs: 0, peakRss: 0 },
   });
-  process.send!(reply, exitOnceDrained);
+  sendToParent(reply, exitOnceDrained);
 }
 
 /** A call whose target this child was never sent: the parent's bug, answered as a failed load rather than left hanging. */
@@ -161,6 +162,22 @@ function handleAbort(message: AbortMessage): void {
 }
 
 /**
+ * One message from the parent (the loop's listener; the child loop's unit
+ * tests call it too). Anything that isn't a well-formed message of ours (the
+ * user's own traffic, another version) is left alone: never a crash of the entry.
+ */
+export function handleParentMessage(message: unknown): void {
+  const parentMessage = parseParentMessage(message);
+  if (parentMessage?.type === 'call') {
+    const call = resolveCall(parentMessage);
+    if (call) void handleCall(call);
+    else answerUnknownTarget(parentMessage);
+  } else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
+  else if (parentMessage?.type === 'callback-result' || parentMessage?.type === 'callback-error') answerCallback(parentMessage);
+  else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
+}
+
+/**
  * Starts answering the parent: listens for calls and aborts, leaves when the
  * channel closes, says `ready`. The caller has set `inChild` already, before
  * any user module loads, so decorated methods run inline here.
@@ -171,23 +188,12 @@ export function startChildLoop(): void {
   const token = ownToken();
   process.on('exit', () => endOwnDescendants(token));
   childRun(); // from now on a decorated method called outside every call is the app's unguarded start-up
-  process.on('message', (message: unknown) => {
-    // Anything that isn't a well-formed message of ours (the user's own
-    // traffic, another version) is left alone: never a crash of the entry.
-    const parentMessage = parseParentMessage(message);
-    if (parentMessage?.type === 'call') {
-      const call = resolveCall(parentMessage);
-      if (call) void handleCall(call);
-      else answerUnknownTarget(parentMessage);
-    } else if (parentMessage?.type === 'abort') handleAbort(parentMessage);
-    else if (parentMessage?.type === 'callback-result' || parentMessage?.type === 'callback-error') answerCallback(parentMessage);
-    else if (parentMessage?.type === 'stream-credit' || parentMessage?.type === 'stream-return') handleStreamControl(parentMessage);
-  });
+  process.on('message', handleParentMessage);
 
   // The parent is gone, or retired this child: leave, whatever is still scheduled, once its output is out.
   process.on('disconnect', exitOnceDrained);
 
-  process.send!(readyMessage());
+  sendToParent(readyMessage());
 
   if (process.argv.includes(WATCHDOG_FLAG)) startParentWatchdog();
 }

@@ -6,6 +6,7 @@
  * for OUTPUT_STALL_MS (a reader that stopped reading).
  */
 import { OUTPUT_CHECK_MS, OUTPUT_STALL_MS, outputMessage } from '../protocol/output-messages.js';
+import { sendToParent } from './parent-channel.js';
 
 type Stdio = 'stdout' | 'stderr';
 
@@ -123,7 +124,7 @@ let saidDraining = false;
 function sayDraining(draining: boolean): void {
   saidDraining = draining;
   // A retired child's channel is closed: it drains without saying so.
-  if (process.connected) process.send!(outputMessage(draining), () => {});
+  if (process.connected) sendToParent(outputMessage(draining));
 }
 
 /** Before a reply: the parent must know that this child's output still drains before the call settles. */

@@ -13,6 +13,7 @@
 import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { MAX_STREAM_BATCH, streamItemsMessage } from '../protocol/stream-messages.js';
+import { sendToParent } from './parent-channel.js';
 
 /** A pull that came back within this much did no work worth speaking of (a microtask-fast yield takes microseconds). */
 const FAST_PULL_MS = 0.25;
@@ -72,7 +73,7 @@ export class StreamSender {
     this.batchBytes = 0;
     try {
       // Written at once while the channel's pipe has room (Node tries the write synchronously).
-      process.send!(message, (error: Error | null) => {
+      sendToParent(message, (error) => {
         // Sent: the files are the parent's to delete now. Not sent: the channel is gone, and so is the call.
         for (const item of items) error ? discardBlobs(item.f) : handOverBlobs(item.f);
       });

@@ -1,7 +1,7 @@
 import { ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { canReadRss } from '../shared/read-rss.js';
 import type { CallJob } from './call-job.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import type { PendingCall } from './pending-call.js';
 import type { ChildReply } from './pending-replies.js';
 import { RssWatch } from './rss-watch.js';
@@ -28,7 +28,7 @@ let warnedUnsupported = false;
  * is gone. A heap OOM of a watched child gets the peak seen. Returns the
  * outcomes to give the child's replies to; `outcomes` itself when unwatched.
  */
-export function guardAttemptMemory(call: PendingCall, child: ChildHandle, limitMb: number, outcomes: AttemptEnds): AttemptEnds {
+export function guardAttemptMemory(call: PendingCall, child: PoolChild, limitMb: number, outcomes: AttemptEnds): AttemptEnds {
   if (limitMb === Number.POSITIVE_INFINITY || child.pid === undefined) return outcomes;
   if (!canReadRss) {
     warnUnsupported(limitMb);

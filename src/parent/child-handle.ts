@@ -1,11 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { debuglog } from 'node:util';
-import { discardFilesOf } from '../codec/side-channel.js';
 import type { ChildExit } from '../errors/child-exited-error.js';
 import type { ParentMessage } from '../protocol/messages.js';
 import type { ChildCommand } from './child-command.js';
 import { type ChildExitReason, publishExit, publishSpawn } from './child-events.js';
-import { exitError, forkChild, killGroup, watchChildEnd } from './child-process.js';
+import { endLeftovers, exitError, forkChild, killGroup, watchChildEnd } from './child-process.js';
 import type { ChannelMemory } from '../protocol/build-messages.js';
 import { openChannel } from './child-channel.js';
 import { type GivenCodeCache, giveCodeCache } from './code-cache.js';
@@ -13,7 +12,8 @@ import { compileCacheArgs } from './compile-cache.js';
 import type { ChildSender } from './child-sender.js';
 import { PendingReplies, type Pending } from './pending-replies.js';
 import { ChildHold } from './child-hold.js';
-import { type DescendantMarker, endDescendants, newMarker } from '../shared/descendants.js';
+import { type DescendantMarker, newMarker } from '../shared/descendants.js';
+import type { PoolChild } from './pool-child.js';
 
 const debug = debuglog('isolated-call');
 
@@ -22,22 +22,19 @@ const debug = debuglog('isolated-call');
  * keeps the tail of stderr, and turns every way the child can end into a
  * rejection of whatever is still pending on it.
  */
-export class ChildHandle {
+export class ChildHandle implements PoolChild {
   readonly process: ChildProcess;
   readonly pid: number | undefined;
   readonly spawnedAt = performance.now();
   /** What the child and whatever it starts carry, to be found when it ends. */
   readonly marker: DescendantMarker = newMarker();
   readyAt: number | undefined;
-  /** Calls started on this child. */
   calls = 0;
-  /** Peak RSS the child reported for its last call, in bytes. */
   lastPeakRss = 0;
   /** Set once the child is gone and its stderr is drained. */
   exit: ChildExit | undefined;
   /** Set when the parent decided to end the child (retire, kill). */
   ending = false;
-  /** The method whose child this is (set again when a pool takes a standby); for the diagnostics events. */
   target: string | undefined;
   /** Why the parent ended the child, once it decided to (child-events.ts says which decision counts). */
   endReason: ChildExitReason | undefined;
@@ -88,11 +85,6 @@ export class ChildHandle {
     return this.exit === undefined && this.process.exitCode === null && this.process.signalCode === null && this.process.connected;
   }
 
-  get busy(): boolean {
-    return this.pending.size > 0;
-  }
-
-  /** What this child was told already, which its next call message leaves out. */
   get channel(): ChannelMemory {
     return this.sender;
   }
@@ -105,7 +97,6 @@ export class ChildHandle {
    * Only a value Node can't serialize at all fails here, typed. The message
    * goes out at once, or once the child has said `ready` (child-sender.ts).
    */
-
   request(message: ParentMessage & { type: 'call' }, pending: Pending): void {
     if (this.exit) {
       pending.reject(exitError(this.exit, this.heapLimitMb, pending.label));
@@ -202,12 +193,7 @@ export class ChildHandle {
     publishExit(() => ({ pid, target, standby, exitCode, signal, reason, calls }));
     const exit = this.exit;
     this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
-    discardFilesOf(this.pid);
-    // The child is gone, but what it started may not be: neither a grandchild in its group (a fresh
-    // child exits after its reply, its group goes with it) nor one that left the group outlives it.
-    // A child that exits ends those itself (child-loop.ts); one killed by a signal can't.
-    if (!this.killed) killGroup(this.pid);
-    if (signal !== null || exitCode === null) endDescendants([this.marker]);
+    endLeftovers(this.pid, this.marker, this.killed, signal === null && exitCode !== null);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }

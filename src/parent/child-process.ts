@@ -8,7 +8,8 @@ import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../erro
 import { PRELOAD_FLAG } from '../protocol/messages.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
-import { DESCENDANT_ENV, type DescendantMarker, markerValue } from '../shared/descendants.js';
+import { DESCENDANT_ENV, type DescendantMarker, endDescendants, markerValue } from '../shared/descendants.js';
+import { discardFilesOf } from '../codec/side-channel.js';
 
 const debug = debuglog('isolated-call');
 
@@ -105,6 +106,18 @@ export function killGroup(pid: number | undefined): void {
   } catch {
     // no such group any more
   }
+}
+
+/**
+ * Ends what a child left behind once it is gone: its payload files, and what
+ * it started, neither a grandchild in its group (a fresh child exits after its
+ * reply, its group goes with it) nor one that left the group. A child that
+ * exits ends those itself (child-loop.ts); one killed by a signal can't.
+ */
+export function endLeftovers(pid: number | undefined, marker: DescendantMarker, groupKilled: boolean, exited: boolean): void {
+  discardFilesOf(pid);
+  if (!groupKilled) killGroup(pid);
+  if (!exited) endDescendants([marker]);
 }
 
 /** The error for a call whose child ended before replying: out of memory, or any other end. */

@@ -2,6 +2,7 @@ import { globalState } from '../shared/global-state.js';
 export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
+import type { PoolChild, SpawnChild } from './pool-child.js';
 import { type DescendantMarker, endDescendants } from '../shared/descendants.js';
 import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
 
@@ -14,15 +15,20 @@ export function registry(): ChildRegistry {
   return globalState().children;
 }
 
+/** A real child process: what a pool starts unless it was handed another way (a fake, in the scheduler's unit tests). */
+export const spawnChildProcess: SpawnChild = (command, heapLimitMb, preload, onExit, target) =>
+  new ChildHandle(command, heapLimitMb, preload, onExit, target);
+
 /** Starts a child that the registry owns until it ends: for the method `target`, or a standby (`preload`) for any. */
 export function startChild(
+  spawn: SpawnChild,
   command: ChildCommand,
   heapLimitMb: number | undefined,
   target: string | undefined,
   preload = false,
-): ChildHandle {
+): PoolChild {
   const children = registry();
-  const child = new ChildHandle(command, heapLimitMb, preload, childEnded, target);
+  const child = spawn(command, heapLimitMb, preload, childEnded, target);
   children.live.add(child);
   if (!children.exitHookInstalled) {
     children.exitHookInstalled = true;

@@ -3,7 +3,7 @@ import type { ResolvedOptions } from '../options/table.js';
 import type { CallMessage } from '../protocol/messages.js';
 import { batchBytesFor, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
 import { guardAttemptMemory, rssBudget } from './attempt-memory.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import type { EarlyEnd, PendingCall } from './pending-call.js';
 import type { ChildReply } from './pending-replies.js';
 
@@ -25,7 +25,7 @@ export interface AttemptOutcomes {
  */
 export function dispatchAttempt(
   call: PendingCall,
-  child: ChildHandle,
+  child: PoolChild,
   options: ResolvedOptions,
   endEarly: EarlyEnd,
   outcomes: AttemptOutcomes,

@@ -1,21 +1,18 @@
-import { discardReplyBlobs } from '../codec/side-channel.js';
-import { ChildExitedError, ChildOutOfMemoryError } from '../errors/child-exited-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
-import { ProtocolError } from '../errors/protocol-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { ShutdownError } from '../errors/shutdown-error.js';
 import type { ResolvedOptions } from '../options/table.js';
+import { interpretOutcome, plainResult, retriable } from './attempt-outcome.js';
 import type { CallJob } from './call-job.js';
 import type { ChildCommand } from './child-command.js';
-import type { ChildHandle } from './child-handle.js';
 import type { ChildReply } from './pending-replies.js';
-import { hasRoom, mayStartChild, registry, startChild, type OwnedPool } from './child-registry.js';
+import { hasRoom, mayStartChild, registry, spawnChildProcess, startChild, type OwnedPool } from './child-registry.js';
 import { MethodCounters, type MethodStats } from './method-stats.js';
 import { CallQueue } from './call-queue.js';
 import { dispatchAttempt } from './dispatch-attempt.js';
 import { PendingCall, type CallOutcome } from './pending-call.js';
-import { interpretReply } from './reply.js';
+import type { PoolChild, SpawnChild } from './pool-child.js';
 import { ensureStandby, takeStandby } from './standby.js';
 import { WarmChildren } from './warm-children.js';
 
@@ -29,17 +26,19 @@ export class MethodPool implements OwnedPool {
   private readonly queue = new CallQueue();
   private readonly warm: WarmChildren;
   /** This method's children alive now, busy, idle or exiting. */
-  private readonly children = new Set<ChildHandle>();
+  private readonly children = new Set<PoolChild>();
   private running = 0;
   private readonly counters = new MethodCounters();
   private closed = false;
   private readonly pumpBound = () => this.pump();
   private readonly endEarlyBound = (call: PendingCall, error: Error | undefined, killNow: boolean) => this.endEarly(call, error, killNow);
 
+  /** @param spawn How a child starts: a real process unless a unit test hands the pool a fake. */
   constructor(
     public label: string,
     public options: ResolvedOptions,
     public command: ChildCommand,
+    private readonly spawn: SpawnChild = spawnChildProcess,
   ) {
     this.warm = new WarmChildren(options, command);
     registry().pools.add(this);
@@ -81,9 +80,9 @@ export class MethodPool implements OwnedPool {
 
   /** Starts the standby child (or, with keepAlive, one warm child) ahead of the first call. */
   warmUp(): void {
-    if (this.options.standby) ensureStandby(this.command, this.options.maxOldSpaceSize);
+    if (this.options.standby) ensureStandby(this.spawn, this.command, this.options.maxOldSpaceSize);
     else if (this.options.keepAlive > 0 && this.children.size === 0 && hasRoom())
-      this.warm.keep(this.adopt(startChild(this.command, this.options.maxOldSpaceSize, this.label)));
+      this.warm.keep(this.adopt(startChild(this.spawn, this.command, this.options.maxOldSpaceSize, this.label)));
   }
 
   /** Rejects queued calls, ends idle children; running calls finish unless `force`. */
@@ -107,7 +106,7 @@ export class MethodPool implements OwnedPool {
         child = takeStandby(this.command);
         if (!child) {
           if (!mayStartChild(this.pumpBound)) break;
-          child = startChild(this.command, this.options.maxOldSpaceSize, this.label);
+          child = startChild(this.spawn, this.command, this.options.maxOldSpaceSize, this.label);
           startup = true;
         }
         this.adopt(child);
@@ -117,7 +116,7 @@ export class MethodPool implements OwnedPool {
     this.queue.holdWhileWaiting();
   }
 
-  private start(call: PendingCall, child: ChildHandle, startup: boolean): void {
+  private start(call: PendingCall, child: PoolChild, startup: boolean): void {
     this.running++;
     dispatchAttempt(call, child, this.options, this.endEarlyBound, {
       reply: (reply) => this.onReply(call, child, reply, startup),
@@ -129,44 +128,20 @@ export class MethodPool implements OwnedPool {
     });
   }
 
-  private async onReply(call: PendingCall, child: ChildHandle, reply: ChildReply, startup: boolean): Promise<void> {
+  private onReply(call: PendingCall, child: PoolChild, reply: ChildReply, startup: boolean): void {
     child.lastPeakRss = reply.stats.peakRss;
     call.recordStats(reply.stats, startup && child.readyAt !== undefined ? child.readyAt - child.spawnedAt : 0);
     this.endAttempt(call, child, true);
-    // Plain data, the common warm case: nothing to rebuild, no file to read.
-    // (A worker's pool passes every reply on as it is: job.interpret.)
-    if (reply.type === 'result' && !reply.value.t && !reply.value.p && call.callbacks === undefined && !call.job.interpret) {
-      this.settle(call, { value: reply.value.v });
-      return;
-    }
-    try {
-      // Every callback the child made before replying runs before the call settles.
-      await call.callbacks?.idle();
-      const value = await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid);
-      this.settle(call, { value });
-    } catch (error) {
-      // A reply whose value breaks the rules (a payload file it may not name)
-      // condemns its child, even if it was kept warm a moment ago.
-      if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`, 'protocol-error');
-      this.settle(call, { error });
-    } finally {
-      discardReplyBlobs(reply, child.pid);
-    }
+    if (plainResult(call, reply)) this.settle(call, { value: reply.value.v });
+    else void interpretOutcome(call, child, reply, (outcome) => this.settle(call, outcome));
   }
 
-  private onChildFailure(call: PendingCall, child: ChildHandle, error: Error): void {
+  private onChildFailure(call: PendingCall, child: PoolChild, error: Error): void {
     this.endAttempt(call, child, false);
-    const crashed = error instanceof ChildExitedError && !(error instanceof ChildOutOfMemoryError);
-    // A stream that has delivered values isn't retried: they would come twice.
-    const retriable = crashed && !call.job.stream?.delivered;
-    // A child that died before `ready` on a code cache never started the call: once more, without that cache, and not one of `retries`.
-    if (retriable && child.diedOnCodeCache) call.freeAttempts++;
-    if (retriable && call.attempts - call.freeAttempts <= this.options.retries && !this.closed && !call.settled) {
+    if (!this.closed && retriable(call, child, error, this.options.retries)) {
       this.queue.pushFront(call);
       this.pump();
-      return;
-    }
-    this.settle(call, { error });
+    } else this.settle(call, { error });
   }
 
   /** Ends a call before its reply (timeout, abort, a stuck stream's return): its child is killed now, or after the grace period. */
@@ -188,18 +163,18 @@ export class MethodPool implements OwnedPool {
   }
 
   /** The child's part in an attempt is over: keep it warm, or let it go; then serve the queue. */
-  private endAttempt(call: PendingCall, child: ChildHandle, healthy: boolean): void {
+  private endAttempt(call: PendingCall, child: PoolChild, healthy: boolean): void {
     call.endAttempt();
     this.running--;
     if (this.options.keepAlive === 0)
       child.killAfter(this.options.grace, 'after-call'); // it exits by itself right after replying
     else if (healthy && !this.closed && this.warm.mayKeep(child)) this.warm.keep(child);
     else this.warm.retire(child, this.closed ? 'shutdown' : 'recycled');
-    if (this.options.standby && !this.closed) ensureStandby(this.command, this.options.maxOldSpaceSize);
+    if (this.options.standby && !this.closed) ensureStandby(this.spawn, this.command, this.options.maxOldSpaceSize);
     this.pump();
   }
 
-  private adopt(child: ChildHandle): ChildHandle {
+  private adopt(child: PoolChild): PoolChild {
     child.target = this.label; // a standby child becomes this method's
     this.children.add(child);
     this.warm.adopt(child);

@@ -13,7 +13,7 @@ import type { StreamLimits } from '../protocol/stream-messages.js';
 import type { CallJob } from './call-job.js';
 import { CallbackHost } from './callback-host.js';
 import { packEncoded } from '../protocol/wire-value.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import { targetIdOf } from './target-ids.js';
 
 /** The measured part of a call's report, shared by `onCallEnd` and the tracing context. */
@@ -43,7 +43,7 @@ export class PendingCall {
   freeAttempts = 0;
   settled = false;
   /** The child running the current attempt; cleared when the attempt ends, as the child may move on. */
-  child: ChildHandle | undefined;
+  child: PoolChild | undefined;
   /** The pid of the last child the call ran on, for errors and `onCallEnd`. */
   pid: number | undefined;
   /** The id of the current attempt's message. */
@@ -119,7 +119,7 @@ export class PendingCall {
   }
 
   /** An attempt got its child: `attemptTimeout` counts from now. */
-  startAttempt(child: ChildHandle, attemptTimeout: number, end: EarlyEnd): void {
+  startAttempt(child: PoolChild, attemptTimeout: number, end: EarlyEnd): void {
     this.attempts++;
     this.child = child;
     this.pid = child.pid;

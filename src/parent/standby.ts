@@ -1,6 +1,6 @@
 import type { ChildCommand } from './child-command.js';
-import type { ChildHandle } from './child-handle.js';
 import { claimIdle, hasRoom, offerIdle, registry, startChild } from './child-registry.js';
+import type { PoolChild, SpawnChild } from './pool-child.js';
 
 /**
  * One child started ahead of time per distinct child command, idle before it
@@ -8,10 +8,10 @@ import { claimIdle, hasRoom, offerIdle, registry, startChild } from './child-reg
  * skips Node's start-up. It never keeps the parent alive. The standbys live
  * in the process-wide registry, so `shutdown()` from either build ends them.
  */
-export function takeStandby(command: ChildCommand): ChildHandle | undefined {
+export function takeStandby(command: ChildCommand): PoolChild | undefined {
   const { standbys } = registry();
   // Possibly the other build's handle: the same class in another copy, same shape.
-  const child = standbys.get(command.key) as ChildHandle | undefined;
+  const child = standbys.get(command.key) as PoolChild | undefined;
   if (!child) return undefined;
   standbys.delete(command.key);
   claimIdle(child);
@@ -23,11 +23,11 @@ export function takeStandby(command: ChildCommand): ChildHandle | undefined {
  * only a head start: it is skipped at the maxChildren cap, and ended when a
  * call needs its place.
  */
-export function ensureStandby(command: ChildCommand, heapLimitMb: number | undefined): void {
+export function ensureStandby(spawn: SpawnChild, command: ChildCommand, heapLimitMb: number | undefined): void {
   const { standbys } = registry();
   const current = standbys.get(command.key);
   if ((current?.alive && !current.ending) || !hasRoom()) return;
-  const child = startChild(command, heapLimitMb, undefined, true);
+  const child = startChild(spawn, command, heapLimitMb, undefined, true);
   child.setReferenced(false);
   standbys.set(command.key, child);
   offerIdle(child, () => {

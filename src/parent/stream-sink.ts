@@ -3,7 +3,8 @@ import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { streamCreditMessage, streamReturnMessage, type StreamItemsMessage, type StreamLimits } from '../protocol/stream-messages.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
+import { StreamBuffer } from './stream-buffer.js';
 import { decodeYielded } from './reply.js';
 import { StopTimer, type StreamStop } from './stream-stop.js';
 
@@ -20,13 +21,11 @@ type Ending = { readonly error: unknown } | { readonly value: unknown };
 export class StreamSink {
   /** Values received; a stream that has delivered any is never retried (they would come twice). */
   delivered = 0;
-  private readonly values: unknown[] = [];
-  private readonly sizes: number[] = [];
-  private head = 0;
+  private readonly buffer = new StreamBuffer();
   private takenItems = 0;
   private takenBytes = 0;
   private limits: StreamLimits = { items: 1, bytes: 1, batchBytes: 1 };
-  private child: ChildHandle | undefined;
+  private child: PoolChild | undefined;
   private id = 0;
   private ending: Ending | undefined;
   private returning = false;
@@ -37,7 +36,7 @@ export class StreamSink {
   private readonly stopTimer = new StopTimer();
 
   /** An attempt of the call started on `child` as message `id`: credit counts from zero again. */
-  bind(child: ChildHandle, id: number, limits: StreamLimits, stop: StreamStop): void {
+  bind(child: PoolChild, id: number, limits: StreamLimits, stop: StreamStop): void {
     this.child = child;
     this.id = id;
     this.limits = limits;
@@ -51,12 +50,12 @@ export class StreamSink {
   }
 
   /** A batch from the child, decoded now (its files are read and deleted at once); a bad one fails the stream. */
-  receive(message: StreamItemsMessage, child: ChildHandle): void {
+  receive(message: StreamItemsMessage, child: PoolChild): void {
     if (this.ending || this.returning || child !== this.child) {
       for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, child.pid);
       return;
     }
-    if (this.buffered + message.items.length > this.limits.items) {
+    if (this.buffer.length + message.items.length > this.limits.items) {
       for (const item of message.items) discardReplyBlobs({ type: 'result', value: item }, child.pid);
       this.failFrom(
         child,
@@ -71,8 +70,7 @@ export class StreamSink {
     for (let i = 0; i < message.items.length; i++) {
       const item = message.items[i]!;
       try {
-        this.values.push(decodeYielded(item, this.delivered, child.pid));
-        this.sizes.push(message.bytes[i]!);
+        this.buffer.push(decodeYielded(item, this.delivered, child.pid), message.bytes[i]!);
         this.delivered++;
       } catch (error) {
         for (const rest of message.items.slice(i)) discardReplyBlobs({ type: 'result', value: rest }, child.pid);
@@ -93,14 +91,14 @@ export class StreamSink {
     if (this.ending) return;
     this.ending = ending;
     this.stopTimer.clear();
-    if ('error' in ending && (ending.error instanceof CallTimeoutError || ending.error instanceof CallAbortedError)) this.drop();
+    if ('error' in ending && (ending.error instanceof CallTimeoutError || ending.error instanceof CallAbortedError)) this.buffer.clear();
     this.resume();
   }
 
   /** The consumer's next value; `done` with the generator's return value at the end. Throws the stream's error. */
   async next(): Promise<IteratorResult<unknown>> {
     for (;;) {
-      if (this.buffered > 0) return { done: false, value: this.take() };
+      if (this.buffer.length > 0) return { done: false, value: this.take() };
       const ending = this.ending;
       if (ending) {
         this.ending = { value: undefined }; // an error is thrown once; the generator is done after it
@@ -121,7 +119,7 @@ export class StreamSink {
    * doesn't settle): then the child is killed.
    */
   async return(): Promise<void> {
-    this.drop();
+    this.buffer.clear();
     if (this.ending) return;
     this.returning = true;
     this.child?.notify(streamReturnMessage(this.id));
@@ -138,7 +136,7 @@ export class StreamSink {
   abandon(): void {
     if (this.ending || this.returning) return;
     this.returning = true;
-    this.drop();
+    this.buffer.clear();
     this.child?.notify(streamReturnMessage(this.id));
     this.armStopTimer();
   }
@@ -156,28 +154,12 @@ export class StreamSink {
     });
   }
 
-  private get buffered(): number {
-    return this.values.length - this.head;
-  }
-
   /** Takes the next value, giving credit back in batches: at half the bound, or when the consumer has caught up. */
   private take(): unknown {
-    const value = this.values[this.head];
     this.takenItems++;
-    this.takenBytes += this.sizes[this.head]!;
-    this.values[this.head] = undefined;
-    this.head++;
-    const caughtUp = this.head === this.values.length;
-    if (caughtUp) {
-      this.values.length = 0;
-      this.sizes.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.values.length) {
-      // A consumer that never quite catches up: drop the taken half, or the arrays grow with the stream.
-      this.values.splice(0, this.head);
-      this.sizes.splice(0, this.head);
-      this.head = 0;
-    }
+    this.takenBytes += this.buffer.firstBytes();
+    const value = this.buffer.shift();
+    const caughtUp = this.buffer.length === 0;
     if (caughtUp || this.takenItems * 2 >= this.limits.items || this.takenBytes * 2 >= this.limits.bytes) this.giveCredit();
     return value;
   }
@@ -189,14 +171,8 @@ export class StreamSink {
     this.takenBytes = 0;
   }
 
-  private drop(): void {
-    this.values.length = 0;
-    this.sizes.length = 0;
-    this.head = 0;
-  }
-
   /** The child broke the protocol in a stream message: the stream fails now, and the child is killed (its call then settles). */
-  private failFrom(child: ChildHandle, error: unknown): void {
+  private failFrom(child: PoolChild, error: unknown): void {
     this.end({ error });
     child.kill(`protocol error in a stream: ${(error as Error).message}`, 'protocol-error');
   }

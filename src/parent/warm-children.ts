@@ -1,7 +1,7 @@
 import type { ResolvedOptions } from '../options/table.js';
 import type { ChildCommand } from './child-command.js';
 import type { ChildExitReason } from './child-events.js';
-import type { ChildHandle } from './child-handle.js';
+import type { PoolChild } from './pool-child.js';
 import { claimIdle, offerIdle } from './child-registry.js';
 
 const MB = 1024 * 1024;
@@ -13,10 +13,10 @@ const MB = 1024 * 1024;
  * a place under `maxChildren`.
  */
 export class WarmChildren {
-  private readonly idle: ChildHandle[] = [];
-  private readonly timers = new Map<ChildHandle, NodeJS.Timeout>();
+  private readonly idle: PoolChild[] = [];
+  private readonly timers = new Map<PoolChild, NodeJS.Timeout>();
   /** The command each child was started with: one started before configure() changed it isn't kept. */
-  private readonly commandKeys = new WeakMap<ChildHandle, string>();
+  private readonly commandKeys = new WeakMap<PoolChild, string>();
 
   constructor(
     private options: ResolvedOptions,
@@ -24,7 +24,7 @@ export class WarmChildren {
   ) {}
 
   /** Remembers which command started a child of this method. */
-  adopt(child: ChildHandle): void {
+  adopt(child: PoolChild): void {
     this.commandKeys.set(child, this.command.key);
   }
 
@@ -38,7 +38,7 @@ export class WarmChildren {
   }
 
   /** Whether a child whose call just ended may wait for the next one. */
-  mayKeep(child: ChildHandle): boolean {
+  mayKeep(child: PoolChild): boolean {
     const { keepAlive, maxCallsPerChild, maxChildRss } = this.options;
     return (
       keepAlive > 0 &&
@@ -51,7 +51,7 @@ export class WarmChildren {
   }
 
   /** Parks a child until the next call or until its keepAlive runs out (`Infinity`: until it is needed elsewhere, or shutdown). */
-  keep(child: ChildHandle): void {
+  keep(child: PoolChild): void {
     child.setReferenced(false);
     this.idle.push(child);
     const { keepAlive } = this.options;
@@ -60,8 +60,8 @@ export class WarmChildren {
   }
 
   /** The most recently used idle child that can still take a call. */
-  take(): ChildHandle | undefined {
-    let child: ChildHandle | undefined;
+  take(): PoolChild | undefined {
+    let child: PoolChild | undefined;
     while ((child = this.idle.pop()) !== undefined) {
       this.forget(child);
       if (child.alive && !child.ending) return child;
@@ -70,7 +70,7 @@ export class WarmChildren {
   }
 
   /** Lets a child leave: it exits when its channel closes, or is killed after the grace period. */
-  retire(child: ChildHandle, reason: ChildExitReason): void {
+  retire(child: PoolChild, reason: ChildExitReason): void {
     this.forget(child);
     child.retire(this.options.grace, reason);
   }
@@ -81,13 +81,13 @@ export class WarmChildren {
   }
 
   /** Ends an idle child: its keepAlive ran out, or a call elsewhere needs its place. */
-  private drop(child: ChildHandle, reason: ChildExitReason): void {
+  private drop(child: PoolChild, reason: ChildExitReason): void {
     const index = this.idle.indexOf(child);
     if (index !== -1) this.idle.splice(index, 1);
     this.retire(child, reason);
   }
 
-  private forget(child: ChildHandle): void {
+  private forget(child: PoolChild): void {
     clearTimeout(this.timers.get(child));
     this.timers.delete(child);
     claimIdle(child);
