@@ -10,14 +10,14 @@
  * there the lookup stays as lenient as it always was (a `module` option that
  * points at a plain function, a decorator stacked above @Isolated()).
  */
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import type { TargetRef } from '../protocol/messages.js';
-import { globalState } from '../shared/global-state.js';
+import { targetRecords } from '../targets/records.js';
 import { NOT_ISOLATED_CODE } from '../shared/not-isolated.js';
 
 /** What @Isolated() or isolate() recorded for `fn`, when it made it. */
 export function isolatedMeta(fn: unknown): MethodMeta | undefined {
-  return typeof fn === 'function' ? globalState().methods.get(fn) : undefined;
+  return typeof fn === 'function' ? targetRecords().methods.get(fn) : undefined;
 }
 
 /**

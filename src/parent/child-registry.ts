@@ -1,17 +1,17 @@
-import { globalState } from '../shared/global-state.js';
-export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
+import { processDefaults } from '../options/process-defaults.js';
+export type { OwnedChild, OwnedPool } from './registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
 import { type DescendantMarker, endDescendants } from '../shared/descendants.js';
-import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
+import { type ChildRegistry, type OwnedChild, childRegistryState } from './registry-state.js';
 
 /**
  * The one owner of every child this process started, whichever copy of the
  * SDK started it: the functions that work on the registry's state, which
- * lives in the process-wide state (see shared/registry-state.ts for why).
+ * lives in the process-wide state (see registry-state.ts for why).
  */
 export function registry(): ChildRegistry {
-  return globalState().children;
+  return childRegistryState();
 }
 
 /** Starts a child that the registry owns until it ends: for the method `target`, or a standby (`preload`) for any. */
@@ -47,7 +47,7 @@ export function startChild(
  */
 export function hasRoom(): boolean {
   const { live, waiting } = registry();
-  return waiting.size === 0 && live.size < globalState().maxChildren;
+  return waiting.size === 0 && live.size < processDefaults().maxChildren;
 }
 
 /**
@@ -55,7 +55,7 @@ export function hasRoom(): boolean {
  * when a child ends, and an idle child is ended to make room for it.
  */
 export function mayStartChild(wake: () => void): boolean {
-  if (registry().live.size < globalState().maxChildren) return true;
+  if (registry().live.size < processDefaults().maxChildren) return true;
   registry().waiting.add(wake);
   makeRoom();
   return false;

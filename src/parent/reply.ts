@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
 import { replyBlobReader } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
+import type { RunnerCall } from '../contracts/runner.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
 import { isModuleLoaded } from '../measure/is-module-loaded.js';
 import { ownUrl } from '../shared/own-url.js';
-import type { CallJob } from './call-job.js';
 import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
 
@@ -32,7 +32,7 @@ export function parentSide(pid: number | undefined) {
  * still the child's: a large part is read only through replyBlobReader, and
  * a tree the decoder trips over becomes a ProtocolError, never a raw TypeError.
  */
-export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
+export async function interpretReply(reply: ChildReply, job: RunnerCall, pid: number | undefined): Promise<unknown> {
   if (reply.type === 'result') {
     if (!reply.value.t && !reply.value.p) return reply.value.v; // plain data: nothing to rebuild (the common, warm case)
     try {
