@@ -3,7 +3,7 @@
  * @Isolated() or a function made with isolate(). A call names its target by
  * module, owner and method, and a fleet's job can name anything: a plain
  * export, an undecorated method, `call` or `constructor` on a function. The
- * decorators record every wrapper they make (shared/global-state.ts,
+ * decorators record every wrapper they make (targets/records.ts,
  * `methods`), and isolate() records its functions (`functions`); a target
  * found any other way is refused before it runs, in a call from a fleet's
  * worker. A local call's target comes from the parent's own decorator, so
