@@ -6,7 +6,7 @@ export { isIsolatedChild } from './is-isolated-child.js';
 export type { IsolatedOptions, CallInfo, Class } from './options/types.js';
 export type { SuperJSONLike } from './options/types.js';
 export { configure, stats, shutdown, warmUp, type ProcessOptions, type ShutdownOptions } from './parent/lifecycle.js';
-export type { CallRunner, RunnerCall } from './parent/runner.js';
+export type { CallRunner, RunnerCall } from './options/runner.js';
 export type { MethodStats } from './parent/method-stats.js';
 export type { LatencyPercentiles } from './parent/latency-histogram.js';
 export { diagnosticsChannels, type CallTraceContext } from './parent/call-tracing.js';

@@ -134,3 +134,16 @@ describe('classes exported by the decorated module (plain Node parent)', () => {
     expect(json).toEqual({ name: 'HeavyError', message: 'thrown by the heavy implementation', evaluated: false });
   });
 });
+
+describe('a module the test runner evaluated itself (vitest, here)', () => {
+  // vitest's module runner evaluates the fixture as a script under its own
+  // name; Node's loader doesn't have it, and an import() would evaluate a
+  // second copy in the parent. The error comes back as an Error with its name.
+  it('is never evaluated a second time to rebuild an error of a class it exports', async () => {
+    const { Thrower, evaluations } = await loadFixture(flavor, 'evaluated-once');
+    const error = await caught(new Thrower().throwExported());
+    expect(error.name).toBe('ExportedError');
+    expect(error.message).toBe('exported from the module');
+    expect(evaluations()).toBe(1);
+  });
+});

@@ -25,7 +25,7 @@ beforeAll(() => {
     'root/babel.cjs': 'var _ic = require("isolated-call");\nconst f = (0, _ic.isolate) (async () => 1);\n',
     // A minified bundle that holds the SDK: its own keys and messages survive.
     'root/bundle.min.js':
-      'var a=Symbol.for("isolated-call.state.v3");function b(c){throw new Error("isolate() takes the async function")}\n',
+      'var a=Symbol.for("isolated-call.state.v4");function b(c){throw new Error("isolate() takes the async function")}\n',
     'root/config.js': "import { configure } from 'isolated-call';\nconfigure({ timeout: 1 });\n",
     'root/plain.js': 'export function run() {}\n',
     'root/data.json': uses,

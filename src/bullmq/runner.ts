@@ -4,7 +4,7 @@ import type { ResolvedOptions } from '../options/table.js';
 import type { CallJob } from '../parent/call-job.js';
 import { withCallerFrames } from '../parent/caller-frames.js';
 import { type CallOutcome, PendingCall } from '../parent/pending-call.js';
-import type { CallRunner } from '../parent/runner.js';
+import type { CallRunner } from '../options/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';
 import { JobLostError } from './errors/job-lost-error.js';

@@ -1,4 +1,4 @@
-import { BUNDLED_CHILD_ENV } from '../shared/child-flags.js';
+import { BUNDLED_CHILD_ENV, bundledChildFlagSet, clearBundledChildFlag } from '../shared/environment.js';
 import { globalState } from '../shared/global-state.js';
 import { ownUrl } from '../shared/own-url.js';
 import { startChildLoop } from './child-loop.js';
@@ -15,9 +15,8 @@ import { childRun } from './child-run.js';
  * parent. Anywhere else it does nothing but read one variable.
  */
 export function startIfBundledChild(): void {
-  if (process.env[BUNDLED_CHILD_ENV] !== '1' || typeof process.send !== 'function') return;
-  // The child's own subprocesses must not take themselves for children.
-  delete process.env[BUNDLED_CHILD_ENV];
+  if (!bundledChildFlagSet() || typeof process.send !== 'function') return;
+  clearBundledChildFlag();
   const state = globalState();
   if (state.inChild) return; // another copy of the SDK in this bundle started the loop already
   state.inChild = true;

@@ -1,4 +1,4 @@
-import { globalState } from '../shared/global-state.js';
+import { globalSlot } from '../shared/global-slot.js';
 
 /**
  * What the child loop is doing, shared by every SDK copy in the child (the
@@ -17,9 +17,16 @@ export interface ChildRun {
   readonly onUnguarded: Set<() => void>;
 }
 
+const childRunSlot = globalSlot<{ run?: ChildRun }>('childRun', () => ({}));
+
 /** The child's run state; created on first use (only the child loop and child-side wrappers ask for it). */
 export function childRun(): ChildRun {
-  const state = globalState();
-  state.childRun ??= { importing: undefined, running: 0, unguarded: undefined, onUnguarded: new Set() };
-  return state.childRun;
+  const slot = childRunSlot();
+  slot.run ??= { importing: undefined, running: 0, unguarded: undefined, onUnguarded: new Set() };
+  return slot.run;
+}
+
+/** The child's run state if the child loop or a child-side wrapper made it; undefined in any other process. */
+export function startedChildRun(): ChildRun | undefined {
+  return childRunSlot().run;
 }

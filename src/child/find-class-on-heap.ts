@@ -1,5 +1,5 @@
 import { builtin } from '../shared/builtin.js';
-import { globalState } from '../shared/global-state.js';
+import { targetRecords } from '../targets/records.js';
 
 const PREDICATE_KEY = Symbol.for('isolated-call.heap-predicate');
 
@@ -16,7 +16,7 @@ const PREDICATE_KEY = Symbol.for('isolated-call.heap-predicate');
  * the inspector is unavailable.
  */
 export function findClassOnHeap(module: string, owner: string, method: string): Function | undefined {
-  const { methods } = globalState();
+  const { methods } = targetRecords();
   const holder = globalThis as { [PREDICATE_KEY]?: (f: unknown) => boolean };
   let found: Function | undefined;
   let elsewhere: Function | undefined;

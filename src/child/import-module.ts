@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import type { TargetRef } from '../protocol/messages.js';
 import { createRequire } from '../shared/create-require.js';
 import { dynamicImport, importsSettled } from '../shared/dynamic-import.js';
-import { globalState } from '../shared/global-state.js';
+import { targetRecords } from '../targets/records.js';
 import { isCommonJsTypeScript, packageType } from '../shared/module-format.js';
 import { toPath } from '../shared/module-url.js';
 import { hasPreload } from '../shared/preload-flags.js';
@@ -32,7 +32,7 @@ export async function importModule(url: string, ref: TargetRef): Promise<Record<
   // The nearest package.json, read once: a .js file's format.
   const jsType = path.endsWith('.js') ? packageType(dirname(path)) : undefined;
   if (path.endsWith('.cjs') || (path.endsWith('.js') && jsType !== 'module') || requireHookFor(path)) {
-    const state = globalState();
+    const state = targetRecords();
     if (ref.kind === 'instance') state.onInstanceMethodDecorated = keepClassOf(ref);
     try {
       const exports = createRequire(path)(path) as unknown;

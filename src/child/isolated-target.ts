@@ -3,21 +3,21 @@
  * @Isolated() or a function made with isolate(). A call names its target by
  * module, owner and method, and a fleet's job can name anything: a plain
  * export, an undecorated method, `call` or `constructor` on a function. The
- * decorators record every wrapper they make (shared/global-state.ts,
+ * decorators record every wrapper they make (targets/records.ts,
  * `methods`), and isolate() records its functions (`functions`); a target
  * found any other way is refused before it runs, in a call from a fleet's
  * worker. A local call's target comes from the parent's own decorator, so
  * there the lookup stays as lenient as it always was (a `module` option that
  * points at a plain function, a decorator stacked above @Isolated()).
  */
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import type { TargetRef } from '../protocol/messages.js';
-import { globalState } from '../shared/global-state.js';
+import { targetRecords } from '../targets/records.js';
 import { NOT_ISOLATED_CODE } from '../shared/not-isolated.js';
 
 /** What @Isolated() or isolate() recorded for `fn`, when it made it. */
 export function isolatedMeta(fn: unknown): MethodMeta | undefined {
-  return typeof fn === 'function' ? globalState().methods.get(fn) : undefined;
+  return typeof fn === 'function' ? targetRecords().methods.get(fn) : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { ensureClassRegistered } from '../codec/register.js';
 import type { TargetRef } from '../protocol/messages.js';
-import { globalState } from '../shared/global-state.js';
-import { recordedClass } from '../decorator/class-record.js';
+import { codecState } from '../codec/codec-state.js';
+import { recordedClass } from '../targets/class-record.js';
+import { targetRecords } from '../targets/records.js';
 import { childRun } from './child-run.js';
 import { findClassOnHeap } from './find-class-on-heap.js';
 import { isolatedMeta, methodRefusal, notIsolated } from './isolated-target.js';
@@ -88,7 +89,7 @@ async function findTarget(ref: TargetRef): Promise<LoadedTarget> {
 function findClass(exports: Record<string, unknown>, ref: TargetRef): Function | undefined {
   return (
     pick(exports, ref.owner) ??
-    (globalState().registry.classRegistry.getValue(ref.owner) as Function | undefined) ??
+    (codecState().registry.classRegistry.getValue(ref.owner) as Function | undefined) ??
     recordedClass(ref.module, ref.owner) ??
     (ref.kind === 'instance' ? findClassOnHeap(ref.module, ref.owner, ref.method ?? '') : undefined)
   );
@@ -100,7 +101,7 @@ function findFunction(exports: Record<string, unknown>, ref: TargetRef): { fn: F
   if (exported && isolatedMeta(exported)?.kind === 'function') return { fn: exported };
   // Not exported under its id (an arrow function's id is its place among the
   // module's isolate() calls): isolate() recorded it when the module ran here.
-  const state = globalState();
+  const state = targetRecords();
   const recorded = state.functions.get(`${ref.module}#${ref.owner}`);
   if (recorded) return { fn: recorded.original };
   // Recorded under another spelling of the module's URL: the export that holds its wrapper.

@@ -1,6 +1,5 @@
-import type { Decoder } from './decoder.js';
-import type { Encoder } from './encoder.js';
 import { callbackTag, type CallbackTag } from './tags.js';
+import type { DecodeContext, EncodeContext } from './walk-context.js';
 
 /*
  * Functions in the call's arguments. The parent sends each as its index
@@ -26,7 +25,7 @@ export function collectCallbacks(): CollectedCallbacks {
 }
 
 /** A function of the arguments: its index among them. The same function twice is one callback. */
-export function encodeCallback(encoder: Encoder, fn: Function, callbacks: CollectedCallbacks): CallbackTag {
+export function encodeCallback(encoder: EncodeContext, fn: Function, callbacks: CollectedCallbacks): CallbackTag {
   if (isClassConstructor(fn)) {
     return encoder.fail(
       fn,
@@ -47,7 +46,7 @@ export function encodeCallback(encoder: Encoder, fn: Function, callbacks: Collec
  * without one (anywhere but a call's arguments in the child), the tag is one
  * the other side's codec never writes there.
  */
-export function rebuildCallback(d: Decoder, raw: object, tag: CallbackTag): unknown {
+export function rebuildCallback(d: DecodeContext, raw: object, tag: CallbackTag): unknown {
   const stub = d.hooks.callback?.(tag.i, String(d.path), tag.n);
   return d.remember(raw, stub ?? d.malformed('it is a function tag outside the arguments of a call'));
 }

@@ -3,38 +3,9 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { builtin } from '../shared/builtin.js';
 import { Decoder } from './decoder.js';
 import type { Encoded } from './tags.js';
+import type { DecodeHooks } from './walk-context.js';
 
-/** What the decoding side provides; the codec itself holds no process state. */
-export interface DecodeHooks {
-  /** Live signals to hand out for signal tags (child side). */
-  readonly signals?: readonly AbortSignal[];
-  /** Finds an error class the registry doesn't know, e.g. among the target module's exports. */
-  readonly findErrorClass?: (name: string) => Function | undefined;
-  /**
-   * Reads a large payload the other side wrote beside the message (side-channel.ts):
-   * a string when `asString`, else the bytes. Without it, large data is refused.
-   * May throw an IsolatedCallError (a ProtocolError, say), which decode passes on unchanged.
-   */
-  readonly readBlob?: (file: string, asString: boolean) => Buffer | string;
-  /**
-   * Makes the error for a value the other side's codec never produces (a
-   * malformed or unknown tag). Default: a SerializationError. The parent
-   * makes it a ProtocolError: a child that sends one broke the protocol.
-   */
-  readonly malformed?: (path: string, reason: string) => Error;
-  /**
-   * The stub for a function of the arguments (child side, callback-tag.ts):
-   * its index, the path it was found at (`args[1].onProgress`) and its name.
-   */
-  readonly callback?: (index: number, path: string, name: string) => Function;
-  /** Where this side is, for messages: `the child` or `the parent`. */
-  readonly side: string;
-  /**
-   * The value was thrown, so the sender cut it to the bounds of
-   * error-bounds.ts: one over them is malformed (refused before its errors are built).
-   */
-  readonly errorBounds?: boolean;
-}
+export type { DecodeHooks } from './walk-context.js';
 
 /**
  * Rebuilds a value produced by `encode`. The tree came fresh out of

@@ -5,11 +5,11 @@ import { rebuildTag } from './rebuild-tag.js';
 import { defineOwn } from './own-props.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
-import type { DecodeHooks } from './decode.js';
+import type { DecodeContext, DecodeHooks } from './walk-context.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 
 /** The walk of `decode`: replaces tags in place, remembering each so shared references stay shared. */
-export class Decoder {
+export class Decoder implements DecodeContext {
   /** Where the walk is, for error messages. */
   readonly path: ValuePath;
   private readonly memo = new Map<object, unknown>();

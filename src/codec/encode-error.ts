@@ -2,10 +2,10 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { classOf, registeredClassId } from './classify.js';
 import { describeThrown } from './describe-unsendable.js';
 import { MAX_ERROR_NAME, cutText } from './error-bounds.js';
-import type { Encoder } from './encoder.js';
 import { builtinErrors } from './native-types.js';
 import { defineOwn } from './own-props.js';
 import { ErrorClassSource, errorTag, type EncodedProps, type ErrorTag } from './tags.js';
+import type { EncodeContext } from './walk-context.js';
 
 /**
  * Encodes an Error with its class, message, stack, cause and own properties.
@@ -16,7 +16,7 @@ import { ErrorClassSource, errorTag, type EncodedProps, type ErrorTag } from './
  * `error.message`), and a thrown value (the encoder's `errorBudget`) is cut to
  * the bounds of error-bounds.ts.
  */
-export function encodeError(encoder: Encoder, err: Error): ErrorTag {
+export function encodeError(encoder: EncodeContext, err: Error): ErrorTag {
   const budget = encoder.errorBudget;
   if (budget && budget.errorsLeft === 0) return encoder.remember(err, budget.overflowNote());
   if (budget) budget.errors++;
@@ -77,7 +77,7 @@ function classIdOf(proto: object | null): { id: string; r: ErrorClassSource } {
  * getter that throws, or a value whose conversion to a string throws, fails
  * at `<root>.<key>` with the thrown error as the cause.
  */
-function text(encoder: Encoder, err: Error, key: 'name' | 'message' | 'stack'): string | undefined {
+function text(encoder: EncodeContext, err: Error, key: 'name' | 'message' | 'stack'): string | undefined {
   const value = encoder.read(err, key);
   if (key === 'stack' && typeof value !== 'string') return undefined;
   if (typeof value === 'string') return value;
@@ -93,7 +93,7 @@ function text(encoder: Encoder, err: Error, key: 'name' | 'message' | 'stack'): 
  * A thrown value's `errors` list (AggregateError's): only as many entries as
  * the budget has room for, then a note error saying how many were cut.
  */
-function errorList(encoder: Encoder, err: Error): unknown {
+function errorList(encoder: EncodeContext, err: Error): unknown {
   const list = encoder.read(err, 'errors');
   const budget = encoder.errorBudget!;
   const room = budget.errorsLeft - 1; // one for the note

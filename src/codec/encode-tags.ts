@@ -1,7 +1,6 @@
 import { SerializationError } from '../errors/serialization-error.js';
 import { allowedProps, symbolId } from './registrations.js';
 import { classOf, registeredClassId } from './classify.js';
-import type { Encoder } from './encoder.js';
 import { defineOwn } from './own-props.js';
 import { writeBlob } from './side-channel.js';
 import {
@@ -16,6 +15,7 @@ import {
   type EncodedProps,
 } from './tags.js';
 import { formatPath } from './value-path.js';
+import type { EncodeContext } from './walk-context.js';
 
 /*
  * The tags the copying encoder builds for what structured clone can't carry
@@ -24,14 +24,14 @@ import { formatPath } from './value-path.js';
  */
 
 /** A plain object that has the TAG key: sent as its entries, so it can't pass for a tag. */
-export function encodeEscaped(encoder: Encoder, obj: object): unknown {
+export function encodeEscaped(encoder: EncodeContext, obj: object): unknown {
   const entries: [string, unknown][] = [];
   const tag = encoder.remember(obj, escapedTag(entries));
   for (const key of Object.keys(obj)) entries.push([key, encoder.atProperty(obj, key)]);
   return tag;
 }
 
-export function encodeNullProto(encoder: Encoder, obj: object): unknown {
+export function encodeNullProto(encoder: EncodeContext, obj: object): unknown {
   const p: EncodedProps = {};
   const tag = encoder.remember(obj, nullProtoTag(p));
   encoder.props(obj, p);
@@ -39,7 +39,7 @@ export function encodeNullProto(encoder: Encoder, obj: object): unknown {
 }
 
 /** An instance of a registered class: its id and own (or allowed) props. */
-export function encodeInstance(encoder: Encoder, obj: object): unknown {
+export function encodeInstance(encoder: EncodeContext, obj: object): unknown {
   const proto: object | null = Object.getPrototypeOf(obj);
   const p: EncodedProps = {};
   const tag = encoder.remember(obj, instanceTag(registeredClassId(proto)!, p));
@@ -56,7 +56,7 @@ export function encodeInstance(encoder: Encoder, obj: object): unknown {
  * and written is undone: a later field sharing one of those objects must get
  * a whole copy, not the half-built one.
  */
-function fieldOrLeftBehind(encoder: Encoder, leftBehind: string[], obj: object, key: string): unknown {
+function fieldOrLeftBehind(encoder: EncodeContext, leftBehind: string[], obj: object, key: string): unknown {
   const mark = encoder.mark();
   try {
     return encoder.atProperty(obj, key);
@@ -71,7 +71,7 @@ function fieldOrLeftBehind(encoder: Encoder, leftBehind: string[], obj: object, 
 }
 
 /** An AbortSignal of the call's arguments: its index among them (the child makes a live one). */
-export function encodeSignal(encoder: Encoder, signal: AbortSignal): unknown {
+export function encodeSignal(encoder: EncodeContext, signal: AbortSignal): unknown {
   const { signals } = encoder;
   if (!signals) return encoder.fail(signal);
   const index = signals.indexOf(signal);
@@ -79,7 +79,7 @@ export function encodeSignal(encoder: Encoder, signal: AbortSignal): unknown {
 }
 
 /** Writes the bytes beside the message; the other side reads them back as the same type. */
-export function encodeBlob(encoder: Encoder, data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
+export function encodeBlob(encoder: EncodeContext, data: ArrayBufferView | ArrayBuffer | string, kind: string): BlobTag {
   const bytes =
     typeof data === 'string'
       ? data
@@ -92,7 +92,7 @@ export function encodeBlob(encoder: Encoder, data: ArrayBufferView | ArrayBuffer
 }
 
 /** A symbol from Symbol.for(), or one registered with registerSymbol(). */
-export function encodeSymbol(encoder: Encoder, sym: symbol): unknown {
+export function encodeSymbol(encoder: EncodeContext, sym: symbol): unknown {
   const globalKey = Symbol.keyFor(sym);
   if (globalKey !== undefined) return symbolTag(globalKey, true);
   const id = symbolId(sym);

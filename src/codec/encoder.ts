@@ -10,13 +10,14 @@ import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
 import { discardBlobs } from './side-channel.js';
 import { customTag, urlTag } from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
+import type { EncodeContext, WalkMark } from './walk-context.js';
 
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
  * can't carry is replaced by tags. A memo maps each object to its copy, so
  * shared references and cycles stay shared on the other side.
  */
-export class Encoder {
+export class Encoder implements EncodeContext {
   /** Where the walk is, for error messages. */
   readonly path: ValuePath;
   private readonly memo = new Map<object, unknown>();
@@ -197,10 +198,4 @@ export class Encoder {
     for (const seen of this.memo.keys()) if (index++ >= mark.remembered) this.memo.delete(seen);
     discardBlobs(this.files.splice(mark.written));
   }
-}
-
-/** See `Encoder.mark()`. */
-export interface WalkMark {
-  readonly remembered: number;
-  readonly written: number;
 }

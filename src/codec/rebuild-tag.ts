@@ -1,6 +1,5 @@
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { classById, symbolById, transformerByName } from './registrations.js';
-import type { Decoder } from './decoder.js';
 import { defineLeftBehind } from './left-behind.js';
 import { rebuildCallback } from './callback-tag.js';
 import { binaryViews, builtinErrors } from './native-types.js';
@@ -18,13 +17,14 @@ import {
   type SymbolTag,
   type TagObject,
 } from './tags.js';
+import type { DecodeContext } from './walk-context.js';
 
 /**
  * Rebuilds the value a (checked) tag stands for. `raw` is the tag object as
  * it arrived: the memo is keyed by it, so a value referenced twice is rebuilt
  * once.
  */
-export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
+export function rebuildTag(d: DecodeContext, raw: object, tag: TagObject): unknown {
   switch (tag[TAG]) {
     case Tag.Instance:
       return instance(d, raw, tag);
@@ -65,7 +65,7 @@ export function rebuildTag(d: Decoder, raw: object, tag: TagObject): unknown {
   }
 }
 
-function instance(d: Decoder, raw: object, tag: InstanceTag): object {
+function instance(d: DecodeContext, raw: object, tag: InstanceTag): object {
   const cls = classById(tag.id);
   if (!cls) {
     d.fail(
@@ -79,7 +79,7 @@ function instance(d: Decoder, raw: object, tag: InstanceTag): object {
 }
 
 /** Fills the rebuilt `this`: as `fill`, except that fields the parent left behind become accessors that throw when read. */
-function fillThis(d: Decoder, target: object, props: EncodedProps): object {
+function fillThis(d: DecodeContext, target: object, props: EncodedProps): object {
   for (const key of Object.keys(props)) {
     const value = props[key];
     const tag = isPlainRecord(value) && hasTagKey(value) ? parseTag(value) : undefined;
@@ -89,7 +89,7 @@ function fillThis(d: Decoder, target: object, props: EncodedProps): object {
   return target;
 }
 
-function error(d: Decoder, raw: object, tag: ErrorTag): Error {
+function error(d: DecodeContext, raw: object, tag: ErrorTag): Error {
   const over = d.errorCheck?.over(tag.n, tag.m, tag.s);
   if (over) d.malformed(`it is a thrown value over the bounds its sender cuts to: ${over}`);
   const depth = d.path.depth;
@@ -114,7 +114,7 @@ function error(d: Decoder, raw: object, tag: ErrorTag): Error {
   }
 }
 
-function errorClass(d: Decoder, tag: ErrorTag): Function | undefined {
+function errorClass(d: DecodeContext, tag: ErrorTag): Function | undefined {
   const registered = classById(tag.id);
   switch (tag.r) {
     case ErrorClassSource.Registered:
@@ -128,7 +128,7 @@ function errorClass(d: Decoder, tag: ErrorTag): Function | undefined {
   }
 }
 
-function symbol(d: Decoder, tag: SymbolTag): symbol {
+function symbol(d: DecodeContext, tag: SymbolTag): symbol {
   if (tag.g) return Symbol.for(tag.k);
   const sym = symbolById(tag.k);
   return typeof sym === 'symbol'
@@ -136,7 +136,7 @@ function symbol(d: Decoder, tag: SymbolTag): symbol {
     : d.fail(`symbol "${tag.k}" is not registered in ${d.hooks.side}; call registerSymbol() in a module both sides load`);
 }
 
-function blob(d: Decoder, tag: BlobTag): unknown {
+function blob(d: DecodeContext, tag: BlobTag): unknown {
   const { f: file, k: kind } = tag;
   const View = binaryViews[kind];
   if (kind !== 'string' && kind !== 'Buffer' && kind !== 'ArrayBuffer' && !View) {
@@ -171,7 +171,7 @@ function blob(d: Decoder, tag: BlobTag): unknown {
  * assignment: a setter on the prototype (an `accessor` field) must not run
  * against a half-built instance.
  */
-function fill(d: Decoder, target: object, props: EncodedProps): object {
+function fill(d: DecodeContext, target: object, props: EncodedProps): object {
   for (const key of Object.keys(props)) defineData(target, key, d.at(key, props[key]));
   return target;
 }

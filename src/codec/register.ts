@@ -1,5 +1,5 @@
-import { globalState } from '../shared/global-state.js';
-import type { Class } from '../options/types.js';
+import { codecState } from './codec-state.js';
+import type { Class } from '../contracts/call-info.js';
 
 /** How `registerClass` names a class and which of its properties cross. */
 export interface RegisterClassOptions {
@@ -16,12 +16,12 @@ export interface RegisterClassOptions {
  * Same semantics as superjson's `registerClass`.
  */
 export function registerClass(cls: Class, options?: RegisterClassOptions | string): void {
-  globalState().registry.registerClass(cls as never, options);
+  codecState().registry.registerClass(cls as never, options);
 }
 
 /** Lets a symbol that isn't from `Symbol.for()` cross, under `identifier`. Same as superjson's `registerSymbol`. */
 export function registerSymbol(symbol: symbol, identifier: string): void {
-  globalState().registry.registerSymbol(symbol, identifier);
+  codecState().registry.registerSymbol(symbol, identifier);
 }
 
 /** A custom codec for a type, as in superjson's `registerCustom`. */
@@ -40,13 +40,13 @@ export interface CustomTransformer<I, O> {
  * `registerCustom`; checked before class registrations.
  */
 export function registerCustom<I, O>(transformer: CustomTransformer<I, O>, name: string): void {
-  const state = globalState();
+  const state = codecState();
   state.registry.registerCustom(transformer as never, name);
   state.customTransformers++;
 }
 
 /** Registers `cls` under `id` unless it is registered already. */
 export function ensureClassRegistered(cls: Function, id: string): void {
-  const registry = globalState().registry.classRegistry;
+  const registry = codecState().registry.classRegistry;
   if (registry.getIdentifier(cls as never) === undefined) registry.register(cls as never, id);
 }

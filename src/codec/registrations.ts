@@ -1,5 +1,5 @@
-import type { SuperJSONLike } from '../options/types.js';
-import { globalState } from '../shared/global-state.js';
+import type { SuperJSONLike } from '../contracts/superjson.js';
+import { codecState } from './codec-state.js';
 
 /*
  * The registrations the codec honours: the SDK's own (registerClass(),
@@ -18,17 +18,17 @@ export interface Transformer {
 }
 
 function app(): SuperJSONLike | undefined {
-  return globalState().appSuperjson;
+  return codecState().appSuperjson;
 }
 
 /** The id a class is registered under, if it is. */
 export function classId(cls: Function): string | undefined {
-  return globalState().registry.classRegistry.getIdentifier(cls as never) ?? app()?.classRegistry.getIdentifier(cls);
+  return codecState().registry.classRegistry.getIdentifier(cls as never) ?? app()?.classRegistry.getIdentifier(cls);
 }
 
 /** The class registered under `id`. */
 export function classById(id: string): Function | undefined {
-  const own = globalState().registry.classRegistry.getValue(id) as Function | undefined;
+  const own = codecState().registry.classRegistry.getValue(id) as Function | undefined;
   if (own !== undefined) return own;
   const found = app()?.classRegistry.getValue(id);
   return typeof found === 'function' ? found : undefined;
@@ -36,21 +36,21 @@ export function classById(id: string): Function | undefined {
 
 /** The only properties of `cls` that cross (registerClass's `allowProps`), from whichever registry knows the class. */
 export function allowedProps(cls: unknown): readonly string[] | undefined {
-  const own = globalState().registry.classRegistry;
+  const own = codecState().registry.classRegistry;
   if (own.getIdentifier(cls as never) !== undefined) return own.getAllowedProps(cls as never);
   return app()?.classRegistry.getAllowedProps(cls);
 }
 
 export function symbolId(sym: symbol): string | undefined {
-  return globalState().registry.symbolRegistry.getIdentifier(sym) ?? app()?.symbolRegistry.getIdentifier(sym);
+  return codecState().registry.symbolRegistry.getIdentifier(sym) ?? app()?.symbolRegistry.getIdentifier(sym);
 }
 
 export function symbolById(id: string): unknown {
-  return globalState().registry.symbolRegistry.getValue(id) ?? app()?.symbolRegistry.getValue(id);
+  return codecState().registry.symbolRegistry.getValue(id) ?? app()?.symbolRegistry.getValue(id);
 }
 
 export function transformerByName(name: string): Transformer | undefined {
-  return (globalState().registry.customTransformerRegistry.findByName(name) ?? app()?.customTransformerRegistry.findByName(name)) as
+  return (codecState().registry.customTransformerRegistry.findByName(name) ?? app()?.customTransformerRegistry.findByName(name)) as
     | Transformer
     | undefined;
 }
@@ -65,7 +65,7 @@ export interface TransformerLookup {
  * asking a superjson registry with no transformers still allocates per call.
  */
 export function transformerLookup(): TransformerLookup | undefined {
-  const state = globalState();
+  const state = codecState();
   const own = state.customTransformers > 0 ? state.registry.customTransformerRegistry : undefined;
   const other =
     state.appSuperjson !== undefined && hasTransformers(state.appSuperjson) ? state.appSuperjson.customTransformerRegistry : undefined;

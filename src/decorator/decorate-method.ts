@@ -2,12 +2,13 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { IsolatedOptions } from '../options/types.js';
-import { globalState } from '../shared/global-state.js';
-import { findCallerModule } from './caller-module.js';
+import { codecState } from '../codec/codec-state.js';
+import { targetRecords } from '../targets/records.js';
+import { findCallerModule } from '../shared/caller-module.js';
 import { isAsyncGeneratorFunction } from './is-async-generator-function.js';
-import { recordClass } from './class-record.js';
+import { recordClass } from '../targets/class-record.js';
 import type { IsolatedDecorator } from './isolated-decorator.js';
-import type { MethodMeta } from './method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import type { Wrap } from './wrap.js';
 
 /**
@@ -32,7 +33,7 @@ export function isolatedDecorator(options: IsolatedOptions | undefined, wrap: Wr
           meta.owner = this as Function;
           recordClass(detectedModule, meta.owner, options?.id);
         });
-      else globalState().onInstanceMethodDecorated?.(meta);
+      else targetRecords().onInstanceMethodDecorated?.(meta);
       return wrap(meta);
     }
     if (isElementDescriptor(value, second)) throw new InvalidOptionError('@Isolated', ELEMENT_DESCRIPTOR_DIALECT);
@@ -92,7 +93,7 @@ function registerParamTypes(target: object, key: string | symbol): void {
   if (!Array.isArray(types)) return;
   for (const type of types) {
     if (typeof type === 'function' && !NOT_A_USER_CLASS.has(type) && type.prototype && !ArrayBuffer.isView(type.prototype)) {
-      const registry = globalState().registry.classRegistry;
+      const registry = codecState().registry.classRegistry;
       if (registry.getIdentifier(type as never) === undefined && type.name) registerClass(type as never);
     }
   }

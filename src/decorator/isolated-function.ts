@@ -3,11 +3,11 @@ import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { registerClass } from '../codec/register.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { IsolatedOptions } from '../options/types.js';
-import { globalState } from '../shared/global-state.js';
-import { findCallerModule } from './caller-module.js';
+import { targetRecords } from '../targets/records.js';
+import { findCallerModule } from '../shared/caller-module.js';
 import { isAsyncGeneratorFunction } from './is-async-generator-function.js';
 import type { Wrap } from './wrap.js';
-import type { MethodMeta } from './method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 
 /**
  * The body of `isolate(fn, options)`: records the function under its id and
@@ -28,7 +28,7 @@ export function isolatedFunction(fn: Function, options: IsolatedOptions | undefi
   const stream = isAsyncGeneratorFunction(fn);
   const meta: MethodMeta = { kind: 'function', name: id, original: fn, options, detectedModule, owner: undefined, stream };
   const wrapped = wrap(meta);
-  if (detectedModule) globalState().functions.set(`${detectedModule}#${id}`, meta);
+  if (detectedModule) targetRecords().functions.set(`${detectedModule}#${id}`, meta);
   return wrapped;
 }
 

@@ -3,7 +3,7 @@ import { invoke } from '../parent/invoke.js';
 import { invokeStream } from '../parent/stream-call.js';
 import { isolatedDecorator } from './decorate-method.js';
 import type { IsolatedDecorator } from './isolated-decorator.js';
-import type { MethodMeta } from './method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import { type IsolatedFunction, wrapWith } from './wrap.js';
 
 export type { AsyncMethod, IsolatedDecorator, StreamMethod } from './isolated-decorator.js';

@@ -1,7 +1,8 @@
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { globalState } from '../shared/global-state.js';
+import { startedChildRun } from '../child/child-run.js';
 import { stopUnguardedCall } from '../child/unguarded-entry.js';
-import type { MethodMeta } from './method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
+import { targetRecords } from '../targets/records.js';
 
 /** What a decorated method or isolate() function becomes. */
 export type IsolatedFunction = (this: unknown, ...args: unknown[]) => Promise<unknown> | AsyncGenerator<unknown>;
@@ -19,14 +20,14 @@ export function wrapWith(meta: MethodMeta, dispatch: Dispatch): IsolatedFunction
   const isolated = function (this: unknown, ...args: unknown[]): Promise<unknown> | AsyncGenerator<unknown> {
     if (state.inChild) {
       // Called in a child while no dispatched call runs: the app's own start-up, unguarded (child/unguarded-entry.ts).
-      if (state.childRun?.running === 0) return stopUnguardedCall(labelOf(meta, this));
+      if (startedChildRun()?.running === 0) return stopUnguardedCall(labelOf(meta, this));
       // In the child this very wrapper is what gets called: run the real code.
       return original.apply(this, args) as Promise<unknown>;
     }
     return dispatch(meta, this, args);
   };
   Object.defineProperty(isolated, 'name', { value: meta.name });
-  state.methods.set(isolated, meta);
+  targetRecords().methods.set(isolated, meta);
   return isolated;
 }
 
@@ -35,15 +36,4 @@ function labelOf(meta: MethodMeta, self: unknown): string {
   if (meta.kind === 'function') return meta.name;
   const owner = meta.kind === 'static' ? self : (self as { constructor?: unknown } | null | undefined)?.constructor;
   return `${typeof owner === 'function' ? owner.name : (meta.owner?.name ?? '?')}.${meta.name}`;
-}
-
-/** The record of a decorated method or isolate() function; InvalidOptionError naming what `api` got instead. */
-export function isolatedMetaOf(method: Function, api: string): MethodMeta {
-  const meta = globalState().methods.get(method);
-  if (!meta)
-    throw new InvalidOptionError(
-      'method',
-      `${api} takes a method decorated with @Isolated() or a function from isolate(), got ${method?.name || typeof method}`,
-    );
-  return meta;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from '../shared/node-fs.js';
-import { callerFrameName } from '../decorator/caller-module.js';
+import { callerFrameName } from '../shared/caller-module.js';
 import { fileUrlOfFrame, toPath } from '../shared/module-url.js';
 
 /**

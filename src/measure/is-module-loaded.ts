@@ -38,6 +38,21 @@ const requireFromHere = createRequire(ownUrl);
  */
 export function isModuleLoaded(specifier: string): boolean {
   if (typeof specifier !== 'string' || specifier === '') throw new TypeError('isModuleLoaded() takes a package name or a file path');
+  return isLoaded(specifier, false);
+}
+
+/**
+ * `isModuleLoaded()` of a file, where an ES module counts only when V8 parsed
+ * it as one: so Node's own loader holds it, and `import()` returns the
+ * instance already evaluated. A module some other code evaluated as a script
+ * under the file's name (a test runner's module runner does) doesn't count:
+ * there `import()` would evaluate a second copy.
+ */
+export function isLoadedByNode(fileUrl: string): boolean {
+  return isLoaded(fileUrl, true);
+}
+
+function isLoaded(specifier: string, modulesOnly: boolean): boolean {
   if (isBuiltin(specifier)) {
     const name = specifier.replace(/^node:/, '');
     const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList ?? [];
@@ -55,7 +70,8 @@ export function isModuleLoaded(specifier: string): boolean {
     (error as { code?: string }).code = 'ERR_ISOLATED_UNSUPPORTED_RUNTIME';
     throw error;
   }
-  if (parsedScripts().some((url) => matches(url.startsWith('file:') ? safePath(url) : url))) return true;
+  const parsed = parsedScripts().filter((script) => script.isModule || !modulesOnly);
+  if (parsed.some(({ url }) => matches(url.startsWith('file:') ? safePath(url) : url))) return true;
   const doubt = isBareSpecifier(specifier) ? bundledCallerDoubt(packageName(specifier)) : undefined;
   if (doubt) {
     const error = new Error(`isModuleLoaded('${specifier}') can't tell: ${doubt}.`);
@@ -84,14 +100,20 @@ function matcherFor(specifier: string): (file: string) => boolean {
   return (file) => file.replace(/\\/g, '/').includes(needle);
 }
 
-function parsedScripts(): string[] {
-  const urls: string[] = [];
+/** A script V8 has parsed: its URL, and whether it was parsed as an ES module. */
+interface ParsedScript {
+  readonly url: string;
+  readonly isModule: boolean;
+}
+
+function parsedScripts(): ParsedScript[] {
+  const scripts: ParsedScript[] = [];
   const { Session } = builtin<typeof import('node:inspector')>('node:inspector');
   const session = new Session();
   try {
     session.connect();
-    session.on('Debugger.scriptParsed', (event: { params: { url: string } }) => {
-      if (event.params.url) urls.push(event.params.url);
+    session.on('Debugger.scriptParsed', (event: { params: { url: string; isModule?: boolean } }) => {
+      if (event.params.url) scripts.push({ url: event.params.url, isModule: event.params.isModule === true });
     });
     // A same-thread session answers synchronously: every script parsed so far
     // is reported before post() returns.
@@ -108,7 +130,7 @@ function parsedScripts(): string[] {
   } finally {
     session.disconnect();
   }
-  return urls;
+  return scripts;
 }
 
 function safePath(url: string): string {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kDefaultOptions, kDefaultProcessOptions, kOptionTable } from '../options/table.js';
 import { resolveOptions, resolveProcessOptions } from '../options/resolve.js';
 import type { ProcessOptions } from '../options/types.js';
-import { globalState } from '../shared/global-state.js';
+import { processDefaults } from './process-defaults.js';
 
 import { invalid, resolveBad } from './invalid-option.test-helper.js';
 describe('defaults', () => {
@@ -48,7 +48,7 @@ describe('defaults', () => {
 
   it("maxChildren's default is the one the process state starts with", () => {
     expect(kDefaultProcessOptions.maxChildren).toBe(Math.max(4, 2 * availableParallelism()));
-    expect(kDefaultProcessOptions.maxChildren).toBe(globalState().maxChildren);
+    expect(kDefaultProcessOptions.maxChildren).toBe(processDefaults().maxChildren);
     expect('maxChildren' in kDefaultOptions).toBe(false);
   });
 

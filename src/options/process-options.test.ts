@@ -4,7 +4,7 @@ import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { resolveOptions, resolveProcessOptions } from '../options/resolve.js';
 import { configure } from '../parent/lifecycle.js';
-import { globalState } from '../shared/global-state.js';
+import { processDefaults } from './process-defaults.js';
 
 import { invalid, resolveBad } from './invalid-option.test-helper.js';
 
@@ -37,7 +37,7 @@ describe('maxChildren, a process-wide option', () => {
   });
 
   it('configure() sets it and the defaults, and leaves both alone when an option is bad', () => {
-    const state = globalState();
+    const state = processDefaults();
     const before = state.maxChildren;
     try {
       configure({ maxChildren: 3, timeout: 7 });

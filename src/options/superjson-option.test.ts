@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classById, classId, transformerByName, transformerLookup } from '../codec/registrations.js';
 import { resolveProcessOptions } from '../options/resolve.js';
 import { configure } from '../parent/lifecycle.js';
-import { globalState } from '../shared/global-state.js';
+import { codecState } from '../codec/codec-state.js';
 import { invalid, resolveBad } from './invalid-option.test-helper.js';
 
 afterEach(() => configure({ superjson: null }));
@@ -12,13 +12,13 @@ describe('superjson, a process-wide option', () => {
   it('takes an instance, or the SuperJSON class for its default instance; null removes it', () => {
     const instance = new SuperJSON();
     configure({ superjson: instance });
-    expect(globalState().appSuperjson).toBe(instance);
+    expect(codecState().appSuperjson).toBe(instance);
     configure({ timeout: 5 }); // not named: stays
-    expect(globalState().appSuperjson).toBe(instance);
+    expect(codecState().appSuperjson).toBe(instance);
     configure({ superjson: SuperJSON });
-    expect(globalState().appSuperjson).toBe((SuperJSON as unknown as { defaultInstance: unknown }).defaultInstance);
+    expect(codecState().appSuperjson).toBe((SuperJSON as unknown as { defaultInstance: unknown }).defaultInstance);
     configure({ superjson: null });
-    expect(globalState().appSuperjson).toBeUndefined();
+    expect(codecState().appSuperjson).toBeUndefined();
   });
 
   it.each([[{}], [42], ['superjson'], [{ classRegistry: {} }], [class NotSuperJSON {}]])('refuses %s, naming what it wants', (value) => {

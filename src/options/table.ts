@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import type { CallRunner } from '../parent/runner.js';
-import type { CallInfo, Class, IsolatedOptions, ProcessOptions } from './types.js';
+import type { CallInfo, Class } from '../contracts/call-info.js';
+import type { Runner } from '../contracts/runner.js';
+import type { SuperJSONOption } from '../contracts/superjson.js';
 import * as v from './validators.js';
 import type { Validator } from './validators.js';
 
@@ -29,19 +30,9 @@ function processOption<T>(defaultValue: T, check: Validator<T>): OptionSpec<T, '
 }
 
 /**
- * The shape the table must have: one row per option of the public types,
- * no more, no less; a row's value type must fit the public option's type,
- * and its scope is `method` exactly for the options of `IsolatedOptions`.
- * Adding an option to `IsolatedOptions` (or `ProcessOptions`) without a row
- * here, or a row without the public option, doesn't compile.
- */
-type TableShape = {
-  readonly [K in keyof ProcessOptions]-?: OptionSpec<ProcessOptions[K], K extends keyof IsolatedOptions ? 'method' : 'process'>;
-};
-
-/**
  * Every option of isolated-call: its scope, default and validator. The
- * public types are in ./types.ts (with their documentation); the resolved
+ * public types are in ./types.ts (with their documentation), and
+ * ./table-shape.ts checks the two agree; the resolved
  * type, the defaults and the validation are derived from this table.
  */
 export const kOptionTable = Object.freeze({
@@ -67,11 +58,11 @@ export const kOptionTable = Object.freeze({
   maxRss: methodOption(Infinity, v.megabytes(32)),
   retries: methodOption(0, v.integer(0)),
   inspect: methodOption<boolean | number>(false, v.inspect),
-  runner: methodOption<CallRunner | undefined>(undefined, v.runner),
+  runner: methodOption<Runner | undefined>(undefined, v.runner),
   onCallEnd: methodOption<((info: CallInfo) => void) | undefined>(undefined, v.func<(info: CallInfo) => void>()),
   maxChildren: processOption(Math.max(4, 2 * availableParallelism()), v.integer(1)),
-  superjson: processOption<ProcessOptions['superjson']>(undefined, v.superjson),
-} satisfies TableShape);
+  superjson: processOption<SuperJSONOption | undefined>(undefined, v.superjson),
+});
 
 type Table = typeof kOptionTable;
 

@@ -1,34 +1,9 @@
-import type { CallRunner } from '../parent/runner.js';
+import type { CallInfo, Class } from '../contracts/call-info.js';
+import type { SuperJSONOption } from '../contracts/superjson.js';
+import type { CallRunner } from './runner.js';
 
-/** A class the codec can rebuild on the other side. */
-// biome-ignore lint/suspicious/noExplicitAny: "any callable" in TypeScript; unknown[] rejects typed parameters
-export type Class = abstract new (...args: any[]) => unknown;
-
-/** What the `onCallEnd` hook receives after every call, successful or not. */
-export interface CallInfo {
-  /** `Class.method`, `Class.staticMethod` or the function's id. */
-  readonly target: string;
-  /** PID of the child that ran the call, if one was started. */
-  readonly pid: number | undefined;
-  /** Whether the call resolved (false: it rejected, see `error`). */
-  readonly ok: boolean;
-  /** The error the call rejected with, when `ok` is false. */
-  readonly error?: unknown;
-  /** Milliseconds from the call to its settlement. */
-  readonly totalMs: number;
-  /** Milliseconds the call waited for a free child (queue). */
-  readonly queueMs: number;
-  /** Milliseconds until the child was ready; 0 for a warm or standby child. */
-  readonly startupMs: number;
-  /** Milliseconds the child spent importing the module (0 when it was loaded already). */
-  readonly loadMs: number;
-  /** Milliseconds the method ran in the child. */
-  readonly runMs: number;
-  /** The child's peak resident set size during the call, in bytes (0 when unknown). */
-  readonly peakRss: number;
-  /** How many attempts it took (more than 1 only with `retries`). */
-  readonly attempts: number;
-}
+export type { CallInfo, Class } from '../contracts/call-info.js';
+export type { SuperJSONLike } from '../contracts/superjson.js';
 
 // Every option below (and in ProcessOptions) has a row in the option table,
 // src/options/table.ts, which holds its scope, default and validator; the
@@ -175,30 +150,6 @@ export interface IsolatedOptions {
   onCallEnd?: (info: CallInfo) => void;
 }
 
-/**
- * What the SDK reads of a superjson instance (`new SuperJSON()` from the
- * `superjson` package, version 2): its three registries. Structural, so the
- * SDK doesn't depend on your copy of superjson.
- */
-export interface SuperJSONLike {
-  readonly classRegistry: {
-    // biome-ignore lint/suspicious/noExplicitAny: superjson's registries take its own Class type
-    getIdentifier(value: any): string | undefined;
-    getValue(identifier: string): unknown;
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-    getAllowedProps(value: any): string[] | undefined;
-  };
-  readonly symbolRegistry: {
-    // biome-ignore lint/suspicious/noExplicitAny: as above
-    getIdentifier(value: any): string | undefined;
-    getValue(identifier: string): unknown;
-  };
-  readonly customTransformerRegistry: {
-    findApplicable(value: unknown): unknown;
-    findByName(name: string): unknown;
-  };
-}
-
 /** Options of `configure()`: every {@link IsolatedOptions} as a default for all methods, plus process-wide settings. */
 export interface ProcessOptions extends IsolatedOptions {
   /**
@@ -220,5 +171,5 @@ export interface ProcessOptions extends IsolatedOptions {
    * module defining the isolated method imports. Stays set until a
    * `configure()` names it again; `null` removes it. Default: none.
    */
-  superjson?: SuperJSONLike | (abstract new (...args: never[]) => SuperJSONLike) | null;
+  superjson?: SuperJSONOption;
 }

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import type { CallRunner } from '../parent/runner.js';
+import type { Class } from '../contracts/call-info.js';
+import type { Runner } from '../contracts/runner.js';
+import type { SuperJSONLike } from '../contracts/superjson.js';
 import { MAX_TIMER_MS } from '../shared/timers.js';
-import type { Class, SuperJSONLike } from './types.js';
 
 /**
  * Checks one option's value and returns it normalised (copied, frozen,
@@ -82,16 +83,16 @@ export function func<T extends (...args: never[]) => unknown>(): Validator<T> {
   };
 }
 
-/** A runner object: `run` a function, `inline` a boolean, `name` a string (parent/runner.ts). */
-export const runner: Validator<CallRunner> = (value, name) => {
-  const r = value as Partial<CallRunner> | null;
+/** A runner object: `run` a function, `inline` a boolean, `name` a string (contracts/runner.ts). */
+export const runner: Validator<Runner> = (value, name) => {
+  const r = value as Partial<Runner> | null;
   if (typeof r !== 'object' || r === null || typeof r.run !== 'function' || typeof r.inline !== 'boolean' || typeof r.name !== 'string') {
     throw new InvalidOptionError(
       name,
       `expected a runner such as bullmqRunner({ connection, queue }) from isolated-call/bullmq, got ${describe(value)}`,
     );
   }
-  return r as CallRunner;
+  return r as Runner;
 };
 
 export const stringArray: Validator<readonly string[]> = (value, name) => {

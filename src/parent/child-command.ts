@@ -1,6 +1,7 @@
 import { existsSync } from '../shared/node-fs.js';
 import type { ResolvedOptions } from '../options/table.js';
 import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../shared/child-flags.js';
+import { setprivRefused, typeScriptCacheOff } from '../shared/environment.js';
 import { isSdkBundled } from '../shared/own-url.js';
 import { hasEsmPreload } from '../shared/preload-flags.js';
 import { privateFolder, tmpdirIn } from '../shared/private-folder.js';
@@ -151,7 +152,7 @@ function findSetpriv(): string | null {
     // Deno's and Bun's fork() write the runtime's own command line after execPath (`deno run …`): setpriv would exec `run`.
     setprivPath =
       process.platform === 'linux' && runtime === 'node' ? (['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null) : null;
-    if (process.env.ISOLATED_CALL_NO_SETPRIV) setprivPath = null;
+    if (setprivRefused()) setprivPath = null;
   }
   return setprivPath;
 }
@@ -203,7 +204,7 @@ function isOwnCompiler(flag: string): boolean {
 
 /** Warns (once) when the children's TypeScript cache folder is not safely this user's: they would compile every file each time. */
 function checkTypeScriptCacheFolder(env: NodeJS.ProcessEnv): void {
-  if (env.ISOLATED_CALL_TS_CACHE === 'off' || typeof process.getuid !== 'function') return;
+  if (typeScriptCacheOff(env) || typeof process.getuid !== 'function') return;
   const path = `${tmpdirIn(env)}/isolated-call-ts-${process.getuid()}`;
   privateFolder(path, (why) => warnCacheRefused('TypeScript cache', path, why));
 }

@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ChildSignal } from '../errors/child-exited-error.js';
-import { diagnosticsChannels } from './call-tracing.js';
+import { diagnosticsChannels } from '../shared/diagnostics-channels.js';
 
 /**
  * Why a child ended: the parent's decision, or `'crash'` when there was none.

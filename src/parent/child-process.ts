@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { BUNDLED_CHILD_ENV } from '../shared/child-flags.js';
+import { BUNDLED_CHILD_ENV, DESCENDANT_ENV } from '../shared/environment.js';
 import { isSdkBundled, ownFile, ownUrl } from '../shared/own-url.js';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../errors/child-exited-error.js';
 import { PRELOAD_FLAG } from '../protocol/messages.js';
 import { builtin } from '../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
-import { DESCENDANT_ENV, type DescendantMarker, endDescendants, markerValue } from '../shared/descendants.js';
+import { type DescendantMarker, endDescendants, markerValue } from '../shared/descendants.js';
 import { discardFilesOf } from '../codec/side-channel.js';
 
 const debug = debuglog('isolated-call');

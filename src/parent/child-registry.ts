@@ -1,18 +1,18 @@
-import { globalState } from '../shared/global-state.js';
-export type { OwnedChild, OwnedPool } from '../shared/registry-state.js';
+import { processDefaults } from '../options/process-defaults.js';
+export type { OwnedChild, OwnedPool } from './registry-state.js';
 import type { ChildCommand } from './child-command.js';
 import { ChildHandle } from './child-handle.js';
 import type { PoolChild, SpawnChild } from './pool-child.js';
 import { type DescendantMarker, endDescendants } from '../shared/descendants.js';
-import type { ChildRegistry, OwnedChild } from '../shared/registry-state.js';
+import { type ChildRegistry, type OwnedChild, childRegistryState } from './registry-state.js';
 
 /**
  * The one owner of every child this process started, whichever copy of the
  * SDK started it: the functions that work on the registry's state, which
- * lives in the process-wide state (see shared/registry-state.ts for why).
+ * lives in the process-wide state (see registry-state.ts for why).
  */
 export function registry(): ChildRegistry {
-  return globalState().children;
+  return childRegistryState();
 }
 
 /** A real child process: what a pool starts unless it was handed another way (a fake, in the scheduler's unit tests). */
@@ -53,7 +53,7 @@ export function startChild(
  */
 export function hasRoom(): boolean {
   const { live, waiting } = registry();
-  return waiting.size === 0 && live.size < globalState().maxChildren;
+  return waiting.size === 0 && live.size < processDefaults().maxChildren;
 }
 
 /**
@@ -61,7 +61,7 @@ export function hasRoom(): boolean {
  * when a child ends, and an idle child is ended to make room for it.
  */
 export function mayStartChild(wake: () => void): boolean {
-  if (registry().live.size < globalState().maxChildren) return true;
+  if (registry().live.size < processDefaults().maxChildren) return true;
   registry().waiting.add(wake);
   makeRoom();
   return false;

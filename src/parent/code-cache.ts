@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { builtin } from '../shared/builtin.js';
 import { CODE_CACHE_ARG, type CodeCacheOrder, cachePayload, fileIdentity, MAX_CACHE_BYTES } from '../shared/code-cache-format.js';
+import { codeCacheOff } from '../shared/environment.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync } from '../shared/node-fs.js';
 import { isSdkBundled, ownUrl } from '../shared/own-url.js';
 import { privateFolder, tmpdirIn } from '../shared/private-folder.js';
@@ -53,7 +54,7 @@ const distrusted = new Set<string>();
 
 /** The code cache for a child started with `command`; undefined: none (off, bundled, no private folder, no uids). */
 export function giveCodeCache(command: ChildCommand): GivenCodeCache | undefined {
-  if (isSdkBundled() || typeof process.getuid !== 'function' || command.env.ISOLATED_CALL_CODE_CACHE === 'off') return undefined;
+  if (isSdkBundled() || typeof process.getuid !== 'function' || codeCacheOff(command.env)) return undefined;
   let order: CodeCacheOrder;
   try {
     const { identity, digest } = hashedBuild();

@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { COMPILE_CACHE_ARG, hasCompileCache } from '../shared/compile-cache-arg.js';
+import { codeCacheOff } from '../shared/environment.js';
 import { isSdkBundled } from '../shared/own-url.js';
 import { privateFolder, tmpdirIn } from '../shared/private-folder.js';
 import { warnCacheRefused } from './cache-warning.js';
@@ -23,7 +24,7 @@ export function compileCacheArgs(command: ChildCommand): readonly string[] {
   const { env } = command;
   // A bundled app's child is the app's own script: an argument of ours would be in its process.argv.
   if (isSdkBundled() || typeof process.getuid !== 'function' || !hasCompileCache()) return [];
-  if (env.ISOLATED_CALL_CODE_CACHE === 'off' || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return [];
+  if (codeCacheOff(env) || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return [];
   const path = join(tmpdirIn(env), `isolated-call-compile-${process.getuid()}`);
   const folder = privateFolder(path, (why) => warnCacheRefused('compile cache', path, why));
   if (folder === undefined) return [];

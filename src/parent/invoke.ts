@@ -6,10 +6,12 @@ import { encodeThis } from '../codec/encode-this.js';
 import { blobDirectory, discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { ensureClassRegistered } from '../codec/register.js';
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { resolveOptions } from '../options/resolve.js';
+import { codecState } from '../codec/codec-state.js';
+import { processDefaults } from '../options/process-defaults.js';
 import { globalState } from '../shared/global-state.js';
 import { toFileUrl } from '../shared/module-url.js';
 import { packBeside } from '../protocol/wire-value.js';
@@ -64,7 +66,7 @@ function prepare(meta: MethodMeta, self: unknown): PreparedCall {
   const runtime = runtimeFor(meta, owner?.name);
   const { options } = runtime.pool;
   const ownerId = owner
-    ? (options.id ?? globalState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name)
+    ? (options.id ?? codecState().registry.classRegistry.getIdentifier(owner as never) ?? owner.name)
     : (options.id ?? meta.name);
   if (owner) ensureClassRegistered(owner, ownerId);
   const label = meta.kind === 'function' ? ownerId : `${ownerId}.${meta.name}`;
@@ -138,7 +140,7 @@ function ownerOf(meta: MethodMeta, self: unknown): Function | undefined {
 }
 
 function runtimeFor(meta: MethodMeta, ownerName: string | undefined): MethodRuntime {
-  const state = globalState();
+  const state = processDefaults();
   const cached = runtimes.get(meta);
   if (cached && cached.defaultsVersion === state.defaultsVersion && cached.pool.open && (cached.owned || !ownerName)) return cached;
 

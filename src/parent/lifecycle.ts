@@ -1,11 +1,11 @@
-import { isolatedMetaOf } from '../decorator/wrap.js';
-import { globalState } from '../shared/global-state.js';
+import { processDefaults } from '../options/process-defaults.js';
+import { isolatedMetaOf } from '../targets/records.js';
 import { poolOf } from './invoke.js';
 import { registry } from './child-registry.js';
 import type { MethodStats } from './method-stats.js';
 import { endStandbys } from './standby.js';
 
-export { configure, type ProcessOptions } from './configure.js';
+export { configure, type ProcessOptions } from '../options/configure.js';
 
 /**
  * Per-method counters (calls, failures, queue length, running calls, children
@@ -35,7 +35,7 @@ export async function shutdown(options: ShutdownOptions = {}): Promise<void> {
   pools.clear();
   waits.push(...endStandbys());
   // Pools are rebuilt on the next call of each method.
-  globalState().defaultsVersion++;
+  processDefaults().defaultsVersion++;
   // The children being waited for are unreferenced (idle children never keep
   // the parent alive), so without this an `await shutdown()` at a script's
   // top level would see the event loop empty and Node exit with code 13.

@@ -21,7 +21,7 @@ import type { CallInfo } from '../options/types.js';
 import { callbackMessage, errorMessage, resultMessage } from '../protocol/build-messages.js';
 import { encodeThrown } from '../protocol/encode-thrown.js';
 import { streamItemsMessage } from '../protocol/stream-messages.js';
-import { configure } from './configure.js';
+import { configure } from '../options/configure.js';
 import { type FakeCall, flush, hang, OOM_STDERR } from './fake-child.test-helper.js';
 import { shutdown } from './lifecycle.js';
 import { callJob, deferred, fakePool, track } from './pool-under-test.test-helper.js';

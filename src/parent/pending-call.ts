@@ -4,7 +4,7 @@ import { discardBlobs } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
 import { CallAbortedError } from '../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../errors/call-timeout-error.js';
-import type { CallInfo } from '../options/types.js';
+import type { CallInfo } from '../contracts/call-info.js';
 import { blobDirectory } from '../codec/side-channel.js';
 import { abortMessage, callMessage } from '../protocol/build-messages.js';
 import type { CallMessage, ChildCallStats } from '../protocol/messages.js';

@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { decode } from '../codec/decode.js';
 import { replyBlobReader } from '../codec/side-channel.js';
 import type { Encoded } from '../codec/tags.js';
+import type { RunnerCall } from '../contracts/runner.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { ModuleLoadError } from '../errors/module-load-error.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import { SerializationError } from '../errors/serialization-error.js';
-import { isModuleLoaded } from '../measure/is-module-loaded.js';
+import { isLoadedByNode } from '../measure/is-module-loaded.js';
 import { ownUrl } from '../shared/own-url.js';
 import { esmImport } from '../shared/esm-import.js';
-import type { CallJob } from './call-job.js';
 import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';
 
@@ -33,7 +33,7 @@ export function parentSide(pid: number | undefined) {
  * still the child's: a large part is read only through replyBlobReader, and
  * a tree the decoder trips over becomes a ProtocolError, never a raw TypeError.
  */
-export async function interpretReply(reply: ChildReply, job: CallJob, pid: number | undefined): Promise<unknown> {
+export async function interpretReply(reply: ChildReply, job: RunnerCall, pid: number | undefined): Promise<unknown> {
   if (reply.type === 'result') {
     if (!reply.value.t && !reply.value.p) return reply.value.v; // plain data: nothing to rebuild (the common, warm case)
     try {
@@ -96,11 +96,13 @@ const requireFromHere = createRequire(ownUrl);
  * heavy dependency just to rebuild an error). CommonJS modules are read from
  * require.cache; an ES module is imported only if Node has already parsed it
  * (the `module` option may name a file the parent never loaded, such as the
- * real implementation behind a bundle), so import() returns the instance
- * already evaluated (one still evaluating is given up on). That check opens an inspector session, once per module
- * and only when an error needs it. Under vitest, modules are evaluated by vite's runner, not Node, so
- * import() would evaluate a second copy; there, register error classes
- * instead (registerClass or the classes option).
+ * real implementation behind a bundle) as an ES module, so import() returns
+ * the instance already evaluated (one still evaluating is given up on). That
+ * check opens an inspector session, once per module and only when an error
+ * needs it. A module that a test runner evaluated itself (vitest's module
+ * runner parses it as a script) is not Node's: import() would evaluate a
+ * second copy, so it isn't imported; there, register error classes instead
+ * (registerClass or the classes option).
  */
 async function loadedExports(moduleUrl: string): Promise<Record<string, unknown> | undefined> {
   if (exportsCache.has(moduleUrl)) return exportsCache.get(moduleUrl);
@@ -109,7 +111,7 @@ async function loadedExports(moduleUrl: string): Promise<Record<string, unknown>
     const path = fileURLToPath(moduleUrl);
     const cached = requireFromHere.cache[path];
     if (cached) exports = cached.exports as Record<string, unknown>;
-    else if (!inVitestWorker() && isModuleLoaded(moduleUrl)) {
+    else if (isLoadedByNode(moduleUrl)) {
       exports = await importEvaluated(moduleUrl);
       if (exports === undefined) return undefined; // still evaluating: it may be done by the next error
     }
@@ -141,14 +143,6 @@ async function importEvaluated(moduleUrl: string): Promise<Record<string, unknow
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Asks the process itself, not the VITEST variable: that is inherited by every
- * process a test spawns, which would then wrongly skip the import.
- */
-function inVitestWorker(): boolean {
-  return '__vitest_worker__' in globalThis;
 }
 
 function pickFunction(exports: Record<string, unknown>, name: string): Function | undefined {

@@ -1,4 +1,4 @@
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import { invoke } from './invoke.js';
 import { StreamSink } from './stream-sink.js';
 

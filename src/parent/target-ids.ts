@@ -4,7 +4,7 @@
  * distinct target in this process: by the TargetRef object when the caller
  * keeps it (invoke.ts does, per method and class), else by its fields.
  */
-import type { MethodMeta } from '../decorator/method-meta.js';
+import type { MethodMeta } from '../targets/method-meta.js';
 import type { TargetRef } from '../protocol/messages.js';
 
 const byRef = new WeakMap<TargetRef, number>();

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from '../shared/node-fs.js';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ESBUILD_ENV, tsxLoaderWanted } from '../shared/environment.js';
 import { isCommonJsTypeScript, resolveFrom } from '../shared/module-format.js';
 import { ownFile, ownUrl } from '../shared/own-url.js';
 
@@ -63,13 +64,13 @@ export function typeScriptLoaderFor(module: string, inherited: readonly string[]
   const modulePath = module.startsWith('file:') ? fileURLToPath(module) : module;
   const tsxAt = inherited.flatMap((flag, i) => (isTsxFlag(flag) ? [i, ...valueBefore(inherited, i)] : []));
   const otherLoader = inherited.some((flag, i) => isTypeScriptLoaderFlag(flag) && !tsxAt.includes(i));
-  if (!otherLoader && process.env.ISOLATED_CALL_TS_LOADER !== 'tsx' && !usesTsconfigPaths(modulePath)) {
+  if (!otherLoader && !tsxLoaderWanted() && !usesTsconfigPaths(modulePath)) {
     const esbuild = findEsbuild(modulePath);
     if (esbuild) {
       return {
         add: ['--require', fileURLToPath(new URL('./ts-loader.cjs', ownUrl))],
         drop: new Set(tsxAt),
-        env: { ISOLATED_CALL_ESBUILD: esbuild },
+        env: { [ESBUILD_ENV]: esbuild },
         replacesTsx: true,
       };
     }

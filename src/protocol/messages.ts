@@ -8,7 +8,8 @@
  * constructors pack for the wire (wire-value.ts): as JSON when JSON
  * carries it exactly, else V8-serialized.
  */
-import type { Encoded } from '../codec/tags.js';
+import type { Encoded } from '../contracts/encoded.js';
+import type { TargetRef } from '../contracts/target-ref.js';
 import type { OutputMessage } from './output-messages.js';
 import type { StreamCreditMessage, StreamItemsMessage, StreamLimits, StreamReturnMessage } from './stream-messages.js';
 import { MARKER, type PROTOCOL_VERSION } from './version.js';
@@ -22,16 +23,7 @@ interface Base {
   readonly [MARKER]: typeof PROTOCOL_VERSION;
 }
 
-/** Where the child finds the code to run. */
-export interface TargetRef {
-  /** File URL of the module that defines the target. */
-  readonly module: string;
-  /** Class id (export name or registered identifier), or the function's id for `isolate()`. */
-  readonly owner: string;
-  /** Method name; absent for the function form. */
-  readonly method?: string;
-  readonly kind: 'instance' | 'static' | 'function';
-}
+export type { TargetRef } from '../contracts/target-ref.js';
 
 /**
  * Parent -> child: run one call. Small on the wire, since a warm round trip

@@ -7,14 +7,6 @@
 export const WATCHDOG_FLAG = '--isolated-call-watchdog';
 
 /**
- * Set in the environment of a child that runs the app's own bundle (the SDK
- * bundled into it, so no dist/child.cjs exists): the SDK code inside the
- * bundle starts the child loop when it is evaluated (child/bundled-child.ts),
- * and deletes the variable so the child's own subprocesses don't see it.
- */
-export const BUNDLED_CHILD_ENV = 'ISOLATED_CALL_BUNDLED_CHILD';
-
-/**
  * The export condition under which a child resolves `isolated-call` to the
  * child's build (package.json; child/entry.ts). The parent passes it to
  * every child it forks from dist/child.cjs; the child removes it from its

@@ -10,10 +10,8 @@
  * exits, or by the parent when the child was killed or crashed on a signal,
  * and at the parent's exit. docs/lifecycle.md says what still escapes.
  */
+import { descendantTokens } from './environment.js';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from './node-fs.js';
-
-/** The variable naming the children a process descends from: their tokens, one after another, each ending with `;`. */
-export const DESCENDANT_ENV = 'ISOLATED_CALL_CHILD_OF';
 
 const onLinux = process.platform === 'linux';
 
@@ -49,7 +47,7 @@ export function newMarker(): DescendantMarker {
 
 /** The variable's value for a child: a process that descends from another child keeps that one's token too. */
 export function markerValue(marker: DescendantMarker, env: NodeJS.ProcessEnv): string {
-  return (env[DESCENDANT_ENV] ?? '') + marker.token;
+  return (descendantTokens(env) ?? '') + marker.token;
 }
 
 /**
@@ -66,7 +64,7 @@ export function endDescendants(markers: readonly DescendantMarker[]): number {
 
 /** In a child: its own token, the last in its variable (the others are its ancestors'). Read at start, before user code can change it. */
 export function ownToken(): string | undefined {
-  const value = process.env[DESCENDANT_ENV];
+  const value = descendantTokens();
   return value?.endsWith(';') ? value.slice(value.lastIndexOf(';', value.length - 2) + 1) : undefined;
 }
 

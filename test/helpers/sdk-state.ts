@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { configure, shutdown, stats, type MethodStats } from 'isolated-call';
 
-/** The SDK's own default (src/shared/global-state.ts); `configure({})` leaves maxChildren as it was. */
+/** The SDK's own default (src/options/process-defaults.ts); `configure({})` leaves maxChildren as it was. */
 const defaultMaxChildren = Math.max(4, availableParallelism() * 2);
 
 /** For `afterEach`: ends every child and puts `configure()` back to its defaults, so no test sees another's settings. */

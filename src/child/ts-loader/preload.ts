@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
+import { esbuildPathGiven } from '../../shared/environment.js';
 import { buildOptions, esbuildTool, outputOf } from './compile.js';
 import { cached } from './transform-cache.js';
 import { typeScriptCandidates } from './hooks.js';
@@ -24,7 +25,7 @@ interface ModuleInternals {
   _resolveFilename(request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]): string;
 }
 
-const esbuildPath = process.env.ISOLATED_CALL_ESBUILD ?? '';
+const esbuildPath = esbuildPathGiven();
 const internals = Module as unknown as ModuleInternals;
 let esbuild: typeof Esbuild | undefined;
 

@@ -18,6 +18,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { typeScriptCacheOff } from '../../shared/environment.js';
 import { privateFolder } from '../../shared/private-folder.js';
 
 /** Bumped when what the loader asks esbuild for changes: older entries then miss. */
@@ -29,7 +30,7 @@ let folder: string | null | undefined;
 export function cacheFolder(): string | null {
   if (folder !== undefined) return folder;
   folder = null;
-  if (process.env.ISOLATED_CALL_TS_CACHE === 'off' || typeof process.getuid !== 'function') return folder;
+  if (typeScriptCacheOff() || typeof process.getuid !== 'function') return folder;
   folder = privateFolder(join(tmpdir(), `isolated-call-ts-${process.getuid()}`)) ?? null;
   return folder;
 }

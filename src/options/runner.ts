@@ -1,7 +1,7 @@
-import type { ResolvedOptions } from '../options/table.js';
-import type { RunnerCall } from './call-job.js';
+import type { Runner, RunnerCall } from '../contracts/runner.js';
+import type { ResolvedOptions } from './table.js';
 
-export type { RunnerCall } from './call-job.js';
+export type { RunnerCall } from '../contracts/runner.js';
 
 /**
  * Where a method's calls run when not in local child processes: set with
@@ -11,15 +11,7 @@ export type { RunnerCall } from './call-job.js';
  * named) and hands it to `run`; the method's code, types and call sites stay
  * the same. `isolated-call/bullmq`'s `bullmqRunner()` is one.
  */
-export interface CallRunner {
-  /** Names the runner in messages, e.g. `bullmq queue "pdf"`. */
-  readonly name: string;
-  /**
-   * `true` when the call runs on another machine, which can't read this
-   * one's temporary files: large binary data and strings are then encoded
-   * inside the message instead of beside it.
-   */
-  readonly inline: boolean;
+export interface CallRunner extends Runner {
   /**
    * Runs one prepared call and settles as a local call does: the method's
    * value, or the error it threw (rebuilt as its own class), or an SDK error.

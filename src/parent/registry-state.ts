@@ -1,12 +1,13 @@
-import type { ChildExitReason } from '../parent/child-events.js';
-import type { MethodStats } from '../parent/method-stats.js';
-import type { DescendantMarker } from './descendants.js';
+import { globalSlot } from '../shared/global-slot.js';
+import type { DescendantMarker } from '../shared/descendants.js';
+import type { ChildExitReason } from './child-events.js';
+import type { MethodStats } from './method-stats.js';
 
 /**
- * The state of the process-wide child registry (parent/child-registry.ts).
+ * The state of the process-wide child registry (child-registry.ts).
  * A process can hold the CommonJS and the ESM build at once; the cap on live
  * children and `shutdown()` must see the children of both, so this state
- * lives in the process-wide state (global-state.ts).
+ * is a process-wide slot (shared/global-slot.ts).
  *
  * Entries are kept through the small interfaces below, never a class: the
  * other build's ChildHandle is another class with the same shape.
@@ -63,3 +64,6 @@ export function createRegistryState(): ChildRegistry {
     exitHookInstalled: false,
   };
 }
+
+/** Every child and pool of this process, whichever SDK copy started it. */
+export const childRegistryState = globalSlot<ChildRegistry>('children', createRegistryState);

@@ -1,4 +1,4 @@
-import { globalState } from '../shared/global-state.js';
+import { targetRecords } from './records.js';
 
 /**
  * Records the class a decorated method belongs to, under the module the
@@ -8,7 +8,7 @@ import { globalState } from '../shared/global-state.js';
  * importing the bundle runs the decorators, which record the classes.
  */
 export function recordClass(module: string | undefined, cls: Function, id: string | undefined): void {
-  const { classes } = globalState();
+  const { classes } = targetRecords();
   const where = module ?? '';
   classes.set(`${where}#${cls.name}`, cls);
   if (id !== undefined) classes.set(`${where}#${id}`, cls);
@@ -16,7 +16,7 @@ export function recordClass(module: string | undefined, cls: Function, id: strin
 
 /** A class recorded for this module and name (or id); under another spelling of the module's URL if need be. */
 export function recordedClass(module: string, name: string): Function | undefined {
-  const { classes } = globalState();
+  const { classes } = targetRecords();
   const exact = classes.get(`${module}#${name}`);
   if (exact) return exact;
   for (const [key, cls] of classes) if (key.endsWith(`#${name}`)) return cls;

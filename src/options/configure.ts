@@ -1,10 +1,11 @@
-import { resolveProcessOptions } from '../options/resolve.js';
-import type { ProcessOptions } from '../options/types.js';
-import type { SuperJSONLike } from '../options/types.js';
-import { globalState } from '../shared/global-state.js';
+import { codecState } from '../codec/codec-state.js';
+import type { SuperJSONLike } from '../contracts/superjson.js';
+import { processDefaults } from './process-defaults.js';
+import { resolveProcessOptions } from './resolve.js';
+import type { ProcessOptions } from './types.js';
 
 /** Options of `configure()`: defined with the other options, in src/options/types.ts. */
-export type { ProcessOptions } from '../options/types.js';
+export type { ProcessOptions } from './types.js';
 
 /**
  * Sets defaults for every isolated method in this process (for example
@@ -15,10 +16,10 @@ export type { ProcessOptions } from '../options/types.js';
  */
 export function configure(options: ProcessOptions): void {
   const { maxChildren, superjson, defaults } = resolveProcessOptions(options);
-  const state = globalState();
+  const state = processDefaults();
   if (maxChildren !== undefined) state.maxChildren = maxChildren;
   // The validator has made the SuperJSON class its default instance already.
-  if (superjson !== undefined) state.appSuperjson = (superjson as SuperJSONLike | null) ?? undefined;
+  if (superjson !== undefined) codecState().appSuperjson = (superjson as SuperJSONLike | null) ?? undefined;
   state.defaults = defaults;
   state.defaultsVersion++;
 }
