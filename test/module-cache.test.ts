@@ -89,7 +89,8 @@ function entries(): Map<string, Buffer> {
   const found = new Map<string, Buffer>();
   for (const sub of readdirSync(folder, { withFileTypes: true })) {
     if (!sub.isDirectory()) continue;
-    for (const name of readdirSync(join(folder, sub.name))) found.set(join(folder, sub.name, name), readFileSync(join(folder, sub.name, name)));
+    for (const name of readdirSync(join(folder, sub.name)))
+      found.set(join(folder, sub.name, name), readFileSync(join(folder, sub.name, name)));
   }
   return found;
 }

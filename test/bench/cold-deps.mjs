@@ -25,7 +25,9 @@ async function main() {
     "cached: the default (the SDK's code cache of its child build, and the cache of the modules the call loads: Node's compile cache on Node >= 22.1, the SDK's cache of CommonJS modules before)",
     'build cache only: the cache of the modules a call loads off with NODE_DISABLE_COMPILE_CACHE=1',
     'off: ISOLATED_CALL_CODE_CACHE=off, every cache off (the baseline)',
-    hasCompileCache ? "this Node has Node's compile cache" : "this Node has no compile cache (< 22.1): 'cached' uses the SDK's cache of CommonJS modules",
+    hasCompileCache
+      ? "this Node has Node's compile cache"
+      : "this Node has no compile cache (< 22.1): 'cached' uses the SDK's cache of CommonJS modules",
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'isolated-call-cold-deps-'));
   process.env.COLD_DEPS_TMPDIR = dir;
