@@ -33,11 +33,15 @@ function sha256(): import('node:crypto').Hash {
 
 /** This process's subfolder of `folder`, made private; undefined when it isn't safely ours. */
 export function entryFolder(folder: string): string | undefined {
-  const flags = sha256()
-    .update(JSON.stringify([FORMAT, process.versions.v8, process.execArgv, process.env.NODE_OPTIONS ?? '']))
-    .digest('hex')
-    .slice(0, 16);
+  const flags = fnv1a(JSON.stringify([FORMAT, process.versions.v8, process.execArgv, process.env.NODE_OPTIONS ?? '']));
   return privateFolder(join(folder, `v${process.versions.node}-${process.arch}-${flags}`));
+}
+
+/** A name for the flags, not a check (V8 checks them itself): FNV-1a, so a child that caches nothing never loads node:crypto. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Large strings are hashed in slices: one 9 MB UTF-8 copy costs more page faults than hashing. */
