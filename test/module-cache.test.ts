@@ -38,7 +38,7 @@ const onWarning = (warning: Error) => warnings.push(warning);
 
 type Run = 'value' | 'throw' | 'throwOnLineOne' | 'import';
 type Call = (dep: string, run: Run) => Promise<ModuleCacheReport>;
-let fx: Record<'moduleCached' | 'moduleCacheOff' | 'moduleCacheUnsafe', Call>;
+let fx: Record<'moduleCached' | 'moduleCacheOff' | 'moduleCacheUnsafe' | 'moduleCacheSourceMaps', Call>;
 beforeAll(async () => {
   Object.assign(process.env, {
     MODULE_CACHE_TEST_TMPDIR: tmp,
@@ -214,6 +214,17 @@ describe.runIf(!hasCompileCache && process.platform !== 'win32')("the SDK's modu
     expect(first).toMatchObject({ result: 'function', counts: { byNode: 1, misses: 0 } });
     const second = await reportOf(fx.moduleCached, dep, 'import');
     expect(second).toMatchObject({ result: 'function', counts: { byNode: 1, hits: 0 } });
+  });
+
+  it('with source maps on, leaves a module whose source map is there to Node, and caches one whose map is missing', async () => {
+    const mapped = writeDep('mapped.cjs', 13, '//# sourceMappingURL=mapped.cjs.map');
+    writeFileSync(join(deps, 'mapped.cjs.map'), JSON.stringify({ version: 3, sources: ['mapped.ts'], names: [], mappings: '' }));
+    await reportOf(fx.moduleCacheSourceMaps, mapped);
+    expect(await reportOf(fx.moduleCacheSourceMaps, mapped)).toMatchObject({ result: 13, counts: { hits: 0, misses: 0 } });
+    // As typescript.js: its package doesn't ship the map it names.
+    const unmapped = writeDep('unmapped.cjs', 17, '//# sourceMappingURL=unmapped.cjs.map');
+    await reportOf(fx.moduleCacheSourceMaps, unmapped);
+    expect(await reportOf(fx.moduleCacheSourceMaps, unmapped)).toMatchObject({ result: 17, counts: { hits: 1 } });
   });
 
   it('is off with ISOLATED_CALL_CODE_CACHE=off: no folder', async () => {

@@ -19,7 +19,8 @@
  * Modules under {@link MIN_SOURCE_CHARS} are left to Node too: hashing and a
  * file per module would cost more than compiling them.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { mayImportDynamically } from './dynamic-import-check.js';
 import { dropEntry, entryFolder, entryKey, entryPath, readEntry, writeEntry } from './module-cache-file.js';
@@ -74,7 +75,12 @@ export function installModuleCache(folder: string, own: NodeModule): boolean {
   const { executing } = api;
 
   function compile(this: NodeModule, content: string, filename: string, format?: string): unknown {
-    if (format === 'module' || typeof content !== 'string' || content.length < MIN_SOURCE_CHARS || leftToNode(content, api.policy)) {
+    if (
+      format === 'module' ||
+      typeof content !== 'string' ||
+      content.length < MIN_SOURCE_CHARS ||
+      leftToNode(content, filename, api.policy)
+    ) {
       return nodeCompile.call(this, content, filename, format);
     }
     let wrapper: Wrapper | undefined;
@@ -138,7 +144,17 @@ export function installModuleCache(folder: string, own: NodeModule): boolean {
   return true;
 }
 
-/** Node's compiler keeps what this cache would lose: a source map, a policy's checks. */
-function leftToNode(content: string, policy: boolean): boolean {
-  return policy || ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true && content.includes('sourceMappingURL'));
+/** Node's compiler keeps what this cache would lose: a policy's checks, a source map (inline, or a file that is there). */
+function leftToNode(content: string, filename: string, policy: boolean): boolean {
+  if (policy) return true;
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled !== true) return false;
+  const at = content.lastIndexOf('sourceMappingURL=');
+  if (at === -1) return false;
+  const url = /^[^\s'"`]*/.exec(content.slice(at + 17, at + 17 + 4096))?.[0] ?? '';
+  // typescript.js names a typescript.js.map its package doesn't ship: nothing for Node to map with.
+  try {
+    return url.startsWith('data:') || existsSync(url.startsWith('file:') ? new URL(url) : resolve(dirname(filename), decodeURI(url)));
+  } catch {
+    return true;
+  }
 }
