@@ -11,9 +11,10 @@
  * `NODE_COMPILE_CACHE` of the user's own are respected (Node then uses theirs).
  */
 import { join } from 'node:path';
-import { COMPILE_CACHE_ARG } from '../shared/compile-cache-arg.js';
+import { COMPILE_CACHE_ARG, compileCacheApi } from '../shared/compile-cache-arg.js';
 import { isSdkBundled } from '../shared/own-url.js';
 import { privateFolder, tmpdirIn } from '../shared/private-folder.js';
+import { runtime } from '../shared/runtime.js';
 import { warnCacheRefused } from './cache-warning.js';
 import type { ChildCommand } from './child-command.js';
 import { pruneCompileCacheSoon } from './compile-cache-prune.js';
@@ -24,6 +25,8 @@ export function compileCacheArgs(command: ChildCommand): readonly string[] {
   // A bundled app's child is the app's own script: an argument of ours would be in its process.argv.
   if (isSdkBundled() || typeof process.getuid !== 'function') return [];
   if (env.ISOLATED_CALL_CODE_CACHE === 'off' || env.NODE_COMPILE_CACHE || env.NODE_DISABLE_COMPILE_CACHE) return [];
+  // The SDK's own cache is made of Node's loader and V8's code cache: Deno and Bun get only a compile cache of their own.
+  if (runtime !== 'node' && typeof compileCacheApi().enableCompileCache !== 'function') return [];
   const path = join(tmpdirIn(env), `isolated-call-compile-${process.getuid()}`);
   const folder = privateFolder(path, (why) => warnCacheRefused('compile cache', path, why));
   if (folder === undefined) return [];

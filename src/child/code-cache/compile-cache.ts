@@ -10,6 +10,7 @@
  */
 import { debuglog } from 'node:util';
 import { compileCacheApi, compileCacheFolderIn } from '../../shared/compile-cache-arg.js';
+import { runtime } from '../../shared/runtime.js';
 import { installModuleCache } from './module-cache.js';
 import type { NodeModule } from './module-require.js';
 
@@ -35,6 +36,7 @@ function enable(own: NodeModule, argv: readonly string[]): CompileCacheStatus {
   // The user's NODE_COMPILE_CACHE is their folder: Node turned it on at start, ours never replaces it.
   if (folder === undefined || process.env.NODE_COMPILE_CACHE) return 'off';
   if (typeof api.enableCompileCache !== 'function') {
+    if (runtime !== 'node') return 'off';
     try {
       return installModuleCache(folder, own) ? 'modules' : 'failed';
     } catch (error) {

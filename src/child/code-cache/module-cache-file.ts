@@ -59,7 +59,10 @@ export function entryPath(subfolder: string, key: string): string {
 }
 
 /** What an entry holds: V8's bytes, "use Node's compiler" (an empty payload), or nothing usable (none, or dropped). */
-export type Entry = { readonly kind: 'code'; readonly data: Buffer } | { readonly kind: 'node' } | { readonly kind: 'none' };
+export type Entry =
+  | { readonly kind: 'code'; readonly data: Buffer }
+  | { readonly kind: 'node' }
+  | { readonly kind: 'none'; readonly dropped?: true };
 
 /** Reads the entry at `path` for `key`; one that is not a good entry of ours is dropped. */
 export function readEntry(path: string, key: string): Entry {
@@ -68,8 +71,9 @@ export function readEntry(path: string, key: string): Entry {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     // ELOOP: a link planted under an entry's name. Anything else (ENOENT): no entry.
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') dropEntry(path);
-    return { kind: 'none' };
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') return { kind: 'none' };
+    dropEntry(path);
+    return { kind: 'none', dropped: true };
   }
   try {
     const stats = fstatSync(fd);
@@ -83,7 +87,7 @@ export function readEntry(path: string, key: string): Entry {
     closeSync(fd);
   }
   dropEntry(path);
-  return { kind: 'none' };
+  return { kind: 'none', dropped: true };
 }
 
 /** Removes what is at `path` (unlink never follows a link); gone already is fine. */

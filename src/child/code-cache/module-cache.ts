@@ -50,7 +50,7 @@ export interface ModuleCacheCounts {
   misses: number;
   /** Modules left to Node's compiler for what they contain (not for their size). */
   byNode: number;
-  /** Entries found bad and dropped: damaged, a link, rejected by V8. */
+  /** Entries found bad and dropped: damaged, cut short, a link, not a file, rejected by V8. */
   dropped: number;
 }
 
@@ -103,6 +103,7 @@ export function installModuleCache(folder: string, own: NodeModule): boolean {
     const key = entryKey(filename, content);
     const path = entryPath(subfolder as string, key);
     const entry = readEntry(path, key);
+    if (entry.kind === 'none' && entry.dropped) counts.dropped++;
     if (entry.kind === 'node' || (entry.kind === 'none' && mayImportDynamically(content))) {
       counts.byNode++;
       if (entry.kind === 'none') missed.push({ path, key });
