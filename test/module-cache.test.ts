@@ -36,7 +36,7 @@ const folder = join(tmp, `isolated-call-compile-${uid}`);
 const warnings: Error[] = [];
 const onWarning = (warning: Error) => warnings.push(warning);
 
-type Run = 'value' | 'throw' | 'throwOnLineOne' | 'import';
+type Run = 'value' | 'throw' | 'throwOnLineOne' | 'import' | 'requireEsm';
 type Call = (dep: string, run: Run) => Promise<ModuleCacheReport>;
 let fx: Record<'moduleCached' | 'moduleCacheOff' | 'moduleCacheUnsafe' | 'moduleCacheSourceMaps', Call>;
 beforeAll(async () => {
@@ -225,6 +225,17 @@ describe.runIf(!hasCompileCache && process.platform !== 'win32')("the SDK's modu
     const unmapped = writeDep('unmapped.cjs', 17, '//# sourceMappingURL=unmapped.cjs.map');
     await reportOf(fx.moduleCacheSourceMaps, unmapped);
     expect(await reportOf(fx.moduleCacheSourceMaps, unmapped)).toMatchObject({ result: 17, counts: { hits: 1 } });
+  });
+
+  it('requires an ES module from a cached module (require(esm), where Node has it)', async () => {
+    writeFileSync(join(deps, 'esm-dep.mjs'), 'export const v = "from an ES module";\n');
+    const dep = writeDep('requires-esm.cjs', 19, "exports.requireEsm = () => require('./esm-dep.mjs').v;");
+    const first = await reportOf(fx.moduleCached, dep, 'requireEsm');
+    const second = await reportOf(fx.moduleCached, dep, 'requireEsm');
+    expect(second.counts?.hits).toBe(1);
+    // Node 20 before 20.19 has no require(esm): the cached module fails as Node's own compile would.
+    expect(second.result).toBe(first.result);
+    if (!String(first.result).includes('ERR_REQUIRE_ESM')) expect(second.result).toBe('from an ES module');
   });
 
   it('is off with ISOLATED_CALL_CODE_CACHE=off: no folder', async () => {
