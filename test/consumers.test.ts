@@ -13,7 +13,7 @@ import { addProject, codeBlocks, lastJson, ok, packTarball, prepareWorkspace, ru
  */
 
 const WORKSPACES = {
-  // ts-node with only ts-node (no tsx); jest + ts-jest where ts-node is installed too.
+  // ts-node with only ts-node (no tsx); jest + ts-jest where ts-node is installed too (it changes nothing for the child).
   tsNode: { name: 'ts-node', packages: ['typescript@5', 'ts-node', '@types/node@20', 'jest', 'ts-jest', '@types/jest'] },
   // jest + ts-jest as its docs install it (typescript@5: ts-jest wants typescript <7), and nothing else.
   jest: { name: 'jest', packages: ['jest', 'ts-jest', '@types/jest', 'typescript@5'] },
@@ -108,7 +108,7 @@ describe('ts-node, with only ts-node installed', () => {
 describe('jest + ts-jest', () => {
   test.each([
     ["only what ts-jest needs (the child uses the project's typescript 5)", 'jest' as const],
-    ['ts-node installed too (the child uses its require hook)', 'tsNode' as const],
+    ["ts-node installed too (the child still uses the project's typescript 5)", 'tsNode' as const],
   ])(
     '%s: the suite passes, the child loading the .ts module',
     async (_, workspace) => {

@@ -25,7 +25,7 @@ if (require.main === module) {
   // Before any user module loads: decorated methods now run inline.
   globalState().inChild = true;
   // Before any user module loads: Node caches the compiled code of every module the call loads.
-  enableCompileCache();
+  enableCompileCache(module);
   startChildLoop();
   if (process.argv.includes(PRELOAD_FLAG)) preloadEsmApi();
 }

@@ -2,7 +2,7 @@
  * A require hook for `.ts`/`.cts`/`.tsx` files made of the project's own
  * `typescript` (its `transpileModule`, 5.x and earlier), preloaded into a
  * child with `--require` when the parent had no TypeScript loader to pass on
- * and neither tsx nor ts-node is installed: the usual jest + ts-jest project,
+ * and tsx is not installed: the usual jest + ts-jest project (ts-node or not),
  * whose only compiler is the `typescript` ts-jest needs.
  *
  * It only transpiles (the runner has checked the types), to CommonJS, with

@@ -43,19 +43,16 @@ function packagePart(value: string): string {
 }
 
 /**
- * The loader a child gets for a `.ts` module. Where esbuild (0.21 or later,
- * tsx's own dependency) resolves, the SDK's narrow loader (dist/ts-loader.cjs,
- * child/ts-loader/): it compiles only TypeScript files, where tsx routes every
- * module the child loads through its hooks. It replaces a parent's tsx flags
- * (not a loader given in the `execArgv` option, nor a tsconfig with `paths`,
- * which only tsx resolves), and is what a vitest or jest worker's child gets.
- * `ISOLATED_CALL_TS_LOADER=tsx` keeps the parent's flags and the older order.
- *
- * Without it, the parent's own loader flags are passed on; a parent without
- * one gets tsx for the child when tsx resolves. Else, for a CommonJS module,
- * a require hook that only transpiles (the parent's runner has checked the
- * types): ts-node's, or the SDK's own around the project's typescript 5
- * (dist/typescript-hook.cjs, see child/typescript-require-hook.ts).
+ * The loader a child gets for a `.ts` module, one per setup a user has:
+ * the SDK's esbuild loader (dist/ts-loader.cjs) under tsx and in a vitest
+ * worker, wherever esbuild 0.21 or later resolves, because it compiles only
+ * TypeScript files where tsx's hooks see every module the child loads; the
+ * parent's own loader flags where it has another loader (ts-node, …), the
+ * `execArgv` option names one, a tsconfig has `paths` (only tsx resolves
+ * those) or `ISOLATED_CALL_TS_LOADER=tsx` (a parent without a loader then
+ * gets tsx); and, for a CommonJS module with none of these (jest + ts-jest),
+ * a require hook around the project's typescript 5 (dist/typescript-hook.cjs,
+ * child/typescript-require-hook.ts), whose output the transform cache keeps.
  *
  * `inherited` are the parent's flags the child keeps; `given` the `execArgv` option.
  */
@@ -90,13 +87,16 @@ function valueBefore(flags: readonly string[], i: number): number[] {
   return i > 0 && /^(?:-r|--require|--import|--loader|--experimental-loader)$/.test(flags[i - 1] ?? '') ? [i - 1] : [];
 }
 
+/**
+ * A parent without a loader flag (a test worker) where the SDK's loader
+ * doesn't serve: tsx where it resolves (a tsconfig with `paths`); else, for
+ * jest + ts-jest, the project's typescript (ts-jest needs one) in the SDK's
+ * small require hook around its transpileModule.
+ */
 function fallbackLoader(modulePath: string): string[] {
   const tsx = resolveFrom([modulePath, ownFile], 'tsx');
   if (tsx) return ['--import', pathToFileURL(tsx).href];
   if (!isCommonJsTypeScript(modulePath)) return [];
-  const tsNode = resolveFrom([modulePath], 'ts-node/register/transpile-only');
-  if (tsNode) return ['--require', tsNode];
-  // The project's own typescript (ts-jest needs one): the SDK's small require hook around its transpileModule.
   const typescript = resolveFrom([modulePath], 'typescript/package.json');
   const major = typescript ? Number((JSON.parse(readFileSync(typescript, 'utf8')) as { version?: string }).version?.split('.')[0]) : NaN;
   return major < 7 ? ['--require', fileURLToPath(new URL('./typescript-hook.cjs', ownUrl))] : [];

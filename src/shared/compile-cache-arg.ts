@@ -17,11 +17,6 @@ export function compileCacheFolderIn(argv: readonly string[]): string | undefine
   return folder ? folder : undefined;
 }
 
-/** This Node can cache the code of the modules it loads (Node >= 22.1). */
-export function hasCompileCache(): boolean {
-  return typeof compileCacheApi().enableCompileCache === 'function';
-}
-
 /** node:module's compile cache functions, each absent where this Node lacks it (the types may be Node 20's). */
 export interface CompileCacheApi {
   enableCompileCache?: (dir?: string) => { status: number; message?: string; directory?: string };

@@ -1,8 +1,9 @@
 // Scenario "cold-deps": a fresh call whose method requires typescript (9 MB of
 // CommonJS) and transpiles one line, with the children's caches on and off.
 // On Node >= 22.1 a child keeps Node's compile cache of the modules it loads
-// (src/child/code-cache/compile-cache.ts), so a fresh child reads typescript's
-// compiled code instead of compiling it again. One parent process, the
+// (src/child/code-cache/compile-cache.ts), on Node 20 the SDK's own cache of
+// CommonJS modules (src/child/code-cache/module-cache.ts), so a fresh child
+// reads typescript's compiled code instead of compiling it again. One parent process, the
 // contenders rotated call by call, each child gone before the next starts (its
 // cache is written as it exits), the children's temp folder the run's own.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,10 +22,12 @@ async function main() {
   heading('cold-deps: a fresh call that loads a heavy dependency, children caches on and off', [
     'timed in the parent: the call until its result, a fresh child each (keepAlive 0); the method requires typescript and transpiles one line',
     `N=${N} rounds after ${WARMUP} warm-up round(s) (the first fills the caches); each round calls every contender once, in rotated order, each child gone before the next call`,
-    "cached: the default (the SDK's code cache of its child build, and Node's compile cache of the modules the call loads on Node >= 22.1)",
-    "build cache only: Node's compile cache off with NODE_DISABLE_COMPILE_CACHE=1",
+    "cached: the default (the SDK's code cache of its child build, and the cache of the modules the call loads: Node's compile cache on Node >= 22.1, the SDK's cache of CommonJS modules before)",
+    'build cache only: the cache of the modules a call loads off with NODE_DISABLE_COMPILE_CACHE=1',
     'off: ISOLATED_CALL_CODE_CACHE=off, every cache off (the baseline)',
-    hasCompileCache ? "this Node has Node's compile cache" : "this Node has no compile cache (< 22.1): 'cached' is the build cache only",
+    hasCompileCache
+      ? "this Node has Node's compile cache"
+      : "this Node has no compile cache (< 22.1): 'cached' uses the SDK's cache of CommonJS modules",
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'isolated-call-cold-deps-'));
   process.env.COLD_DEPS_TMPDIR = dir;
