@@ -157,7 +157,7 @@ describe('vitest, default config', () => {
   }, 60_000);
 });
 
-/** Writes a doc's `// file.ts` blocks into a project, runs its `npx tsx main.ts` and checks `// expected` comments on console.log lines. */
+/** Writes a doc's `// file.ts` blocks into a project, runs its `npx tsx main.ts` and checks the `// prints: …` comments on console.log lines. */
 async function runDocSnippets(name: string, blocks: { lang: string; code: string }[]): Promise<void> {
   const dir = addProject(ws.docs, name, undefined);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -170,7 +170,7 @@ async function runDocSnippets(name: string, blocks: { lang: string; code: string
     if (file === 'main.ts') {
       main = file;
       for (const line of block.code.split('\n')) {
-        const comment = /^console\.log\(.*\);\s*\/\/ (.*?)(?::.*)?$/.exec(line);
+        const comment = /^console\.log\(.*\);\s*\/\/ prints: (.*)$/.exec(line);
         if (comment) expected.push(comment[1]!.trim());
       }
     }
