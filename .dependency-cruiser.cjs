@@ -14,12 +14,20 @@ const layers = [
 
 // The entries, above every layer: the main entry, the child's build entry and
 // public API, and the plug-ins, each its own build entry.
-const entries = ['src/index\\.ts$', 'src/is-isolated-child\\.ts$', 'src/child/(entry|child-api|esm-api)\\.ts$'];
+const entries = ['src/index\\.ts$', 'src/is-isolated-child\\.ts$', 'src/child/(build-entry|child-api|esm-api)\\.ts$'];
 const plugins = ['bullmq', 'next', 'cost'];
 
 // What isolated-call/bullmq may use of parent/: a fleet worker runs its jobs
 // through a method pool, and its runner settles calls as the parent does.
-const bullmqParentModules = ['call-job', 'caller-frames', 'child-command', 'method-pool', 'pending-call', 'pending-replies', 'reply'];
+const bullmqParentModules = [
+  'calls/call-job',
+  'calls/caller-frames',
+  'children/child-command',
+  'pool/method-pool',
+  'calls/pending-call',
+  'calls/pending-replies',
+  'calls/read-reply',
+];
 
 const folder = (names) => `^src/(${names.join('|')})/`;
 const entry = `^(${entries.join('|')})`;

@@ -52,9 +52,9 @@ export default defineConfig([
     // The child entry is a separate, self-contained CommonJS file: the cheapest
     // thing Node can start, found by the parent next to its own build output.
     entry: {
-      // child.cjs runs child-build.cjs with V8's code cache (src/child/code-cache/child-main.ts).
-      child: 'src/child/code-cache/child-main.ts',
-      'child-build': 'src/child/entry.ts',
+      // child.cjs runs child-build.cjs with V8's code cache (src/child/code-cache/process-entry.ts).
+      child: 'src/child/code-cache/process-entry.ts',
+      'child-build': 'src/child/build-entry.ts',
       'typescript-hook': 'src/child/typescript-require-hook.ts',
       'ts-loader': 'src/child/ts-loader/preload.ts',
       // The isolated-call-worker bin: one CommonJS file, bullmq external.

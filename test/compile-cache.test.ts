@@ -7,7 +7,7 @@ import { shutdown } from 'isolated-call';
 import { fixtureFile, loadFixture } from './helpers/fixtures.js';
 
 // Node's compile cache (Node >= 22.1) for the modules a child loads
-// (src/child/code-cache/compile-cache.ts, src/parent/compile-cache.ts). Each
+// (src/child/code-cache/compile-cache.ts, src/parent/caches/compile-cache.ts). Each
 // test gives its children an OS temp folder of their own through TMPDIR.
 const hasCompileCache =
   typeof (createRequire(import.meta.url)('node:module') as { enableCompileCache?: unknown }).enableCompileCache === 'function';

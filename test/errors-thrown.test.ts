@@ -115,7 +115,7 @@ describe('errors thrown by the method are rethrown in the parent', () => {
 
 describe('classes exported by the decorated module (plain Node parent)', () => {
   // Under vitest the fixture is evaluated by vite's runner, which the SDK
-  // can't see (see src/parent/reply.ts), so this runs in a real Node parent.
+  // can't see (see src/parent/calls/read-reply.ts), so this runs in a real Node parent.
   it.each(['tc39', 'cjs'] as Flavor[])('rebuilds an exported error class with a Date prop, also inside a cause (%s build)', (flavor) => {
     const { json } = runNodeJson([fixtureFile('parents/throw-exported.mjs'), fixturePath(flavor, 'failures')]);
     expect(json).toEqual({

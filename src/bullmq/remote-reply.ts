@@ -1,6 +1,6 @@
 import { ProtocolError } from '../errors/protocol-error.js';
-import type { CallJob } from '../parent/call-job.js';
-import { interpretReply } from '../parent/reply.js';
+import type { CallJob } from '../parent/calls/call-job.js';
+import { interpretReply } from '../parent/calls/read-reply.js';
 import { parseChildMessage } from '../protocol/parse-child-message.js';
 import { unpack } from './wire.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Encoded } from '../codec/tags.js';
 import type { ResolvedOptions } from '../options/table.js';
-import type { CallJob } from '../parent/call-job.js';
-import { withCallerFrames } from '../parent/caller-frames.js';
-import { type CallOutcome, PendingCall } from '../parent/pending-call.js';
+import type { CallJob } from '../parent/calls/call-job.js';
+import { withCallerFrames } from '../parent/calls/caller-frames.js';
+import { type CallOutcome, PendingCall } from '../parent/calls/pending-call.js';
 import type { CallRunner } from '../options/runner.js';
 import { connectionOptions, DEFAULT_MAX_PAYLOAD_BYTES, type RedisConnection } from './connection.js';
 import { PayloadTooLargeError } from './errors/payload-too-large-error.js';

@@ -1,10 +1,10 @@
 import type { Encoded } from '../codec/tags.js';
 import type { IsolatedOptions } from '../options/types.js';
 import { resolveOptions } from '../options/resolve.js';
-import type { CallJob } from '../parent/call-job.js';
-import { childCommand } from '../parent/child-command.js';
-import { MethodPool } from '../parent/method-pool.js';
-import type { ChildReply } from '../parent/pending-replies.js';
+import type { CallJob } from '../parent/calls/call-job.js';
+import { childCommand } from '../parent/children/child-command.js';
+import { MethodPool } from '../parent/pool/method-pool.js';
+import type { ChildReply } from '../parent/calls/pending-replies.js';
 import type { TargetRef } from '../protocol/messages.js';
 
 /** A job as the worker runs it: the target found on this machine, the payload still encoded. */
@@ -14,7 +14,7 @@ export interface LocalRun {
   readonly self: Encoded | undefined;
   readonly args: Encoded;
   readonly signals: readonly AbortSignal[];
-  /** The job's `maxRss`, which may lower the worker's for this job (parent/attempt-memory.ts). */
+  /** The job's `maxRss`, which may lower the worker's for this job (parent/calls/attempt-memory.ts). */
   readonly maxRss?: number | undefined;
 }
 

@@ -7,7 +7,7 @@ import { childRun } from './child-run.js';
 /**
  * The child side of an app that bundles the SDK: there is no
  * dist/child.cjs, so the parent forks the bundle itself with
- * {@link BUNDLED_CHILD_ENV} set (parent/child-process.ts). This runs where
+ * {@link BUNDLED_CHILD_ENV} set (parent/children/child-process.ts). This runs where
  * the SDK's code is evaluated, which in a bundle comes before the app's own
  * modules (they import it): from here on `isIsolatedChild()` is true, so
  * the app's guarded start-up (`if (!isIsolatedChild()) main()`) is skipped,

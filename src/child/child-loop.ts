@@ -14,7 +14,7 @@ import { errorMessage, readyMessage } from '../protocol/build-messages.js';
 import type { AbortMessage, CallMessage, ChildMessage, FailurePhase, ResolvedCall } from '../protocol/messages.js';
 import { parseParentMessage } from '../protocol/parse-parent-message.js';
 import { sendToParent } from './parent-channel.js';
-import { resolveCall } from './call-channel.js';
+import { resolveCall } from './resolve-call.js';
 import { childRun } from './child-run.js';
 import { CallStubs, answerCallback } from './callback-stubs.js';
 import { driveStream, handleStreamControl } from './child-stream.js';

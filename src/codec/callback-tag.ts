@@ -5,7 +5,7 @@ import type { DecodeContext, EncodeContext } from './walk-context.js';
  * Functions in the call's arguments. The parent sends each as its index
  * among them; the child rebuilds it as a stub that sends the call back over
  * the channel (child/callback-stubs.ts), and the parent runs the function
- * (parent/callback-host.ts). Only arguments collect functions: in `this`, a
+ * (parent/calls/callback-host.ts). Only arguments collect functions: in `this`, a
  * result, a thrown error or a callback's own arguments a function still
  * fails as something that can't cross.
  */

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { typeScriptLoaderFor } from '../parent/typescript-loader.js';
+import { typeScriptLoaderFor } from '../parent/children/typescript-loader.js';
 import { ownUrl } from '../shared/own-url.js';
 import { isTypeScriptPath, localPath } from './module-spec.js';
 import { type CostReport, parseReport } from './report.js';

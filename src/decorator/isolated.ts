@@ -1,6 +1,6 @@
 import type { IsolatedOptions } from '../options/types.js';
-import { invoke } from '../parent/invoke.js';
-import { invokeStream } from '../parent/stream-call.js';
+import { invoke } from '../parent/calls/invoke.js';
+import { invokeStream } from '../parent/calls/stream-call.js';
 import { isolatedDecorator } from './decorate-method.js';
 import type { IsolatedDecorator } from './isolated-decorator.js';
 import type { MethodMeta } from '../targets/method-meta.js';

@@ -10,7 +10,7 @@ export type IsolatedFunction = (this: unknown, ...args: unknown[]) => Promise<un
 /** Replaces a method or function by its isolated form (`meta` describes it). */
 export type Wrap = (meta: MethodMeta) => IsolatedFunction;
 
-/** How a wrapper outside a child runs a call: a child call (parent/invoke.ts). */
+/** How a wrapper outside a child runs a call: a child call (parent/calls/invoke.ts). */
 export type Dispatch = (meta: MethodMeta, self: unknown, args: unknown[]) => Promise<unknown> | AsyncGenerator<unknown>;
 
 /** The function that replaces the method: inline in a child, `dispatch` otherwise. */

@@ -4,7 +4,7 @@ import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
 import { ownUrl } from '../shared/own-url.js';
 import { runtime } from '../shared/runtime.js';
-import { bundledCallerDoubt } from './bundled-caller.js';
+import { bundledCallerDoubt } from './bundled-package.js';
 
 const requireFromHere = createRequire(ownUrl);
 

@@ -3,7 +3,7 @@ import { CallTimeoutError } from '../errors/call-timeout-error.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { QueueFullError } from '../errors/queue-full-error.js';
 import { resolveOptions, resolveProcessOptions } from '../options/resolve.js';
-import { configure } from '../parent/lifecycle.js';
+import { configure } from '../parent/pool/pool-api.js';
 import { processDefaults } from './process-defaults.js';
 
 import { invalid, resolveBad } from './invalid-option.test-helper.js';

@@ -2,7 +2,7 @@ import SuperJSON from 'superjson';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classById, classId, transformerByName, transformerLookup } from '../codec/registrations.js';
 import { resolveProcessOptions } from '../options/resolve.js';
-import { configure } from '../parent/lifecycle.js';
+import { configure } from '../parent/pool/pool-api.js';
 import { codecState } from '../codec/codec-state.js';
 import { invalid, resolveBad } from './invalid-option.test-helper.js';
 

@@ -37,7 +37,7 @@ export interface CallFields {
   readonly stream?: StreamLimits | undefined;
 }
 
-/** What the parent has told one child already (parent/child-sender.ts). */
+/** What the parent has told one child already (parent/children/child-sender.ts). */
 export interface ChannelMemory {
   knowsTarget(targetId: number): boolean;
   /** The folder the last call sent on this channel named; undefined before the first. */

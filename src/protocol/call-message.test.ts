@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCall } from '../child/call-channel.js';
+import { resolveCall } from '../child/resolve-call.js';
 import { callMessage, type CallFields, type ChannelMemory } from './build-messages.js';
 import { PROTOCOL_VERSION, type CallMessage } from './messages.js';
 import { parseParentMessage } from './parse-parent-message.js';
 
 // A call message leaves out what the child was told before on its channel
-// and flags that aren't set; the child fills them back in (child/call-channel.ts).
+// and flags that aren't set; the child fills them back in (child/resolve-call.ts).
 
 const target = { module: 'file:///app/render.js', owner: 'Renderer', kind: 'instance', method: 'render' } as const;
 const fields = (id: number, over: Partial<CallFields> = {}): CallFields => ({

@@ -75,7 +75,7 @@ export interface CallMessage extends Base {
   readonly stream?: StreamLimits;
 }
 
-/** A call as the child runs it, with what earlier messages on its channel said filled in (child/call-channel.ts). */
+/** A call as the child runs it, with what earlier messages on its channel said filled in (child/resolve-call.ts). */
 export interface ResolvedCall extends CallMessage {
   readonly target: TargetRef;
   readonly blobDir: string;

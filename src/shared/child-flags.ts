@@ -8,7 +8,7 @@ export const WATCHDOG_FLAG = '--isolated-call-watchdog';
 
 /**
  * The export condition under which a child resolves `isolated-call` to the
- * child's build (package.json; child/entry.ts). The parent passes it to
+ * child's build (package.json; child/build-entry.ts). The parent passes it to
  * every child it forks from dist/child.cjs; the child removes it from its
  * own `process.execArgv`, so its own subprocesses don't inherit it.
  */

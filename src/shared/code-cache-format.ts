@@ -1,7 +1,7 @@
 /**
  * The child build's V8 code cache as it lies on disk, and how the parent
  * tells a child which one to use. Shared by the parent, which names and
- * checks a cache before any child runs it (parent/code-cache.ts), and the
+ * checks a cache before any child runs it (parent/caches/code-cache.ts), and the
  * child, which reads it and writes a new one (child/code-cache/).
  *
  * A file is a header and V8's bytes: {@link MAGIC}, the SHA-256 of the

@@ -2,7 +2,7 @@
  * How the parent tells a child where Node's compile cache lives
  * (`module.enableCompileCache`, Node >= 22.1): `COMPILE_CACHE_ARG=<folder>`
  * after the child entry. The parent names and checks the folder
- * (parent/compile-cache.ts) so a refusal is warned about once, in the
+ * (parent/caches/compile-cache.ts) so a refusal is warned about once, in the
  * process the user watches; the child only turns the cache on
  * (child/code-cache/compile-cache.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * `import()` for the child build. The build is compiled from V8's code cache
- * through node:vm (child/code-cache/child-main.ts), and code compiled that way
+ * through node:vm (child/code-cache/process-entry.ts), and code compiled that way
  * has no `import()` of its own unless it asks for an experimental vm option,
  * which prints a warning in every child (and loses it when compiled from the
  * cache). The entry that loads the build, compiled by Node as usual, lends it

@@ -32,7 +32,7 @@ export function setprivRefused(): boolean {
 
 // Set by the SDK for its children, not by users.
 
-/** Where the child's TypeScript loader finds esbuild (parent/typescript-loader.ts sets it). */
+/** Where the child's TypeScript loader finds esbuild (parent/children/typescript-loader.ts sets it). */
 export const ESBUILD_ENV = 'ISOLATED_CALL_ESBUILD';
 
 /** The esbuild the parent found for this child's TypeScript loader; empty when none was given. */

@@ -1,7 +1,7 @@
 /**
  * Node flags that run a module before the entry. The ES module ones also make
  * Node start the entry through its ESM loader, over several event-loop turns
- * (parent/child-command.ts: the first call then waits for `ready`); any of
+ * (parent/children/child-command.ts: the first call then waits for `ready`); any of
  * them may register module hooks, which Node 20's require() of an ES module
  * doesn't consult (child/load-target.ts).
  */

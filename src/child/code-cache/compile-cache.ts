@@ -5,7 +5,7 @@
  * compiling them again. Node keeps the cache's format and checks (a damaged
  * or stale entry is compiled again, never run), and writes what it compiled
  * as the child exits. Turned on before any user module loads, in the folder
- * the parent checked is private (parent/compile-cache.ts). A Node without it
+ * the parent checked is private (parent/caches/compile-cache.ts). A Node without it
  * (Node 20) gets the SDK's own cache of CommonJS modules (module-cache.ts).
  */
 import { debuglog } from 'node:util';

@@ -13,7 +13,7 @@
  * following a link or blocking) whose checksum holds; anything else there
  * is dropped, and the module compiled as if there were none. Entries are
  * written whole under a temporary name and renamed into place. The parent
- * keeps the folder under its bound (parent/compile-cache-prune.ts).
+ * keeps the folder under its bound (parent/caches/compile-cache-prune.ts).
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
