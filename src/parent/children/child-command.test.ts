@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../options/resolve.js';
-import { childCommand, inheritedExecArgv, inheritedNodeOptions } from './child-command.js';
+import { childCommand } from './child-command.js';
+import { inheritedExecArgv, inheritedNodeOptions } from './inherited-flags.js';
 
 describe('inheritedExecArgv', () => {
   it('keeps loaders, conditions, heap and feature flags, with their values', () => {
