@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { encode } from '../codec/encode.js';
+import { Plain, scanPlain } from '../codec/scan.js';
 import { isJsonExact, packEncoded, unpackValue } from './wire-value.js';
 
 /** What the other side gets: the envelope through JSON, then unpacked. */
@@ -58,5 +61,40 @@ describe('the wire form of an encoded value', () => {
   it('a packed value that is not text, or not V8 data, throws', () => {
     expect(() => unpackValue(42, true)).toThrow(/not base64 text/);
     expect(() => unpackValue('bm90IHY4', true)).toThrow();
+  });
+
+  it("the codec's scan settles JSON too: a plain value is walked once before it leaves", () => {
+    let reads = 0;
+    const counted = {
+      get x() {
+        reads++;
+        return 1;
+      },
+    };
+    // Once by the scan; a packed value once more, by V8's serializer (JSON's happens when the message is sent).
+    for (const [value, walks] of [
+      [{ counted }, 1],
+      [{ counted, when: new Date(0) }, 2],
+      [[counted, undefined], 2],
+    ] as const) {
+      reads = 0;
+      packEncoded(encode(value, 'args'));
+      expect(reads).toBe(walks);
+    }
+  });
+
+  it("the scan's JSON answer is the wire's own check, for any plain value", () => {
+    const shared = { s: 1 };
+    const values = fc.oneof(
+      fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true }),
+      fc.constant([shared, shared]),
+    );
+    fc.assert(
+      fc.property(values, (value) => {
+        const plain = scanPlain(value, false);
+        if (plain !== Plain.No) expect(plain === Plain.Json).toBe(isJsonExact(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
