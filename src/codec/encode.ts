@@ -33,7 +33,10 @@ export function encode(value: unknown, root: string, options: EncodeOptions = {}
     discardBlobs(encoder.files);
     throw asSerializationError(error, encoder);
   }
-  return encoder.files.length > 0 ? { v, t: true, f: encoder.files } : { v, t: true };
+  const f = encoder.files.length > 0 ? encoder.files : undefined;
+  const exact = encoder.jsonExact();
+  if (exact !== undefined) return withJsonExactness(v, true, exact, f);
+  return f ? { v, t: true, f } : { v, t: true };
 }
 
 export interface EncodeOptions {

@@ -8,6 +8,22 @@ import type { Encoded } from './tags.js';
  * where a WeakSet entry costs more than the walk of a small value.
  */
 
+/** Objects plus entries past which JSON isn't worth checking for: V8's serializer is as fast. */
+export const JSON_BUDGET = 1_000_000;
+
+/** Would JSON give this primitive back as it is? Not undefined, NaN, ±Infinity, -0 or a bigint. */
+export function isJsonPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return value - value === 0 && (value !== 0 || 1 / value > 0);
+    default:
+      return value === null;
+  }
+}
+
 class JsonExact implements Encoded {
   declare readonly f?: readonly string[];
   constructor(

@@ -1,5 +1,6 @@
 import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { JSON_BUDGET, isJsonPrimitive } from './json-exactness.js';
 import { MAX_NESTING } from './value-path.js';
 
 /** What a scan found: not plain data, plain for structured clone only, or plain and carried exactly by JSON too. */
@@ -46,24 +47,8 @@ function isPlainPrimitive(value: unknown, offload: boolean): boolean {
   }
 }
 
-/** Would JSON give this primitive back as it is? Not undefined, NaN, ±Infinity, -0 or a bigint. */
-export function isJsonPrimitive(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return value - value === 0 && (value !== 0 || 1 / value > 0);
-    default:
-      return value === null;
-  }
-}
-
 /** Objects plus entries a scan may visit before it hands over to the encoder. */
 const SCAN_BUDGET = 20_000_000;
-
-/** Objects plus entries past which JSON isn't worth checking for: V8's serializer is as fast. */
-export const JSON_BUDGET = 1_000_000;
 
 class Scan {
   budget = SCAN_BUDGET;

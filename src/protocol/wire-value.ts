@@ -18,8 +18,7 @@ import { MAX_NESTING } from '../codec/value-path.js';
 import { isObjectPrototype } from '../shared/realm.js';
 import { writeBlob } from '../codec/side-channel.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
-import { knownJsonExactness } from '../codec/json-exactness.js';
-import { JSON_BUDGET, isJsonPrimitive } from '../codec/scan.js';
+import { JSON_BUDGET, isJsonPrimitive, knownJsonExactness } from '../codec/json-exactness.js';
 
 /** Packed values of at least this many bytes travel in a payload file when the sender can write one. */
 export const PACKED_FILE_MIN_BYTES = 256 * 1024;
