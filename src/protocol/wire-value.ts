@@ -1,6 +1,6 @@
 /**
  * How an encoded value rides in a message over Node's 'json' IPC channel,
- * which costs about half of 'advanced' (structured clone) per round trip.
+ * which is cheaper per round trip than 'advanced' (structured clone).
  * A value JSON would not carry exactly (undefined, NaN, -0, BigInt, Date,
  * Map, typed arrays, shared references...) is packed instead: V8-serialized,
  * as 'advanced' would, and sent as base64 text in `v` with `p: true`.
@@ -35,7 +35,7 @@ export function packEncoded(encoded: Encoded, blobDir?: string): Encoded {
   if (encoded.p) return encoded;
   const exact = knownJsonExactness(encoded) ?? isJsonExact(encoded.v);
   if (exact) return encoded;
-  // node:v8 is loaded on first use: it brings node:stream along, a millisecond of every child's start-up.
+  // node:v8 is loaded on first use: it brings node:stream along, which every child's start-up would pay for.
   const bytes = builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v);
   if (blobDir && bytes.length >= PACKED_FILE_MIN_BYTES) {
     const file = writeBlob(blobDir, bytes);
