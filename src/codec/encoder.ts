@@ -20,6 +20,10 @@ import { JSON_BUDGET, isJsonPrimitive } from './json-exactness.js';
 import { customTag, urlTag } from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 
+const TOO_DEEP =
+  `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; ` +
+  'flatten it, or send it as a string (JSON)';
+
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
  * can't carry is replaced by tags. A memo maps each object to its copy, so
@@ -40,10 +44,7 @@ export class Encoder {
   /** Entries walked: with the objects remembered, what the wire's JSON check would have visited. */
   private entries = 0;
 
-  /**
-   * @param leftBehind For `this` only: a root instance's field that can't cross
-   *   is left behind (a tag, see tags.ts) instead of failing the walk, and its path pushed here.
-   */
+  /** @param leftBehind For `this` only: a field of the root instance that can't cross is left behind (a tag), its path pushed here. */
   constructor(
     root: string,
     readonly signals: AbortSignal[] | undefined,
@@ -137,10 +138,7 @@ export class Encoder {
   }
 
   private object(obj: object): unknown {
-    if (this.path.depth > MAX_NESTING) {
-      const why = `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild`;
-      this.fail(obj, `${why}; flatten it, or send it as a string (JSON)`);
-    }
+    if (this.path.depth > MAX_NESTING) this.fail(obj, TOO_DEEP);
     // Case bodies stay one call each: locals here would enlarge the frame of every level.
     const kind = classify(obj, this.context);
     switch (kind) {
