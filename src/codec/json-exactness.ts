@@ -24,7 +24,7 @@ export function isJsonPrimitive(value: unknown): boolean {
   }
 }
 
-class JsonExact implements Encoded {
+class Settled implements Encoded {
   declare readonly f?: readonly string[];
   constructor(
     readonly v: unknown,
@@ -34,17 +34,8 @@ class JsonExact implements Encoded {
     if (f !== undefined) this.f = f;
   }
 }
-
-class NotJsonExact implements Encoded {
-  declare readonly f?: readonly string[];
-  constructor(
-    readonly v: unknown,
-    readonly t: boolean,
-    f?: readonly string[],
-  ) {
-    if (f !== undefined) this.f = f;
-  }
-}
+class JsonExact extends Settled {}
+class NotJsonExact extends Settled {}
 
 /** The envelope, with whether JSON carries `v` exactly known to the wire. */
 export function withJsonExactness(v: unknown, t: boolean, exact: boolean, f?: readonly string[]): Encoded {
