@@ -107,14 +107,14 @@ describe('the wire form of an encoded value', () => {
         const plain = scanPlain(value, false);
         if (plain !== Plain.No) expect(plain === Plain.Json).toBe(isJsonExact(value));
       }),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 
   it("the encoder's JSON answer, when it gives one, is the wire's own check of its copy", () => {
     const point = new Point(1, 0.5);
     const fn = () => 1;
-    const odd = fc.constantFrom<unknown>(-0, Number.NaN, undefined, 1n, new Date(0), [1, , 2], point, fn, new Error('x'));
+    const odd = fc.constantFrom<unknown>(-0, Number.NaN, undefined, 1n, new Date(0), [1, , 2], [point, point], [fn, fn], new Error('x'));
     const anything = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true });
     const values = fc.tuple(fc.constant(new Point(2, 3)), fc.oneof(anything, odd), fc.oneof(anything, odd));
     fc.assert(
@@ -123,7 +123,7 @@ describe('the wire form of an encoded value', () => {
         const known = knownJsonExactness(encoded);
         if (known !== undefined) expect(known).toBe(isJsonExact(encoded.v));
       }),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 });
