@@ -41,7 +41,7 @@ export class Encoder {
   readonly files: string[] = [];
   /** Would JSON carry the copy exactly? Undefined once a part (an error, a custom value) leaves it to the wire's check. */
   private json: boolean | undefined = true;
-  /** Entries walked: with the objects remembered, what the wire's JSON check would have visited. */
+  /** Entries walked: with the objects remembered, the size of the value for JSON_BUDGET. */
   private entries = 0;
 
   /** @param leftBehind For `this` only: a field of the root instance that can't cross is left behind (a tag), its path pushed here. */
@@ -121,9 +121,9 @@ export class Encoder {
     return this.notJson(this.memo.get(obj));
   }
 
-  /** Whether JSON carries the copy exactly (past JSON_BUDGET, no: V8's serializer is as fast); undefined if the wire must check. */
+  /** Whether JSON carries the copy exactly (undefined: the wire must check); in half of JSON_BUDGET, as tags ~double the count. */
   jsonExact(): boolean | undefined {
-    return this.json === true ? this.memo.size + this.entries <= JSON_BUDGET : this.json;
+    return this.json === true ? this.memo.size + this.entries <= JSON_BUDGET / 2 : this.json;
   }
 
   /** Leaves JSON to the wire's own check, for a part whose copy this walk doesn't vouch for. */
