@@ -58,9 +58,9 @@ class Scan {
   constructor(private readonly context: ClassifyContext) {}
 
   object(obj: object, depth: number): boolean {
-    if (--this.budget < 0 || depth > MAX_NESTING) return false;
+    if (!this.spend(1) || depth > MAX_NESTING) return false;
     if (this.seen !== undefined) {
-      if (this.seen.has(obj) || SCAN_BUDGET - this.budget > JSON_BUDGET) this.seen = undefined;
+      if (this.seen.has(obj)) this.seen = undefined;
       else this.seen.add(obj);
     }
     switch (classify(obj, this.context)) {
@@ -70,12 +70,12 @@ class Scan {
         return this.array(obj as readonly unknown[], depth);
       case Kind.Map:
         this.seen = undefined;
-        if ((this.budget -= (obj as Map<unknown, unknown>).size) < 0) return false;
+        if (!this.spend((obj as Map<unknown, unknown>).size)) return false;
         for (const [k, v] of obj as Map<unknown, unknown>) if (!this.value(k, depth) || !this.value(v, depth)) return false;
         return true;
       case Kind.Set:
         this.seen = undefined;
-        if ((this.budget -= (obj as Set<unknown>).size) < 0) return false;
+        if (!this.spend((obj as Set<unknown>).size)) return false;
         for (const v of obj as Set<unknown>) if (!this.value(v, depth)) return false;
         return true;
       case Kind.NativeLeaf:
@@ -89,14 +89,22 @@ class Scan {
   private record(obj: object, depth: number): boolean {
     const record = obj as Record<string, unknown>;
     const keys = Object.keys(record);
-    if ((this.budget -= keys.length) < 0) return false;
+    if (!this.spend(keys.length)) return false;
     for (let i = 0; i < keys.length; i++) if (!this.value(record[keys[i]!], depth)) return false;
+    return true;
+  }
+
+  /** Takes `n` objects or entries from the budget: false once it has run out; past JSON_BUDGET, JSON isn't worth checking for. */
+  private spend(n: number): boolean {
+    if ((this.budget -= n) < 0) return false;
+    if (this.seen !== undefined && SCAN_BUDGET - this.budget > JSON_BUDGET) this.seen = undefined;
     return true;
   }
 
   /** The hottest loop of a plain payload: no callback per element, holes counted as in present-indices.ts. */
   private array(array: readonly unknown[], depth: number): boolean {
     const length = array.length;
+    if (this.seen !== undefined && SCAN_BUDGET - this.budget + length > JSON_BUDGET) this.seen = undefined;
     let holes = 0;
     let i = 0;
     for (; i < length; i++) {
@@ -114,7 +122,7 @@ class Scan {
   }
 
   private indices(array: readonly unknown[], indices: readonly number[], depth: number): boolean {
-    if ((this.budget -= indices.length) < 0) return false;
+    if (!this.spend(indices.length)) return false;
     for (const index of indices) if (!this.value(array[index], depth)) return false;
     return true;
   }
