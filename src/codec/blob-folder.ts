@@ -25,8 +25,8 @@ let swept = false;
 /** When `current` last passed folderProblem. */
 let checkedAt = -Infinity;
 /**
- * How long a passed check stands between calls. A check costs a few µs, a
- * warm call ~100 µs; every read and write checks anyway (checkFolder), so this
+ * How long a passed check stands between calls, so a warm call doesn't pay
+ * for one each time. Every read and write checks anyway (checkFolder): this
  * only bounds how soon a folder spoiled behind the parent's back (seen only by
  * a child) is replaced.
  */

@@ -2,7 +2,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { allowedProps, symbolId } from './registrations.js';
 import { classOf, registeredClassId } from './classify.js';
 import { defineOwn } from './own-props.js';
-import { writeBlob } from './side-channel.js';
+import { discardBlobs, writeBlob } from './side-channel.js';
 import {
   blobTag,
   escapedTag,
@@ -57,17 +57,38 @@ export function encodeInstance(encoder: EncodeContext, obj: object): unknown {
  * a whole copy, not the half-built one.
  */
 function fieldOrLeftBehind(encoder: EncodeContext, leftBehind: string[], obj: object, key: string): unknown {
-  const mark = encoder.mark();
+  const remembered = encoder.memo.size;
+  const written = encoder.files.length;
   try {
     return encoder.atProperty(obj, key);
   } catch (error) {
     if (!(error instanceof SerializationError)) throw error;
     encoder.path.unwindTo(0);
-    encoder.undoTo(mark);
+    // The memo lists objects in the order they were met (deleting while iterating is safe).
+    let index = 0;
+    for (const seen of encoder.memo.keys()) if (index++ >= remembered) encoder.memo.delete(seen);
+    discardBlobs(encoder.files.splice(written));
     const field = formatPath(encoder.path.root, [key]);
     leftBehind.push(field === error.path ? field : `${field} (${error.path})`);
     return leftBehindTag(error.path, error.reason);
   }
+}
+
+export function encodeMap(encoder: EncodeContext, map: Map<unknown, unknown>): Map<unknown, unknown> {
+  const out = encoder.remember(map, new Map<unknown, unknown>());
+  let i = 0;
+  for (const [k, v] of map) {
+    out.set(encoder.at({ label: `Map key #${i}` }, k), encoder.at({ label: `Map value #${i}` }, v));
+    i++;
+  }
+  return out;
+}
+
+export function encodeSet(encoder: EncodeContext, set: Set<unknown>): Set<unknown> {
+  const out = encoder.remember(set, new Set<unknown>());
+  let i = 0;
+  for (const v of set) out.add(encoder.at({ label: `Set item #${i++}` }, v));
+  return out;
 }
 
 /** An AbortSignal of the call's arguments: its index among them (the child makes a live one). */

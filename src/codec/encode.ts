@@ -1,7 +1,8 @@
 import { SerializationError } from '../errors/serialization-error.js';
 import { ErrorBudget } from './error-bounds.js';
 import { Encoder } from './encoder.js';
-import { isPlainData } from './scan.js';
+import { withJsonExactness } from './json-exactness.js';
+import { Plain, scanPlain } from './scan.js';
 import { discardBlobs } from './side-channel.js';
 import type { Encoded } from './tags.js';
 import type { CollectedCallbacks } from './callback-tag.js';
@@ -11,7 +12,8 @@ import type { CollectedCallbacks } from './callback-tag.js';
  *
  * Most payloads are plain data that structured clone already handles, so a
  * read-only scan runs first; if it finds nothing to tag, the value is sent as
- * it is and the other side skips decoding. Only otherwise does a copying pass
+ * it is, the wire knows from the same scan whether JSON carries it, and the
+ * other side skips decoding. Only otherwise does a copying pass
  * build tags, keeping shared references and cycles as shared references.
  * Either way every failure is raised here, before anything is sent.
  *
@@ -19,7 +21,8 @@ import type { CollectedCallbacks } from './callback-tag.js';
  * @throws SerializationError naming the path of the first value that can't cross.
  */
 export function encode(value: unknown, root: string, options: EncodeOptions = {}): Encoded {
-  if (isPlainData(value, options.blobDir !== undefined)) return { v: value, t: false };
+  const plain = scanPlain(value, options.blobDir !== undefined);
+  if (plain !== Plain.No) return withJsonExactness(value, false, plain === Plain.Json);
   const budget = options.thrown ? new ErrorBudget() : undefined;
   const encoder = new Encoder(root, options.signals, options.blobDir, options.leftBehind, options.callbacks, budget);
   let v: unknown;
@@ -30,7 +33,10 @@ export function encode(value: unknown, root: string, options: EncodeOptions = {}
     discardBlobs(encoder.files);
     throw asSerializationError(error, encoder);
   }
-  return encoder.files.length > 0 ? { v, t: true, f: encoder.files } : { v, t: true };
+  const f = encoder.files.length > 0 ? encoder.files : undefined;
+  const exact = encoder.jsonExact();
+  if (exact !== undefined) return withJsonExactness(v, true, exact, f);
+  return f ? { v, t: true, f } : { v, t: true };
 }
 
 export interface EncodeOptions {

@@ -2,36 +2,50 @@ import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from '
 import { describeRefused, describeThrown, describeUnsendable } from './describe-unsendable.js';
 import type { ErrorBudget } from './error-bounds.js';
 import { encodeError } from './encode-error.js';
-import { encodeBlob, encodeEscaped, encodeInstance, encodeNullProto, encodeSignal, encodeSymbol } from './encode-tags.js';
+import {
+  encodeBlob,
+  encodeEscaped,
+  encodeInstance,
+  encodeMap,
+  encodeNullProto,
+  encodeSet,
+  encodeSignal,
+  encodeSymbol,
+} from './encode-tags.js';
 import { binaryKind } from './native-types.js';
 import { encodeCallback, type CollectedCallbacks } from './callback-tag.js';
 import { defineOwn } from './own-props.js';
 import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
-import { discardBlobs } from './side-channel.js';
+import { JSON_BUDGET, isJsonPrimitive } from './json-exactness.js';
 import { customTag, urlTag } from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
-import type { EncodeContext, WalkMark } from './walk-context.js';
+import type { EncodeContext } from './walk-context.js';
+
+const TOO_DEEP =
+  `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; ` +
+  'flatten it, or send it as a string (JSON)';
 
 /**
  * The copying pass of `encode`: builds a copy in which what structured clone
  * can't carry is replaced by tags. A memo maps each object to its copy, so
- * shared references and cycles stay shared on the other side.
+ * shared references and cycles stay shared on the other side. On the way it
+ * notes whether JSON would carry the copy exactly, so the wire needn't walk it.
  */
 export class Encoder implements EncodeContext {
   /** Where the walk is, for error messages. */
   readonly path: ValuePath;
-  private readonly memo = new Map<object, unknown>();
+  /** Each object met, with its copy (in the order met). */
+  readonly memo = new Map<object, unknown>();
   private readonly context: ClassifyContext;
 
   /** Payload files written for this value. */
   readonly files: string[] = [];
+  /** Would JSON carry the copy exactly? Undefined once a part (an error, a custom value) leaves it to the wire's check. */
+  private json: boolean | undefined = true;
+  /** Entries walked: with the objects remembered, the size of the value for JSON_BUDGET. */
+  private entries = 0;
 
-  /**
-   * @param leftBehind When given, the root instance's own fields that can't
-   *   cross are left behind (a tag, see tags.ts) instead of failing the walk,
-   *   and their paths are pushed here (`this.options (this.options.onProgress)`
-   *   when what failed is inside the field). Only for `this`.
-   */
+  /** @param leftBehind For `this` only: a field of the root instance that can't cross is left behind (a tag), its path pushed here. */
   constructor(
     root: string,
     readonly signals: AbortSignal[] | undefined,
@@ -51,27 +65,29 @@ export class Encoder implements EncodeContext {
       case 'symbol':
         return encodeSymbol(this, value);
       case 'function':
-        return this.callbacks ? encodeCallback(this, value, this.callbacks) : this.fail(value);
+        // The same function twice is one tag object, shared: left to the wire's check.
+        return this.callbacks ? this.unsure(encodeCallback(this, value, this.callbacks)) : this.fail(value);
       case 'object':
-        return value === null ? null : this.memo.has(value) ? this.memo.get(value) : this.object(value);
+        return value === null ? null : this.memo.has(value) ? this.shared(value) : this.object(value);
       case 'string':
         return this.context.offload && isLarge(value) ? encodeBlob(this, value, 'string') : value;
       default:
+        if (this.json !== false && !isJsonPrimitive(value)) this.json = false;
         return value;
     }
   }
 
   /**
    * Encodes `value` found under `key`, with the key on the path for error
-   * messages. Objects go straight to `object`: the walk recurses once per
-   * level through at -> object -> (props | array), and every frame saved is
+   * messages. Objects go straight to `object`: every frame saved per level is
    * depth the caller's stack can reach.
    */
   at(key: PathKey, value: unknown): unknown {
     const keys = this.path.keys;
     keys.push(key);
+    this.entries++;
     const out =
-      typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.memo.get(value) : this.object(value)) : this.encode(value);
+      typeof value === 'object' && value !== null ? (this.memo.has(value) ? this.shared(value) : this.object(value)) : this.encode(value);
     keys.pop();
     return out;
   }
@@ -101,14 +117,29 @@ export class Encoder implements EncodeContext {
     return out;
   }
 
+  /** The copy of an object met before: shared on the other side, which JSON would not keep. */
+  private shared(obj: object): unknown {
+    return this.notJson(this.memo.get(obj));
+  }
+
+  /** Whether JSON carries the copy exactly (undefined: the wire must check); in half of JSON_BUDGET, as tags ~double the count. */
+  jsonExact(): boolean | undefined {
+    return this.json === true ? this.memo.size + this.entries <= JSON_BUDGET / 2 : this.json;
+  }
+
+  /** Leaves JSON to the wire's own check, for a part whose copy this walk doesn't vouch for. */
+  private unsure<T>(out: T): T {
+    if (this.json) this.json = undefined;
+    return out;
+  }
+
+  private notJson<T>(out: T): T {
+    this.json = false;
+    return out;
+  }
+
   private object(obj: object): unknown {
-    if (this.path.depth > MAX_NESTING) {
-      this.fail(
-        obj,
-        `it is nested more than ${MAX_NESTING} levels deep, more than Node's structured clone can rebuild; flatten it, or send it ` +
-          `as a string (JSON)`,
-      );
-    }
+    if (this.path.depth > MAX_NESTING) this.fail(obj, TOO_DEEP);
     // Case bodies stay one call each: locals here would enlarge the frame of every level.
     const kind = classify(obj, this.context);
     switch (kind) {
@@ -119,21 +150,21 @@ export class Encoder implements EncodeContext {
       case Kind.Array:
         return this.array(obj as readonly unknown[]);
       case Kind.Map:
-        return this.map(obj as Map<unknown, unknown>);
+        return this.notJson(encodeMap(this, obj as Map<unknown, unknown>));
       case Kind.Set:
-        return this.set(obj as Set<unknown>);
+        return this.notJson(encodeSet(this, obj as Set<unknown>));
       case Kind.NativeLeaf:
-        return this.remember(obj, obj);
+        return this.notJson(this.remember(obj, obj));
       case Kind.LargeBinary:
         return this.remember(obj, encodeBlob(this, obj as ArrayBufferView | ArrayBuffer, binaryKind(obj)));
       case Kind.NullProto:
         return encodeNullProto(this, obj);
       case Kind.Custom: {
         const transformer = this.context.custom!.findApplicable(obj)!;
-        return this.remember(obj, customTag(transformer.name, transformer.serialize(obj)));
+        return this.unsure(this.remember(obj, customTag(transformer.name, transformer.serialize(obj))));
       }
       case Kind.Error:
-        return encodeError(this, obj as Error);
+        return this.unsure(encodeError(this, obj as Error));
       case Kind.Url:
         return this.remember(obj, urlTag((obj as URL).href));
       case Kind.Signal:
@@ -158,44 +189,11 @@ export class Encoder implements EncodeContext {
     for (let i = 0; i < array.length; i++) {
       const value = array[i];
       if (value !== undefined || i in array) out[i] = this.at(i, value);
-      else if (mostlyHoles(++holes, i)) {
+      else if (this.notJson(mostlyHoles(++holes, i))) {
         for (const index of presentIndicesFrom(array, i + 1)) out[index] = this.at(index, array[index]);
         break;
       }
     }
     return out;
-  }
-
-  private map(map: Map<unknown, unknown>): Map<unknown, unknown> {
-    const out = this.remember(map, new Map<unknown, unknown>());
-    let i = 0;
-    for (const [k, v] of map) {
-      out.set(this.at({ label: `Map key #${i}` }, k), this.at({ label: `Map value #${i}` }, v));
-      i++;
-    }
-    return out;
-  }
-
-  private set(set: Set<unknown>): Set<unknown> {
-    const out = this.remember(set, new Set<unknown>());
-    let i = 0;
-    for (const v of set) out.add(this.at({ label: `Set item #${i++}` }, v));
-    return out;
-  }
-
-  /** A mark to undo to: how much the walk has remembered and written so far. */
-  mark(): WalkMark {
-    return { remembered: this.memo.size, written: this.files.length };
-  }
-
-  /**
-   * Forgets the objects remembered and deletes the files written since
-   * `mark`, after a part of the walk failed and is replaced by something else.
-   */
-  undoTo(mark: WalkMark): void {
-    // The memo lists objects in the order they were met (deleting while iterating is safe).
-    let index = 0;
-    for (const seen of this.memo.keys()) if (index++ >= mark.remembered) this.memo.delete(seen);
-    discardBlobs(this.files.splice(mark.written));
   }
 }

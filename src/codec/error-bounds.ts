@@ -1,8 +1,8 @@
 /**
  * What a thrown value may carry across. A thrown error travels inline, in
- * one message the receiver parses whole: an error with a 50 MB message, or an
- * AggregateError of 100,000 errors, took a parent to 690–890 MB of RSS and
- * 5.8 s. So the sender cuts a thrown value down to these bounds, leaving a
+ * one message the receiver parses whole: an error with a huge message, or an
+ * AggregateError of huge numbers of errors, would cost the parent that
+ * memory and time. So the sender cuts a thrown value down to these bounds, leaving a
  * note where it cut, and the receiver refuses one that is over them (only a
  * broken or subverted sender sends one). Values that aren't thrown (arguments,
  * results) are not cut: they have payload files and `maxMessageBytes`.

@@ -23,8 +23,7 @@ export { blobDirectory } from './blob-folder.js';
 /**
  * Binary data and strings of at least this many bytes don't go through the
  * IPC channel: Node serializes, pipes and reassembles a message in several
- * copies (a 10 MB Buffer echo costs about 4x v8.serialize + deserialize), and
- * the receiving side keeps the reassembly memory. A file in tmpfs costs one
+ * copies, and the receiving side keeps the reassembly memory. A file in tmpfs costs one
  * copy each way.
  */
 export const SIDE_CHANNEL_MIN_BYTES = 1024 * 1024;

@@ -1,10 +1,11 @@
 /**
- * The codec's wire format. Values travel as structured clone (Node's
- * 'advanced' IPC serialization), which already carries Date, RegExp, Map,
+ * The codec's wire format. What structured clone carries (Date, RegExp, Map,
  * Set, BigInt, typed arrays, Buffer, ArrayBuffer, DataView, undefined, NaN,
- * -0, holes and cycles. What it can't carry (class instances, full errors,
- * symbols, URLs, custom types, AbortSignals) is replaced by a tag object: a
- * plain object whose TAG key says what it stands for.
+ * -0, holes and cycles) goes as it is: as JSON when JSON carries it
+ * exactly, else V8-serialized (protocol/wire-value.ts). What it can't carry
+ * (class instances, full errors, symbols, URLs, custom types, AbortSignals)
+ * is replaced by a tag object: a plain object whose TAG key says what it
+ * stands for.
  *
  * Each tag has an interface here and a constructor, so the encoder can't
  * build a tag with a field missing; the decoder reads tags only through

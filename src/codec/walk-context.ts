@@ -21,14 +21,8 @@ export interface EncodeContext {
   fail(value: unknown, reason?: string, cause?: unknown): never;
   remember<T>(obj: object, out: T): T;
   props<T extends object>(obj: object, out: T, only?: readonly string[]): T;
-  mark(): WalkMark;
-  undoTo(mark: WalkMark): void;
-}
-
-/** See `Encoder.mark()`. */
-export interface WalkMark {
-  readonly remembered: number;
-  readonly written: number;
+  /** Each object met, with its copy (in the order met). */
+  readonly memo: Map<object, unknown>;
 }
 
 /** What a tag helper uses of the decoding walk (decoder.ts). */

@@ -18,12 +18,13 @@ export type { AsyncMethod, IsolatedDecorator, StreamMethod } from './isolated-de
  * The class must be reachable in the child: exported from its module under
  * its name, or registered with `registerClass()`, or named by `options.id`.
  *
- * @param options See {@link IsolatedOptions}; each has a documented default.
- * @throws InvalidOptionError at decoration time for a bad option.
  * An async generator method (`async *rows()`) gives its caller an
  * AsyncGenerator: the child drives the generator and the values arrive as it
  * yields them, at most `streamAhead` values (or `streamAheadBytes`) ahead of
  * the consumer. See docs/streams-and-callbacks.md.
+ *
+ * @param options See {@link IsolatedOptions}; each has a documented default.
+ * @throws InvalidOptionError at decoration time for a bad option.
  *
  * @example
  * class Transpiler {

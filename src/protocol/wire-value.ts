@@ -1,20 +1,15 @@
 /**
- * How an encoded value rides in a message. The IPC channel is Node's 'json'
- * one: a round trip over it costs about half of one over 'advanced'
- * (structured clone), and most payloads are plain JSON anyway. A value JSON
- * would not carry exactly (undefined, NaN, -0, BigInt, Date, Map, typed
- * arrays, shared references...) is packed instead: serialized with V8's
- * serializer, the one 'advanced' uses, and sent as base64 text in `v`, with
- * `p: true` on the envelope. Nothing is lost either way; only plain data
- * takes the fast path.
+ * How an encoded value rides in a message over Node's 'json' IPC channel,
+ * which is cheaper per round trip than 'advanced' (structured clone).
+ * A value JSON would not carry exactly (undefined, NaN, -0, BigInt, Date,
+ * Map, typed arrays, shared references...) is packed instead: V8-serialized,
+ * as 'advanced' would, and sent as base64 text in `v` with `p: true`.
  *
- * A packed value of PACKED_FILE_MIN_BYTES or more goes beside the message
- * instead, when the sender has the parent's payload folder: its V8 bytes in
- * a payload file (side-channel.ts), named in `v` and listed in `f` like any
- * other large part, with `p: 'file'`. Base64 inside a JSON line costs a third
- * more bytes, two text passes each way and Node's reassembly of the line; a
- * 1 MB payload of records with Dates took 1.7x an 'advanced' echo that way.
- * The receiver reads the file when it decodes (codec/decode.ts).
+ * A large packed value goes beside the message when the sender has the
+ * parent's payload folder: its V8 bytes in a payload file (side-channel.ts),
+ * named in `v` and listed in `f`, with `p: 'file'`. Base64 inside a JSON line
+ * costs a third more bytes and two text passes each way. The receiver reads
+ * the file when it decodes (codec/decode.ts).
  */
 import { Buffer } from 'node:buffer';
 import type { Encoded } from '../codec/tags.js';
@@ -23,15 +18,10 @@ import { MAX_NESTING } from '../codec/value-path.js';
 import { isObjectPrototype } from '../shared/realm.js';
 import { writeBlob } from '../codec/side-channel.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
-
-/** Objects plus entries a check may visit before it settles for packing: past it, V8's serializer is as fast. */
-const CHECK_BUDGET = 1_000_000;
+import { JSON_BUDGET, isJsonPrimitive, knownJsonExactness } from '../codec/json-exactness.js';
 
 /** Packed values of at least this many bytes travel in a payload file when the sender can write one. */
 export const PACKED_FILE_MIN_BYTES = 256 * 1024;
-
-/** Envelopes already found JSON-exact, so the message constructor doesn't walk them twice. */
-const checked = new WeakSet<Encoded>();
 
 /**
  * The envelope as it goes out: plain JSON in `v`, or `v` packed. With
@@ -42,12 +32,10 @@ const checked = new WeakSet<Encoded>();
  * @throws DataCloneError for a value V8 can't serialize; TempFolderError when `blobDir` isn't a private folder.
  */
 export function packEncoded(encoded: Encoded, blobDir?: string): Encoded {
-  if (encoded.p || checked.has(encoded)) return encoded;
-  if (isJsonExact(encoded.v)) {
-    checked.add(encoded);
-    return encoded;
-  }
-  // node:v8 is loaded on first use: it brings node:stream along, a millisecond of every child's start-up.
+  if (encoded.p) return encoded;
+  const exact = knownJsonExactness(encoded) ?? isJsonExact(encoded.v);
+  if (exact) return encoded;
+  // node:v8 is loaded on first use: it brings node:stream along, which every child's start-up would pay for.
   const bytes = builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v);
   if (blobDir && bytes.length >= PACKED_FILE_MIN_BYTES) {
     const file = writeBlob(blobDir, bytes);
@@ -102,20 +90,8 @@ export function isJsonExact(root: unknown): boolean {
   }
 }
 
-function isJsonPrimitive(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    default:
-      return value === null;
-  }
-}
-
 class JsonCheck {
-  private budget = CHECK_BUDGET;
+  private budget = JSON_BUDGET;
   private readonly seen = new Set<object>();
 
   object(obj: object, depth: number): boolean {
