@@ -7,7 +7,7 @@ import type { Plugin } from 'esbuild';
 // of ES modules, which measurably slows every fresh child's start-up.
 const noExternal = ['superjson', 'copy-anything', 'is-what'];
 
-// src/shared/own-url.ts reads import.meta knowing it is empty in CommonJS
+// src/shared/sdk-location.ts reads import.meta knowing it is empty in CommonJS
 // (it falls back to the stack): esbuild's warning about that says nothing new.
 const quietImportMeta = { 'empty-import-meta': 'silent' } as const;
 

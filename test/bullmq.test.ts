@@ -113,7 +113,7 @@ describe.skipIf(noRedis)('isolated methods on a BullMQ worker fleet (real Redis,
       expect(r.at).toEqual(new Date(0));
       expect(['w1', 'w2']).toContain(r.worker);
     });
-    // Over the side channel's 1 MiB: inline across machines, under maxPayloadBytes (4 MiB packed).
+    // Over the 1 MiB from which a value goes in a blob file: inline across machines, under maxPayloadBytes (4 MiB packed).
     const big = { text: 'é'.repeat(600_000), bytes: new Uint8Array(1_100_000).fill(7), map: new Map([[1, undefined]]) };
     expect(await work.echo(big)).toEqual(big);
     const tooBig = await work.echo(new Uint8Array(4 * 1024 * 1024)).catch((e: unknown) => e);

@@ -31,7 +31,7 @@ describe('a child that sends malformed callback calls', () => {
     ['args not an array', /its arguments are string, not an array/],
     ['undecodable args', /never produces, at args\[1\]\(…\)\[0\]: it is a malformed "n" tag/],
     ['function tag in args', /it is a function tag outside the arguments of a call/],
-    ['file outside', /names the payload file "\/etc\/hostname", which is not in the parent's folder/],
+    ['file outside', /names the blob file "\/etc\/hostname", which is not in the parent's folder/],
   ])('%s: ProtocolError for that call, the callback never runs, child killed', async (kind, text) => {
     let ran = false;
     const started = performance.now();

@@ -80,8 +80,8 @@ describe('a child that sends malformed replies for its own call', () => {
   });
 });
 
-describe('payload files a reply names', () => {
-  // On the payload folder's file system (a hard link can't cross one), in a folder of this test's own.
+describe('blob files a reply names', () => {
+  // On the blob folder's file system (a hard link can't cross one), in a folder of this test's own.
   const own = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ic-test-outside-'));
   const outside = join(own, 'secret');
   beforeAll(() => writeFileSync(outside, 'secret outside the folder'));
@@ -96,7 +96,7 @@ describe('payload files a reply names', () => {
     ['a file outside in f', /is not in the parent's folder/],
     ["the parent's name", /is not named like a file of this child/],
     ['a path escaping the folder', /is not in the parent's folder/],
-    ['a packed file of garbage', /its payload file is not a V8-serialized value/],
+    ['a packed file of garbage', /its blob file is not a V8-serialized value/],
     ['a packed file its f does not list', /names a packed value's file that its f doesn't list/],
     ['a packed file outside the folder', /is not in the parent's folder/],
     ['a packed file in an error', /large data is not expected here/],

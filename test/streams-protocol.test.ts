@@ -30,7 +30,7 @@ describe('a child that sends malformed stream messages', () => {
     ['item not encoded', /items\[0\] is "raw", not an encoded value/],
     ['over the credit', /more values than the stream's credit of 2/],
     ['undecodable item', /sent a value its codec never produces/],
-    ['file outside the folder', /names the payload file "\/etc\/hostname"/],
+    ['file outside the folder', /names the blob file "\/etc\/hostname"/],
   ])('%s: the stream fails with ProtocolError and the child is killed', async (kind, text) => {
     const { StreamReplies } = await fixture();
     const { values, error } = await valuesThenError(new StreamReplies().crafted(kind));

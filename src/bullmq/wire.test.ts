@@ -40,7 +40,7 @@ describe('job data is untrusted input to the worker', () => {
     expect(parseJobData(data)).toMatch(why);
   });
 
-  test('a payload that names payload files, or is not an encoded call, is refused', () => {
+  test('a payload that names blob files, or is not an encoded call, is refused', () => {
     expect(parsePayload(pack({ args: { v: [], t: true, f: ['/etc/passwd'] } }))).toMatch(/not an encoded call/);
     expect(parsePayload(pack({ args: { v: 'AAAA', t: true, p: true } }))).toMatch(/not an encoded call/);
     expect(parsePayload(pack({ args: { v: [], t: false }, extra: 1 }))).toMatch(/not an encoded call/);

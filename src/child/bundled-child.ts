@@ -1,6 +1,6 @@
 import { BUNDLED_CHILD_ENV, bundledChildFlagSet, clearBundledChildFlag } from '../shared/environment.js';
 import { globalState } from '../shared/global-state.js';
-import { ownUrl } from '../shared/own-url.js';
+import { ownUrl } from '../shared/sdk-location.js';
 import { startChildLoop } from './child-loop.js';
 import { childRun } from './child-run.js';
 

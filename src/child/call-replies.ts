@@ -3,7 +3,7 @@
  * failed in, turned into the message the parent maps to a typed error.
  */
 import { describeThrown } from '../codec/describe-unsendable.js';
-import { discardBlobs } from '../codec/side-channel.js';
+import { discardBlobs } from '../codec/blobs.js';
 import { encode } from '../codec/encode.js';
 import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
@@ -17,7 +17,7 @@ import { packEncoded } from '../protocol/wire-value.js';
 /**
  * The result message; a value V8's serializer refuses (a host object) fails
  * as the result's. With the parent's `blobDir`, a large packed value goes in
- * a payload file (protocol/wire-value.ts).
+ * a blob file (protocol/wire-value.ts).
  */
 export function packedResult(id: number, encoded: Encoded, stats: ChildCallStats, blobDir?: string): ChildMessage {
   try {

@@ -7,7 +7,7 @@
  */
 import { decode } from '../codec/decode.js';
 import { encode } from '../codec/encode.js';
-import { argumentBlobReader, discardBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardBlobs, handOverBlobs } from '../codec/blobs.js';
 import { CallbackExpiredError } from '../errors/callback-expired-error.js';
 import { importedExports } from './load-target.js';
 import type { Encoded } from '../codec/tags.js';

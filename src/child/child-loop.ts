@@ -7,7 +7,7 @@
  * Nothing else is loaded until a call needs it.
  */
 import { decode } from '../codec/decode.js';
-import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { argumentBlobReader, discardReplyBlobs, handOverBlobs } from '../codec/blobs.js';
 import { encode } from '../codec/encode.js';
 import { readRss, resetPeakRss } from '../measure/proc-status.js';
 import { errorMessage, readyMessage } from '../protocol/build-messages.js';
@@ -88,7 +88,7 @@ async function handleCall(message: ResolvedCall): Promise<void> {
     )).stub(index, path, name);
   try {
     const t0 = elapsedMs();
-    // No payload folder: a job from a fleet's worker, which anyone who can write to its queue wrote.
+    // No blob folder: a job from a fleet's worker, which anyone who can write to its queue wrote.
     const { fn, cls } = await loadTarget(target, !message.blobDir);
     loadMs = elapsedMs() - t0;
     const unguarded = unguardedEntryError(target);

@@ -7,7 +7,7 @@
  * only what happens in between.
  */
 import { encode } from '../codec/encode.js';
-import { discardBlobs } from '../codec/side-channel.js';
+import { discardBlobs } from '../codec/blobs.js';
 import type { Encoded } from '../codec/tags.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { SerializationError } from '../errors/serialization-error.js';

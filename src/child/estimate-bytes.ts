@@ -4,7 +4,7 @@ import type { Encoded } from '../codec/tags.js';
 /**
  * About how many bytes a yielded value holds, for the stream's byte credit
  * (stream-messages.ts). It only has to be the right order of magnitude, and
- * cheap: a string counts 2 bytes per character (as for the side channel),
+ * cheap: a string counts 2 bytes per character (as for blob files),
  * binary data its length, any other leaf 8 bytes, a key its characters, and
  * a large part written beside the message its file's size. A shared object
  * is counted once.

@@ -1,7 +1,7 @@
 /**
  * What the parent has said on this child's channel before: a call message
  * carries its target only until the child has it under the target's number,
- * and the payload folder only when it changes (protocol/build-messages.ts).
+ * and the blob folder only when it changes (protocol/build-messages.ts).
  * The parent sends in order and marks what it sent only once it was written,
  * so a call whose target isn't here is a bug, answered as a failed load.
  */

@@ -10,7 +10,7 @@
  * (those of its last millisecond) until that work ends; and a write that
  * found the pipe full (the parent behind) waits for the event loop too.
  */
-import { discardBlobs, handOverBlobs } from '../codec/side-channel.js';
+import { discardBlobs, handOverBlobs } from '../codec/blobs.js';
 import type { Encoded } from '../codec/tags.js';
 import { MAX_STREAM_BATCH, streamItemsMessage } from '../protocol/stream-messages.js';
 import { sendToParent } from './parent-channel.js';

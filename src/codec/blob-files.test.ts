@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('payload files', () => {
+describe('blob files', () => {
   it('are written exclusively under <pid>-<16 hex>, mode 0600, and read back', () => {
     const path = writeBlobFile(dir, 'héllo');
     expect(path.slice(dir.length + 1)).toMatch(BLOB_FILE_NAME);

@@ -1,5 +1,5 @@
 /**
- * Payload files: created exclusively under unpredictable names, opened
+ * Blob files: created exclusively under unpredictable names, opened
  * without following links or blocking, and read only when they are what the
  * writer left: a regular file of this user with a single name.
  */
@@ -40,7 +40,7 @@ export function writeBlobFile(dir: string, data: Uint8Array | string): string {
 }
 
 /**
- * Reads a payload file, checking at the open what the path can't tell: it is
+ * Reads a blob file, checking at the open what the path can't tell: it is
  * a regular file (not a FIFO, device or directory), owned by this uid, with
  * one name only (a hard link would let its other name be read or kept).
  * With `consume`, the name is deleted right after the open: the data stays

@@ -34,7 +34,7 @@ const RECHECK_MS = 100;
 let exitHook = false;
 
 /**
- * The parent's payload folder, made on first use. Checked again when the last
+ * The parent's blob folder, made on first use. Checked again when the last
  * check is RECHECK_MS old or a read or write found it spoiled: one that is no
  * longer ours (gone, a link, another owner, another mode) is abandoned with a
  * warning and a new one is made under a new random name. Never throws: when
@@ -82,7 +82,7 @@ export function makeFolder(base: string, randomName: () => string = randomFolder
       mkdirSync(path, { mode: 0o700 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      debug('could not make the payload folder %s: %s', path, (error as Error).message);
+      debug('could not make the blob folder %s: %s', path, (error as Error).message);
       return path;
     }
     // The umask may have taken bits off: the check wants exactly 0700.
@@ -131,7 +131,7 @@ export function folderProblem(path: string): string | undefined {
 
 /**
  * Throws `TempFolderError` unless `path` is a private folder of this user (see
- * folderProblem). Called before every read and write of a payload file.
+ * folderProblem). Called before every read and write of a blob file.
  */
 export function checkFolder(path: string): void {
   const problem = folderProblem(path);

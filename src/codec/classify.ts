@@ -1,9 +1,9 @@
 import { types } from 'node:util';
 import { classId, transformerLookup, type TransformerLookup } from './registrations.js';
 import { arrayPrototype, isNativeLeaf, mapPrototype, objectPrototype, setPrototype } from './native-types.js';
-import { SIDE_CHANNEL_MIN_BYTES } from './side-channel.js';
+import { BLOB_MIN_BYTES } from './blobs.js';
 import { hasTagKey } from './tags.js';
-import { isPlainObject } from '../shared/realm.js';
+import { isPlainObject } from '../shared/plain-object.js';
 
 /**
  * What an object is, for the codec. The read-only scan, the copying encoder
@@ -124,8 +124,8 @@ export function classOf(proto: object | null): unknown {
 
 /** Is this string or binary value big enough to go beside the message rather than through the IPC channel? */
 export function isLarge(value: object | string): boolean {
-  if (typeof value === 'string') return value.length * 2 >= SIDE_CHANNEL_MIN_BYTES;
-  return (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) && value.byteLength >= SIDE_CHANNEL_MIN_BYTES;
+  if (typeof value === 'string') return value.length * 2 >= BLOB_MIN_BYTES;
+  return (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) && value.byteLength >= BLOB_MIN_BYTES;
 }
 
 /** A view over a SharedArrayBuffer: structured clone would copy its bytes silently, cutting the sharing. */

@@ -68,7 +68,7 @@ describe('decode checks every tag from the other side', () => {
   });
 
   it("passes the reader's own IsolatedCallError on unchanged", () => {
-    const refused = new ProtocolError('the file is outside the payload folder');
+    const refused = new ProtocolError('the file is outside the blob folder');
     const error = decodeError(
       { b: { [TAG]: 'b', f: '/etc/passwd', k: 'string' } },
       {

@@ -34,20 +34,20 @@ export function decode(encoded: Encoded, root: string, hooks: DecodeHooks): unkn
 }
 
 /**
- * The value of a packed payload file (protocol/wire-value.ts): the V8 bytes
+ * The value of a packed blob file (protocol/wire-value.ts): the V8 bytes
  * the other side wrote beside the message, read through `readBlob`, which
  * checks the file as it checks every large part.
  */
 function readPacked(file: unknown, root: string, hooks: DecodeHooks): unknown {
   const malformed = (reason: string, cause?: unknown) =>
     hooks.malformed?.(root, reason) ?? new SerializationError(root, reason, cause === undefined ? undefined : { cause });
-  if (typeof file !== 'string') throw malformed(`its packed value names ${typeof file}, not a payload file`);
+  if (typeof file !== 'string') throw malformed(`its packed value names ${typeof file}, not a blob file`);
   if (!hooks.readBlob) throw malformed('it was sent beside the message, but large data is not expected here');
   const bytes = hooks.readBlob(file, false);
   try {
     return builtin<typeof import('node:v8')>('node:v8').deserialize(bytes as Buffer);
   } catch (error) {
     if (error instanceof IsolatedCallError) throw error;
-    throw malformed(`its payload file is not a V8-serialized value (${(error as Error).message})`, error);
+    throw malformed(`its blob file is not a V8-serialized value (${(error as Error).message})`, error);
   }
 }

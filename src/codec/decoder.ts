@@ -4,7 +4,7 @@ import { ErrorBoundsCheck } from './error-bounds.js';
 import { rebuildTag } from './rebuild-tag.js';
 import { defineOwn } from './own-props.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
-import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './sparse-arrays.js';
 import type { DecodeContext, DecodeHooks } from './walk-context.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
 

@@ -2,7 +2,7 @@ import { SerializationError } from '../errors/serialization-error.js';
 import { allowedProps, symbolId } from './registrations.js';
 import { classOf, registeredClassId } from './classify.js';
 import { defineOwn } from './own-props.js';
-import { discardBlobs, writeBlob } from './side-channel.js';
+import { discardBlobs, writeBlob } from './blobs.js';
 import {
   blobTag,
   escapedTag,

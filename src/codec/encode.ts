@@ -3,7 +3,7 @@ import { ErrorBudget } from './error-bounds.js';
 import { Encoder } from './encoder.js';
 import { withJsonExactness } from './json-exactness.js';
 import { Plain, scanPlain } from './scan.js';
-import { discardBlobs } from './side-channel.js';
+import { discardBlobs } from './blobs.js';
 import type { Encoded } from './tags.js';
 import type { CollectedCallbacks } from './callback-tag.js';
 
@@ -42,7 +42,7 @@ export function encode(value: unknown, root: string, options: EncodeOptions = {}
 export interface EncodeOptions {
   /** Collects AbortSignals found (parent-side arguments only); without it a signal is unsendable. */
   readonly signals?: AbortSignal[];
-  /** Where to write large binary data and strings instead of sending them inline (side-channel.ts). */
+  /** Where to write large binary data and strings instead of sending them inline (blobs.ts). */
   readonly blobDir?: string;
   /**
    * For `this` only: when given, an own field of the root instance that

@@ -15,7 +15,7 @@ import {
 import { binaryKind } from './native-types.js';
 import { encodeCallback, type CollectedCallbacks } from './callback-tag.js';
 import { defineOwn } from './own-props.js';
-import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './sparse-arrays.js';
 import { JSON_BUDGET, isJsonPrimitive } from './json-exactness.js';
 import { customTag, urlTag } from './tags.js';
 import { MAX_NESTING, ValuePath, type PathKey } from './value-path.js';
@@ -38,7 +38,7 @@ export class Encoder implements EncodeContext {
   readonly memo = new Map<object, unknown>();
   private readonly context: ClassifyContext;
 
-  /** Payload files written for this value. */
+  /** Blob files written for this value. */
   readonly files: string[] = [];
   /** Would JSON carry the copy exactly? Undefined once a part (an error, a custom value) leaves it to the wire's check. */
   private json: boolean | undefined = true;

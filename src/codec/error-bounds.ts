@@ -5,7 +5,7 @@
  * memory and time. So the sender cuts a thrown value down to these bounds, leaving a
  * note where it cut, and the receiver refuses one that is over them (only a
  * broken or subverted sender sends one). Values that aren't thrown (arguments,
- * results) are not cut: they have payload files and `maxMessageBytes`.
+ * results) are not cut: they have blob files and `maxMessageBytes`.
  */
 import { errorTag, ErrorClassSource, type ErrorTag } from './tags.js';
 

@@ -1,5 +1,5 @@
 import { ErrorClassSource, TAG, Tag, type TagObject } from './tags.js';
-import { isPlainObject } from '../shared/realm.js';
+import { isPlainObject } from '../shared/plain-object.js';
 
 /**
  * Checks a tag that came over the wire. The other side may be a child running

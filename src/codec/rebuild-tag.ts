@@ -1,6 +1,6 @@
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { classById, symbolById, transformerByName } from './registrations.js';
-import { defineLeftBehind } from './left-behind.js';
+import { defineLeftBehind } from './left-behind-field.js';
 import { rebuildCallback } from './callback-tag.js';
 import { binaryViews, builtinErrors } from './native-types.js';
 import { isPlainRecord, parseTag } from './parse-tag.js';
@@ -103,7 +103,7 @@ function error(d: DecodeContext, raw: object, tag: ErrorTag): Error {
     for (const key of Object.keys(tag.p)) defineData(err, key, d.at(key, tag.p[key]), !tag.h?.includes(key));
     return err;
   } catch (cause) {
-    // A ProtocolError (an unreadable payload file) is about the channel, not this error.
+    // A ProtocolError (an unreadable blob file) is about the channel, not this error.
     if (cause instanceof IsolatedCallError && cause.code !== 'ERR_ISOLATED_SERIALIZE') throw cause;
     // Never let a property that can't be rebuilt hide the error itself.
     d.path.unwindTo(depth);

@@ -1,5 +1,5 @@
 import { Kind, classify, classifyContext, isLarge, type ClassifyContext } from './classify.js';
-import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './sparse-arrays.js';
 import { JSON_BUDGET, isJsonPrimitive } from './json-exactness.js';
 import { MAX_NESTING } from './value-path.js';
 
@@ -101,7 +101,7 @@ class Scan {
     return true;
   }
 
-  /** The hottest loop of a plain payload: no callback per element, holes counted as in present-indices.ts. */
+  /** The hottest loop of a plain payload: no callback per element, holes counted as in sparse-arrays.ts. */
   private array(array: readonly unknown[], depth: number): boolean {
     const length = array.length;
     if (this.seen !== undefined && SCAN_BUDGET - this.budget + length > JSON_BUDGET) this.seen = undefined;

@@ -25,7 +25,7 @@ function roundTrip(text: string): string {
   }
 }
 
-describe('strings in payload files', () => {
+describe('strings in blob files', () => {
   it('round-trip across chunk boundaries, surrogate pairs and lone surrogates included', () => {
     // 131072 UTF-16 units per chunk: put a pair across the first boundary.
     const text = `${'a'.repeat(131071)}😀${'é'.repeat(300_000)}\ud800${'z'.repeat(5)}`;

@@ -1,5 +1,5 @@
 /**
- * Strings to and from payload files through one small scratch buffer, never a
+ * Strings to and from blob files through one small scratch buffer, never a
  * buffer the size of the string. A 2 MB Buffer per string is a malloc block
  * under glibc's (dynamically raised) mmap threshold: a hundred of them, freed
  * in whatever order the garbage collector finds them, leave the heap

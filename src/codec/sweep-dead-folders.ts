@@ -1,5 +1,5 @@
 /**
- * Removes the payload folders of parents that died without running their
+ * Removes the blob folders of parents that died without running their
  * exit hook (a signal, a crash, a test runner killing its worker), so tmpfs
  * memory doesn't leak across runs. Runs once, when a parent makes its own
  * folder. Never throws: a folder it can't clear is left for the next parent.
@@ -36,7 +36,7 @@ export function sweepDeadFolders(base: string, prefix: string): void {
         if (!entry.isDirectory()) unlinkSync(join(folder, entry.name));
       }
       rmdirSync(folder);
-      debug('swept the payload folder of dead parent pid %d: %s', pid, folder);
+      debug('swept the blob folder of dead parent pid %d: %s', pid, folder);
     } catch (error) {
       debug('could not sweep %s: %s', folder, (error as Error).message);
     }

@@ -103,7 +103,7 @@ export interface EscapedTag extends Marked<typeof Tag.Escaped> {
 
 /**
  * Large binary data or a large string sent beside the message
- * (side-channel.ts): the file and what to rebuild from it.
+ * (blobs.ts): the file and what to rebuild from it.
  */
 export interface BlobTag extends Marked<typeof Tag.Blob> {
   readonly f: string;
@@ -120,7 +120,7 @@ export interface NullProtoTag extends Marked<typeof Tag.NullProto> {
  * A field of `this` whose value can't cross (an unregistered service, a
  * logger, a function, a socket), left in the parent. Only ever the value of
  * one of the root instance's own fields: the child defines an accessor there
- * that throws when the method reads it (left-behind.ts), so a method that
+ * that throws when the method reads it (left-behind-field.ts), so a method that
  * doesn't use the field runs, and one that does gets an error naming it.
  */
 export interface LeftBehindTag extends Marked<typeof Tag.LeftBehind> {

@@ -9,7 +9,7 @@ import type { PathKey, ValuePath } from './value-path.js';
 export interface EncodeContext {
   /** Where the walk is, for error messages. */
   readonly path: ValuePath;
-  /** Payload files written for this value. */
+  /** Blob files written for this value. */
   readonly files: string[];
   readonly signals: AbortSignal[] | undefined;
   readonly blobDir: string | undefined;
@@ -44,7 +44,7 @@ export interface DecodeHooks {
   /** Finds an error class the registry doesn't know, e.g. among the target module's exports. */
   readonly findErrorClass?: (name: string) => Function | undefined;
   /**
-   * Reads a large payload the other side wrote beside the message (side-channel.ts):
+   * Reads a large payload the other side wrote beside the message (blobs.ts):
    * a string when `asString`, else the bytes. Without it, large data is refused.
    * May throw an IsolatedCallError (a ProtocolError, say), which decode passes on unchanged.
    */

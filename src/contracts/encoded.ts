@@ -6,7 +6,7 @@ export interface Encoded {
   readonly f?: readonly string[];
   /**
    * On the wire only (protocol/wire-value.ts): `true` when `v` is packed,
-   * V8-serialized as base64 text; `'file'` when `v` names the payload file,
+   * V8-serialized as base64 text; `'file'` when `v` names the blob file,
    * listed in `f`, that holds the V8 bytes.
    */
   readonly p?: true | 'file';

@@ -19,7 +19,7 @@ export interface RunnerCall {
   /** The call's context on the `isolated-call:call` TracingChannel, when anyone listened as it was made. */
   readonly trace: CallTraceContext | undefined;
   /**
-   * Large parts stay inside the message (no payload files beside it, either
+   * Large parts stay inside the message (no blob files beside it, either
    * way): set for calls bound to or coming from another machine.
    */
   readonly inline?: boolean;

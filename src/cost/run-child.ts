@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { typeScriptLoaderFor } from '../parent/children/typescript-loader.js';
-import { ownUrl } from '../shared/own-url.js';
+import { ownUrl } from '../shared/sdk-location.js';
 import { isTypeScriptPath, localPath } from './module-spec.js';
 import { type CostReport, parseReport } from './report.js';
 

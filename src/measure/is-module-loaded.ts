@@ -2,7 +2,7 @@ import { isBuiltin } from 'node:module';
 import { createRequire } from '../shared/create-require.js';
 import { builtin } from '../shared/builtin.js';
 import { fileURLToPath } from 'node:url';
-import { ownUrl } from '../shared/own-url.js';
+import { ownUrl } from '../shared/sdk-location.js';
 import { runtime } from '../shared/runtime.js';
 import { bundledCallerDoubt } from './bundled-package.js';
 

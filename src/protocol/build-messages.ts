@@ -46,7 +46,7 @@ export interface ChannelMemory {
 
 /**
  * A call message for the child behind `channel`; `blobDir` is the parent's
- * payload folder, from `blobDirectory()` ('' for none). What the child has
+ * blob folder, from `blobDirectory()` ('' for none). What the child has
  * been told already and flags that aren't set stay out of the message.
  */
 export function callMessage(fields: CallFields, blobDir: string, channel: ChannelMemory): CallMessage {

@@ -4,7 +4,7 @@
  * for type and range before the parent acts on any of it.
  */
 import type { Encoded } from '../codec/tags.js';
-import { isObjectPrototype } from '../shared/realm.js';
+import { isObjectPrototype } from '../shared/plain-object.js';
 import { unpackValue } from './wire-value.js';
 import { describe, isId, isRecord, isText, own } from './field-checks.js';
 import {
@@ -18,9 +18,9 @@ import {
 } from './messages.js';
 import { MAX_STREAM_BATCH } from './stream-messages.js';
 
-/** Most payload files one reply may name. */
+/** Most blob files one reply may name. */
 export const MAX_REPLY_FILES = 65_536;
-/** Longest payload file path a reply may name. */
+/** Longest blob file path a reply may name. */
 export const MAX_FILE_PATH_LENGTH = 4096;
 
 /** What `parseChildMessage` makes of a message. */
@@ -171,7 +171,7 @@ function parseStats(stats: unknown): ChildCallStats | string {
  * its value unpacked when `p` is true (wire-value.ts); a packed file, which
  * `f` must list, is read when the value is decoded. The tree under `v`
  * is the decoder's to check; the file list is checked against the parent's
- * folder before anything is read or deleted (side-channel.ts).
+ * folder before anything is read or deleted (blobs.ts).
  */
 function parseEncoded(encoded: unknown, name: string): Encoded | string {
   if (!isRecord(encoded) || !isObjectPrototype(Object.getPrototypeOf(encoded)))

@@ -6,7 +6,7 @@
  * as 'advanced' would, and sent as base64 text in `v` with `p: true`.
  *
  * A large packed value goes beside the message when the sender has the
- * parent's payload folder: its V8 bytes in a payload file (side-channel.ts),
+ * parent's blob folder: its V8 bytes in a blob file (blobs.ts),
  * named in `v` and listed in `f`, with `p: 'file'`. Base64 inside a JSON line
  * costs a third more bytes and two text passes each way. The receiver reads
  * the file when it decodes (codec/decode.ts).
@@ -15,17 +15,17 @@ import { Buffer } from 'node:buffer';
 import type { Encoded } from '../codec/tags.js';
 import { builtin } from '../shared/builtin.js';
 import { MAX_NESTING } from '../codec/value-path.js';
-import { isObjectPrototype } from '../shared/realm.js';
-import { writeBlob } from '../codec/side-channel.js';
+import { isObjectPrototype } from '../shared/plain-object.js';
+import { writeBlob } from '../codec/blobs.js';
 import { IsolatedCallError } from '../errors/isolated-call-error.js';
 import { JSON_BUDGET, isJsonPrimitive, knownJsonExactness } from '../codec/json-exactness.js';
 
-/** Packed values of at least this many bytes travel in a payload file when the sender can write one. */
-export const PACKED_FILE_MIN_BYTES = 256 * 1024;
+/** Packed values of at least this many bytes travel in a blob file when the sender can write one. */
+export const PACKED_BLOB_MIN_BYTES = 256 * 1024;
 
 /**
  * The envelope as it goes out: plain JSON in `v`, or `v` packed. With
- * `blobDir` (the parent's payload folder), a large packed value is written
+ * `blobDir` (the parent's blob folder), a large packed value is written
  * there instead (see above); the new file is added to `f`, so whoever owns
  * the envelope's files owns it too.
  *
@@ -37,7 +37,7 @@ export function packEncoded(encoded: Encoded, blobDir?: string): Encoded {
   if (exact) return encoded;
   // node:v8 is loaded on first use: it brings node:stream along, which every child's start-up would pay for.
   const bytes = builtin<typeof import('node:v8')>('node:v8').serialize(encoded.v);
-  if (blobDir && bytes.length >= PACKED_FILE_MIN_BYTES) {
+  if (blobDir && bytes.length >= PACKED_BLOB_MIN_BYTES) {
     const file = writeBlob(blobDir, bytes);
     return { v: file, t: encoded.t, f: [...(encoded.f ?? []), file], p: 'file' };
   }

@@ -1,5 +1,5 @@
 import { createRequire } from './create-require.js';
-import { ownUrl } from './own-url.js';
+import { ownUrl } from './sdk-location.js';
 
 const requireBuiltin = createRequire(ownUrl);
 

@@ -1,5 +1,5 @@
 import { fileUrlOfFrame } from './module-url.js';
-import { isSdkBundled, ownUrl } from './own-url.js';
+import { isSdkBundled, ownUrl } from './sdk-location.js';
 
 // Decorator helpers that can sit between the user's class body and us.
 const HELPERS = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|@babel[\\/]runtime|reflect-metadata)[\\/]/;

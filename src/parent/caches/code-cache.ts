@@ -18,7 +18,7 @@ import { builtin } from '../../shared/builtin.js';
 import { CODE_CACHE_ARG, type CodeCacheOrder, cachePayload, fileIdentity, MAX_CACHE_BYTES } from '../../shared/code-cache-format.js';
 import { codeCacheOff } from '../../shared/environment.js';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync } from '../../shared/node-fs.js';
-import { isSdkBundled, ownUrl } from '../../shared/own-url.js';
+import { isSdkBundled, ownUrl } from '../../shared/sdk-location.js';
 import { privateFolder, tmpdirIn } from '../../shared/private-folder.js';
 import { warnCacheRefused } from './cache-warning.js';
 import type { ChildCommand } from '../children/child-command.js';

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { COMPILE_CACHE_ARG, compileCacheApi } from '../../shared/compile-cache-arg.js';
 import { codeCacheOff } from '../../shared/environment.js';
-import { isSdkBundled } from '../../shared/own-url.js';
+import { isSdkBundled } from '../../shared/sdk-location.js';
 import { privateFolder, tmpdirIn } from '../../shared/private-folder.js';
 import { runtime } from '../../shared/runtime.js';
 import { warnCacheRefused } from './cache-warning.js';

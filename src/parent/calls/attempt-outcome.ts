@@ -1,4 +1,4 @@
-import { discardReplyBlobs } from '../../codec/side-channel.js';
+import { discardReplyBlobs } from '../../codec/blobs.js';
 import { ChildExitedError, ChildOutOfMemoryError } from '../../errors/child-exited-error.js';
 import { ProtocolError } from '../../errors/protocol-error.js';
 import type { ChildReply } from './pending-replies.js';
@@ -26,7 +26,7 @@ export async function interpretOutcome(
     await call.callbacks?.idle();
     settle({ value: await (call.job.interpret ?? interpretReply)(reply, call.job, child.pid) });
   } catch (error) {
-    // A reply whose value breaks the rules (a payload file it may not name)
+    // A reply whose value breaks the rules (a blob file it may not name)
     // condemns its child, even if it was kept warm a moment ago.
     if (error instanceof ProtocolError) child.kill(`protocol error in its reply: ${error.message}`, 'protocol-error');
     settle({ error });

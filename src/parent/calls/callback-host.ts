@@ -1,7 +1,7 @@
 import type { CollectedCallbacks } from '../../codec/callback-tag.js';
 import { decode } from '../../codec/decode.js';
 import { encode } from '../../codec/encode.js';
-import { blobDirectory, discardBlobs, discardChildBlobs, replyBlobReader } from '../../codec/side-channel.js';
+import { blobDirectory, discardBlobs, discardChildBlobs, replyBlobReader } from '../../codec/blobs.js';
 import type { Encoded } from '../../codec/tags.js';
 import { IsolatedCallError } from '../../errors/isolated-call-error.js';
 import { ProtocolError } from '../../errors/protocol-error.js';

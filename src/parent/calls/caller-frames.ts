@@ -1,5 +1,5 @@
 import { IsolatedCallError } from '../../errors/isolated-call-error.js';
-import { ownFrameFolder } from '../../shared/own-url.js';
+import { ownFrameFolder } from '../../shared/sdk-location.js';
 
 /** The line between the frames where an error arose (the child's, or none) and the caller's. */
 const CALLER_MARKER = '    at <isolated-call: rethrown in the parent, called from>';

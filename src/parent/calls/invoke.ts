@@ -3,7 +3,7 @@ import { debuglog } from 'node:util';
 import { encode } from '../../codec/encode.js';
 import { collectCallbacks } from '../../codec/callback-tag.js';
 import { encodeThis } from '../../codec/encode-this.js';
-import { blobDirectory, discardBlobs } from '../../codec/side-channel.js';
+import { blobDirectory, discardBlobs } from '../../codec/blobs.js';
 import type { Encoded } from '../../codec/tags.js';
 import { ensureClassRegistered } from '../../codec/register.js';
 import type { MethodMeta } from '../../targets/method-meta.js';
@@ -87,7 +87,7 @@ function send(
     const { options } = runtime.pool;
     const { runner } = options;
     const signals: AbortSignal[] = [];
-    // A runner on another machine can't read this one's payload files, nor call back into this process.
+    // A runner on another machine can't read this one's blob files, nor call back into this process.
     const blobDir = runner?.inline ? undefined : blobDirectory();
     const callbacks = runner ? undefined : collectCallbacks();
     let encodedArgs = encode(args, 'args', { signals, blobDir, ...(callbacks ? { callbacks } : {}) });

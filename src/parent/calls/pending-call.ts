@@ -1,11 +1,11 @@
 import { describeThrown } from '../../codec/describe-unsendable.js';
 import { encode } from '../../codec/encode.js';
-import { discardBlobs } from '../../codec/side-channel.js';
+import { discardBlobs } from '../../codec/blobs.js';
 import type { Encoded } from '../../codec/tags.js';
 import { CallAbortedError } from '../../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../../errors/call-timeout-error.js';
 import type { CallInfo } from '../../contracts/call-info.js';
-import { blobDirectory } from '../../codec/side-channel.js';
+import { blobDirectory } from '../../codec/blobs.js';
 import { abortMessage, callMessage } from '../../protocol/build-messages.js';
 import type { CallMessage, ChildCallStats } from '../../protocol/messages.js';
 import type { ChannelMemory } from '../../protocol/build-messages.js';

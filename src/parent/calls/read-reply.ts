@@ -1,7 +1,7 @@
 import { createRequire } from '../../shared/create-require.js';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../../codec/decode.js';
-import { replyBlobReader } from '../../codec/side-channel.js';
+import { replyBlobReader } from '../../codec/blobs.js';
 import type { Encoded } from '../../codec/tags.js';
 import type { RunnerCall } from '../../contracts/runner.js';
 import { IsolatedCallError } from '../../errors/isolated-call-error.js';
@@ -9,7 +9,7 @@ import { ModuleLoadError } from '../../errors/module-load-error.js';
 import { ProtocolError } from '../../errors/protocol-error.js';
 import { SerializationError } from '../../errors/serialization-error.js';
 import { isLoadedByNode } from '../../measure/is-module-loaded.js';
-import { ownUrl } from '../../shared/own-url.js';
+import { ownUrl } from '../../shared/sdk-location.js';
 import { esmImport } from '../../shared/esm-import.js';
 import { markRethrown } from './caller-frames.js';
 import type { ChildReply } from './pending-replies.js';

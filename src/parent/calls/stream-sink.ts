@@ -1,4 +1,4 @@
-import { discardReplyBlobs } from '../../codec/side-channel.js';
+import { discardReplyBlobs } from '../../codec/blobs.js';
 import { CallAbortedError } from '../../errors/call-aborted-error.js';
 import { CallTimeoutError } from '../../errors/call-timeout-error.js';
 import { ProtocolError } from '../../errors/protocol-error.js';

@@ -2,7 +2,7 @@ import { existsSync } from '../../shared/node-fs.js';
 import type { ResolvedOptions } from '../../options/table.js';
 import { CHILD_CONDITION_FLAG, WATCHDOG_FLAG } from '../../shared/child-flags.js';
 import { setprivRefused, typeScriptCacheOff } from '../../shared/environment.js';
-import { isSdkBundled } from '../../shared/own-url.js';
+import { isSdkBundled } from '../../shared/sdk-location.js';
 import { hasEsmPreload } from '../../shared/preload-flags.js';
 import { privateFolder, tmpdirIn } from '../../shared/private-folder.js';
 import { warnCacheRefused } from '../caches/cache-warning.js';

@@ -27,7 +27,7 @@ export type ChildExitReason =
   | 'stream-return'
   /** `shutdown()` ended it. */
   | 'shutdown'
-  /** It broke the protocol (a malformed or oversized message, another SDK version, a payload file it may not name). */
+  /** It broke the protocol (a malformed or oversized message, another SDK version, a blob file it may not name). */
   | 'protocol-error'
   /** It could not be started. */
   | 'spawn-failed'

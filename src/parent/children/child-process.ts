@@ -2,14 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CHILD_ENV, DESCENDANT_ENV } from '../../shared/environment.js';
-import { isSdkBundled, ownFile, ownUrl } from '../../shared/own-url.js';
+import { isSdkBundled, ownFile, ownUrl } from '../../shared/sdk-location.js';
 import { debuglog } from 'node:util';
 import { ChildExitedError, ChildOutOfMemoryError, type ChildExit } from '../../errors/child-exited-error.js';
 import { PRELOAD_FLAG } from '../../protocol/messages.js';
 import { builtin } from '../../shared/builtin.js';
 import type { ChildCommand } from './child-command.js';
 import { type DescendantMarker, endDescendants, markerValue } from '../../shared/descendants.js';
-import { discardFilesOf } from '../../codec/side-channel.js';
+import { discardFilesOf } from '../../codec/blobs.js';
 
 const debug = debuglog('isolated-call');
 
@@ -109,7 +109,7 @@ export function killGroup(pid: number | undefined): void {
 }
 
 /**
- * Ends what a child left behind once it is gone: its payload files, and what
+ * Ends what a child left behind once it is gone: its blob files, and what
  * it started, neither a grandchild in its group (a fresh child exits after its
  * reply, its group goes with it) nor one that left the group. A child that
  * exits ends those itself (child-loop.ts); one killed by a signal can't.

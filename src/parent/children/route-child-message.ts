@@ -4,7 +4,7 @@
  * names. Anything malformed fails that call (or, without a usable id, every
  * call of the child) with a ProtocolError, and the child is killed.
  */
-import { discardChildBlobs, discardReplyBlobs, replyFilesProblem } from '../../codec/side-channel.js';
+import { discardChildBlobs, discardReplyBlobs, replyFilesProblem } from '../../codec/blobs.js';
 import { parseChildMessage } from '../../protocol/parse-child-message.js';
 import type { CallbackMessage } from '../../protocol/messages.js';
 import type { StreamItemsMessage } from '../../protocol/stream-messages.js';

@@ -3,7 +3,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ESBUILD_ENV, tsxLoaderWanted } from '../../shared/environment.js';
 import { isCommonJsTypeScript, resolveFrom } from '../../shared/module-format.js';
-import { ownFile, ownUrl } from '../../shared/own-url.js';
+import { ownFile, ownUrl } from '../../shared/sdk-location.js';
 
 /** What a child needs to import a TypeScript module: flags to add or drop, and variables for its environment. */
 export interface TypeScriptLoader {

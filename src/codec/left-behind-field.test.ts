@@ -8,7 +8,7 @@ import { decode, type DecodeHooks } from './decode.js';
 import { encode } from './encode.js';
 import { encodeThis } from './encode-this.js';
 import { registerClass } from './register.js';
-import { blobDirectory, discardBlobs } from './side-channel.js';
+import { blobDirectory, discardBlobs } from './blobs.js';
 import { TAG, Tag, leftBehindTag, type Encoded } from './tags.js';
 
 /** What NestJS injects: a class nobody registered. */

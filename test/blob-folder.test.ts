@@ -77,7 +77,7 @@ function plantAsAnotherUser(path: string): void {
   if (asRoot) chownSync(path, NOBODY, NOBODY);
 }
 
-describe.runIf(existsSync('/dev/shm'))('the payload folder, tampered with while the parent lives', () => {
+describe.runIf(existsSync('/dev/shm'))('the blob folder, tampered with while the parent lives', () => {
   it('replaced by a 0777 folder of another user: never written to; the call goes through a new private folder', async () => {
     const folder = currentFolder();
     renameSync(folder, `${folder}.moved`);

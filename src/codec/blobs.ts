@@ -26,7 +26,7 @@ export { blobDirectory } from './blob-folder.js';
  * copies, and the receiving side keeps the reassembly memory. A file in tmpfs costs one
  * copy each way.
  */
-export const SIDE_CHANNEL_MIN_BYTES = 1024 * 1024;
+export const BLOB_MIN_BYTES = 1024 * 1024;
 
 /** Reads the file a blob tag names; the decoder's `readBlob` hook. */
 export type BlobReader = (file: string, asString: boolean) => Buffer | string;
@@ -42,7 +42,7 @@ export function writeBlob(dir: string, data: Uint8Array | string): string {
   return writeBlobFile(dir, data);
 }
 
-/** Deletes payload files this process wrote (its arguments, or a result never sent). Other paths are ignored. */
+/** Deletes blob files this process wrote (its arguments, or a result never sent). Other paths are ignored. */
 export function discardBlobs(paths: readonly string[] | undefined): void {
   if (paths && paths.length > 0) unlinkOwn(paths);
 }
@@ -60,7 +60,7 @@ export function handOverBlobs(paths: readonly string[] | undefined): void {
 export function replyFilesProblem(encoded: Encoded, pid: number | undefined): string | undefined {
   for (const file of encoded.f ?? []) {
     const problem = childFileProblem(file, pid);
-    if (problem !== undefined) return `it names the payload file ${JSON.stringify(file.slice(0, 200))}, which ${problem}`;
+    if (problem !== undefined) return `it names the blob file ${JSON.stringify(file.slice(0, 200))}, which ${problem}`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import { shutdown } from 'isolated-call';
 import { loadFixture } from './helpers/fixtures.js';
 
 // Values JSON can't carry exactly (Dates, Maps...) are V8-serialized; from
-// 256 KiB on they go beside the message in a payload file (wire-value.ts).
+// 256 KiB on they go beside the message in a blob file (wire-value.ts).
 afterAll(() => shutdown());
 
 let fx: Record<string, any>;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   fx = await loadFixture('tc39', 'packed');
 });
 
-/** Files left in this parent's payload folder. */
+/** Files left in this parent's blob folder. */
 function leftFiles(): string[] {
   if (!existsSync('/dev/shm')) return [];
   return readdirSync('/dev/shm')

@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decode } from '../codec/decode.js';
 import { TAG } from '../codec/tags.js';
-import { isObjectPrototype, isPlainObject } from './realm.js';
+import { isObjectPrototype, isPlainObject } from './plain-object.js';
 
 // jest runs the SDK in a vm context while Node rebuilds IPC messages in the main realm.
 describe('values from another realm', () => {

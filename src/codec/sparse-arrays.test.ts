@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mostlyHoles, presentIndicesFrom } from './present-indices.js';
+import { mostlyHoles, presentIndicesFrom } from './sparse-arrays.js';
 
 // The walk each codec walker inlines (they keep their own loops to spend one stack frame per level).
 /**
