@@ -1,6 +1,6 @@
 /**
  * dist/child-build.cjs, which dist/child.cjs evaluates in its own module
- * (code-cache/child-main.ts): the program a child process runs, and the
+ * (code-cache/process-entry.ts): the program a child process runs, and the
  * SDK's API in that child. Run as the process's main module, it starts the
  * child loop (child-loop.ts) before any user module loads; the user's module then
  * imports `isolated-call` through the `isolated-call-child` export condition

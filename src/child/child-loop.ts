@@ -2,7 +2,7 @@
  * The loop a child process runs: it waits for one call (or, when kept warm,
  * many), imports the module that defines the method, rebuilds `this` and the
  * arguments, runs the method and replies with the value or the error.
- * Started by the SDK's child entry (entry.ts), or, when the SDK is bundled
+ * Started by the SDK's child entry (build-entry.ts), or, when the SDK is bundled
  * into an app, by the SDK's code inside the app's bundle (bundled-child.ts).
  * Nothing else is loaded until a call needs it.
  */

@@ -1,8 +1,8 @@
 /**
  * The child's side of a streamed call: pulls values from the method's async
  * generator while the parent's credit allows, sends them (stream-sender.ts
- * says when), and ends
- * the generator (its `finally` runs) when the parent's consumer stops.
+ * says when), and ends the generator (its `finally` runs) when the parent's
+ * consumer stops.
  * child-loop.ts runs the method and sends the final reply; this file owns
  * only what happens in between.
  */

@@ -22,7 +22,7 @@ import { hasPreload } from '../shared/preload-flags.js';
  * TypeError, "reading 'getStatus'", in getModuleJobForRequire). So only a
  * child's first load, before any of the user's code has run (which may have
  * started an import() no one sees), and once the SDK's own import()s have
- * settled: a standby child's preload of dist/child-api.mjs (entry.ts), which
+ * settled: a standby child's preload of dist/child-api.mjs (build-entry.ts), which
  * every module that imports `isolated-call` has in its graph, is waited for.
  */
 export async function importModule(url: string, ref: TargetRef): Promise<Record<string, unknown>> {

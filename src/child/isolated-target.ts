@@ -7,7 +7,7 @@
  * `methods`), and isolate() records its functions (`functions`); a target
  * found any other way is refused before it runs, in a call from a fleet's
  * worker. A local call's target comes from the parent's own decorator, so
- * there the lookup stays as lenient as it always was (a `module` option that
+ * there the lookup stays lenient (a `module` option that
  * points at a plain function, a decorator stacked above @Isolated()).
  */
 import type { MethodMeta } from '../targets/method-meta.js';

@@ -9,9 +9,7 @@
  * its slot here by name and types it itself, so this file names no layer above it.
  */
 
-// v2: the children registry joined the state; a v1 copy in the same process keeps its own.
-// v3: the decorators' class records, the child's run state and guardAsked joined it (bundled apps).
-// v4: one named slot per owner (globalSlot); a v3 copy in the same process keeps its own.
+// The version changes with the state's shape: a copy of another version in the same process keeps its own.
 const STATE_KEY = Symbol.for('isolated-call.state.v4');
 
 type Slots = Record<string, object>;

@@ -1,7 +1,7 @@
 /**
  * node:fs through require(), for the SDK's ESM build. An ESM import of a
  * built-in makes Node build an ESM facade that copies every export, and
- * node:fs has about a hundred, getters included: 1.3 to 2 ms on this
+ * node:fs has about a hundred, getters included: ~2 ms on this
  * package's import, in the app and again in every fresh child (which
  * imports the SDK through the user's module). require() hands over the
  * module object as it is. Only the functions the SDK uses are listed.

@@ -1,14 +1,11 @@
 /**
- * Reading and writing the child build's V8 code cache, where the parent said
- * (shared/code-cache-format.ts): the parent names the file after the build's
- * content, V8's version and the node flags, in this user's private folder,
- * and checks a cache's checksum before it lets a child read it. A child reads
- * only that very file (same identity: nobody wrote to it since), and after a
- * miss writes a new one, header and checksum first, to a temporary name
- * renamed into place, so no child reads half a file. Each write keeps the
- * folder to the {@link KEPT_CACHES} newest caches (a machine that runs many
- * installs of the SDK, a CI runner, would otherwise fill its temp folder,
- * which may be memory).
+ * Reading and writing the child build's V8 code cache in the file the parent
+ * named and checked (parent/caches/code-cache.ts). A child reads only that
+ * very file (same identity: nobody wrote to it since), and after a miss
+ * writes a new one, header and checksum first, to a temporary name renamed
+ * into place, so no child reads half a file. Each write keeps the folder to
+ * the {@link KEPT_CACHES} newest caches: a machine with many installs of the
+ * SDK (a CI runner) would otherwise fill its temp folder, which may be memory.
  */
 import {
   closeSync,

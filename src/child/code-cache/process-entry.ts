@@ -50,7 +50,7 @@ function load(target: NodeJS.Module): CodeCacheStatus {
     });
   }
   const wrapper = script.runInThisContext() as ModuleWrapper;
-  // The build's `module` is this one: `require.main === module` tells it it is the child's main module (entry.ts).
+  // The build's `module` is this one: `require.main === module` tells it it is the child's main module (build-entry.ts).
   const { createRequire } = require('node:module') as typeof import('node:module');
   wrapper.call(target.exports, target.exports, createRequire(BUILD), target, BUILD, __dirname);
   return status;

@@ -1,18 +1,17 @@
 /**
  * Compiled TypeScript kept on disk for the next child: a fresh child under
  * the SDK's loader then reads the JavaScript instead of starting esbuild (its
- * Go service, ~100 ms on a busy 2-CPU machine), and one under the
- * typescript require hook instead of loading the TypeScript compiler. One
- * entry per source file and kind, overwritten when the source changes, so
- * the folder holds at most one file per TypeScript file ever run. An entry
- * is its key, the SHA-256 of its output, and the output.
+ * Go service, ~100 ms), and one under the typescript require hook instead of
+ * loading the TypeScript compiler. One entry per source file and kind,
+ * overwritten when the source changes, so the folder holds at most one file
+ * per TypeScript file ever run. An entry is its key, the SHA-256 of its
+ * output, and the output.
  *
- * The folder is `isolated-call-ts-<uid>` in the OS temp folder. Its code is
- * run, so it is used only if it is this user's private folder: made with
- * mkdir (never adopted if it is a link), owned by this uid, mode exactly
- * 0700; otherwise nothing is cached. Entries are written to a temporary name
- * and renamed into place, so concurrent children never read half a file.
- * `ISOLATED_CALL_TS_CACHE=off` turns it off.
+ * The folder is `isolated-call-ts-<uid>` in the OS temp folder, used only
+ * when it is this user's private folder (shared/private-folder.ts): its code
+ * is run. Entries are written to a temporary name and renamed into place, so
+ * concurrent children never read half a file. `ISOLATED_CALL_TS_CACHE=off`
+ * turns it off.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';

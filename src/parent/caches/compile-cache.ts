@@ -4,11 +4,11 @@
  * folder `isolated-call-compile-<uid>` in the child's temp folder, checked
  * here so a folder that isn't safely ours is refused with one warning in
  * the process the user watches. A Node without that cache (Node 20) keeps
- * the SDK's own cache of CommonJS modules there
- * (child/code-cache/module-cache.ts). Node never prunes the folder: this process does, once
- * (compile-cache-prune.ts). Off with `ISOLATED_CALL_CODE_CACHE=off`, as the
- * SDK's own code cache; Node's `NODE_DISABLE_COMPILE_CACHE` and a
- * `NODE_COMPILE_CACHE` of the user's own are respected (Node then uses theirs).
+ * the SDK's own cache of CommonJS modules there (child/code-cache/module-cache.ts).
+ * Node never prunes the folder: this process does, once (compile-cache-prune.ts).
+ * Off with `ISOLATED_CALL_CODE_CACHE=off`, as the SDK's own code cache;
+ * Node's `NODE_DISABLE_COMPILE_CACHE` and a `NODE_COMPILE_CACHE` of the
+ * user's own are respected (Node then uses theirs).
  */
 import { join } from 'node:path';
 import { COMPILE_CACHE_ARG, compileCacheApi } from '../../shared/compile-cache-arg.js';

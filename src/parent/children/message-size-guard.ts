@@ -19,9 +19,8 @@ export type ChannelProblem =
  *
  * Node's 'json' channel appends what it reads to a string until a newline
  * ends the message, whatever its size: a child processing hostile data could
- * make the parent buffer and parse hundreds of megabytes (a 400 MB message
- * took a parent from 47 MB to 1.25 GB of RSS, for a message it then
- * ignored). And a child that writes anything but JSON to the pipe makes
+ * make the parent buffer and parse hundreds of megabytes, for a message it
+ * then ignores. And a child that writes anything but JSON to the pipe makes
  * Node's parse throw inside the channel's read callback, which would crash
  * the parent. This wraps that callback: once the unfinished message is over
  * `limit`, or a parse throws, the buffer is dropped, every later byte from

@@ -44,15 +44,15 @@ function packagePart(value: string): string {
 
 /**
  * The loader a child gets for a `.ts` module, one per setup a user has:
- * the SDK's esbuild loader (dist/ts-loader.cjs) under tsx and in a vitest
- * worker, wherever esbuild 0.21 or later resolves, because it compiles only
- * TypeScript files where tsx's hooks see every module the child loads; the
- * parent's own loader flags where it has another loader (ts-node, …), the
- * `execArgv` option names one, a tsconfig has `paths` (only tsx resolves
- * those) or `ISOLATED_CALL_TS_LOADER=tsx` (a parent without a loader then
- * gets tsx); and, for a CommonJS module with none of these (jest + ts-jest),
- * a require hook around the project's typescript 5 (dist/typescript-hook.cjs,
- * child/typescript-require-hook.ts), whose output the transform cache keeps.
+ * - the SDK's esbuild loader (dist/ts-loader.cjs) under tsx and in a vitest
+ *   worker, wherever esbuild 0.21 or later resolves: it compiles only
+ *   TypeScript files, where tsx's hooks see every module the child loads;
+ * - the parent's own loader flags where it has another loader (ts-node, …),
+ *   the `execArgv` option names one, a tsconfig has `paths` (only tsx
+ *   resolves those) or `ISOLATED_CALL_TS_LOADER=tsx` (then tsx even for a
+ *   parent without a loader);
+ * - for a CommonJS module with none of these (jest + ts-jest), a require hook
+ *   around the project's typescript (child/typescript-require-hook.ts).
  *
  * `inherited` are the parent's flags the child keeps; `given` the `execArgv` option.
  */
