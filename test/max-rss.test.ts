@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ChildExitedError, ChildOutOfMemoryError, configure, InvalidOptionError, isolate } from 'isolated-call';
 import { caught } from './helpers/caught.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { fixtureFile, fixturePath, loadFixture } from './helpers/fixtures.js';
 import { isRunning, readWhenWritten, waitForExit } from './helpers/processes.js';
+import { runNodeJson } from './helpers/scripts.js';
 import { shutdownAndReset } from './helpers/sdk-state.js';
 
 afterEach(shutdownAndReset);
@@ -47,6 +48,11 @@ describe('maxRss', () => {
     const deadline = Date.now() + 20_000;
     while (!existsSync(doneFile) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     expectOverBudget(await call);
+  });
+
+  it('keeps a plain Node parent alive until that call has failed (nothing else holds its event loop)', () => {
+    const { json } = runNodeJson([fixtureFile('parents/spike-parent.mjs'), fixturePath('tc39', 'memory-budget'), join(dir, 'spike-alone')]);
+    expect(json).toEqual({ settled: 'rejected', name: 'ChildOutOfMemoryError', kind: 'rss' });
   });
 
   it('lets a call under its budget succeed', async () => {

@@ -30,7 +30,7 @@ let warnedUnsupported = false;
  */
 export function guardAttemptMemory(call: PendingCall, child: PoolChild, limitMb: number, outcomes: AttemptEnds): AttemptEnds {
   if (limitMb === Number.POSITIVE_INFINITY || child.pid === undefined) return outcomes;
-  if (!canReadRss) {
+  if (!canReadRss()) {
     warnUnsupported(limitMb);
     return outcomes;
   }
@@ -44,6 +44,8 @@ export function guardAttemptMemory(call: PendingCall, child: PoolChild, limitMb:
   const watch = new RssWatch(child.pid, limitMb, { current, over });
   const failOver = () => {
     const peakMb = overMb!;
+    // Its reply (or its end) took the child's hold on the parent's event loop, but the call still waits for its exit.
+    child.setReferenced(true);
     void child.exited().then(() => {
       // A timeout or abort that ended the call meanwhile has settled it.
       if (!current() || child.exit === undefined) return;
