@@ -9,6 +9,10 @@ describe('mayImportDynamically', () => {
     ['exports.run = (code) => eval(code);', 'eval'],
     ['exports.run = (0, eval);', 'an indirect eval'],
     ["exports.make = () => new Function('s', 'return import(s)');", 'code made by Function()'],
+    ['exports.run = (code) => globalThis.eval(code);', 'eval of an object'],
+    ["exports.make = () => Function.call(null, 's', 'return import(s)');", 'Function.call'],
+    ["exports.make = () => Function.apply(null, ['s', 'return import(s)']);", 'Function.apply'],
+    ["exports.make = () => globalThis.Function('s', 'return import(s)');", 'Function of an object'],
     ['exports.m = "import(x)"; exports.broken = (;', 'a source that does not compile'],
   ])('says "may" for %s (%s)', (source) => {
     expect(mayImportDynamically(source)).toBe(true);
@@ -20,6 +24,8 @@ describe('mayImportDynamically', () => {
     ['exports.call = (o) => o.import(1) + o?.import(2);', 'a method named import'],
     ['exports.keys = { import: 1, eval: 2 };', 'keys'],
     ['exports.isFn = (f) => f instanceof Function && Function.prototype.call;', 'Function not called'],
+    ['exports.e = (o) => o.evaluate(1) + o.evalx;', 'names that start with eval'],
+    ['exports.s = "globalThis.eval(x) and Function.call(y)";', '.eval( and Function.call( in a string'],
     ['exports.a = 1;', 'nothing suspect'],
   ])('says "no" for %s (%s)', (source) => {
     expect(mayImportDynamically(source)).toBe(false);

@@ -12,13 +12,19 @@
  * caller's `import()`) is replaced by `import.meta`, which a script may not
  * contain. If the result still compiles, each of them was in a string, a
  * comment or a property name. Anything that doesn't compile counts as "may".
- * Code built from a string another way (a function's `.constructor`) is not
- * seen: docs/platforms.md says so.
+ * Code built from a string another way (a function's `.constructor`,
+ * `Reflect.construct(Function, …)`) is not seen: docs/platforms.md says so.
  */
 import { Script } from 'node:vm';
 
-/** `import` before `(` (or a comment), `eval`, `Function(`; never a property (`.import(`), nor a key (`eval:`). */
-const SUSPECTS = /(?<![.\w$])(?:import(?=\s*[(/])|eval\b(?!\s*:)|Function(?=\s*\())/g;
+/**
+ * `import` before `(` (or a comment); `eval`, except as a key (`eval:`);
+ * `.eval(` of an object (`globalThis.eval(…)`); `Function` called, directly or
+ * through `.call`, `.apply` or `.bind`, as a name or a property. The dot goes
+ * with the match, so the replaced text can't read as a property access.
+ */
+const SUSPECTS =
+  /(?<![.\w$])import(?=\s*[(/])|(?<![.\w$])eval\b(?!\s*:)|\.\s*eval(?=\s*[(.])|(?:(?<![.\w$])|\.\s*)Function(?=\s*(?:\(|\.\s*(?:call|apply|bind)\b))/g;
 
 /** The wrapper Node puts around a CommonJS module, so that `return` at its top level parses. */
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'] as const;
@@ -28,7 +34,7 @@ export function mayImportDynamically(source: string): boolean {
   SUSPECTS.lastIndex = 0;
   if (!SUSPECTS.test(source)) return false;
   try {
-    new Script(WRAPPER[0] + source.replace(SUSPECTS, 'import.meta') + WRAPPER[1]);
+    new Script(WRAPPER[0] + source.replace(SUSPECTS, ' import.meta') + WRAPPER[1]);
     return false;
   } catch {
     return true;
