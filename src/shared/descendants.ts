@@ -142,7 +142,7 @@ function inRange(pid: number, { after, last }: { after: number; last: number }):
 let procMatches: boolean | undefined;
 
 /** Whether /proc shows this process's PID namespace, in which /proc/loadavg counts and PIDs are given. */
-function procIsOurs(): boolean {
+export function procIsOurs(): boolean {
   if (procMatches === undefined) {
     try {
       procMatches = readlinkSync('/proc/self') === String(process.pid);

@@ -6,12 +6,22 @@
  * processes it started: /proc/<pid>/task/<pid>/children lists those its main
  * thread forked, which is where Node's child_process forks them.
  */
+import { procIsOurs } from './descendants.js';
 import { closeSync, openSync, readFileSync, readSync } from './node-fs.js';
 
-export const canReadRss = process.platform === 'linux';
+/**
+ * Whether another process's memory can be read: Linux, with a /proc of this
+ * process's PID namespace (one mounted from another would show other
+ * processes under the same numbers).
+ */
+export function canReadRss(): boolean {
+  return process.platform === 'linux' && procIsOurs();
+}
 
 /** Room for a statm line, or for some five hundred PIDs of children. */
-const buffer = Buffer.allocUnsafe(4096);
+const BUFFER_BYTES = 4096;
+/** Made on first use. */
+let buffer: Buffer | undefined;
 let pageBytes: number | undefined;
 
 /** The size of a page: VmRSS (kB) of this process over its resident pages, rounded to a power of two. */
@@ -38,6 +48,7 @@ function residentPages(statm: string): number {
 
 /** Reads a /proc file kept open; undefined once unreadable (the process is gone). */
 function readOpen(fd: number): string | undefined {
+  buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
   try {
     const length = readSync(fd, buffer, 0, buffer.length, 0);
     return buffer.toString('latin1', 0, length);
@@ -75,7 +86,7 @@ export class ProcessMemory {
     if (!text) return [];
     const pids = text.trim().split(' ');
     // A list longer than the buffer ends mid-number: its last entry is dropped.
-    if (text.length === buffer.length) pids.pop();
+    if (text.length === BUFFER_BYTES) pids.pop();
     return pids.map(Number).filter((pid) => Number.isSafeInteger(pid) && pid > 0);
   }
 
