@@ -82,8 +82,9 @@ function warnUnsupported(limitMb: number): void {
   if (warnedUnsupported) return;
   warnedUnsupported = true;
   process.emitWarning(
-    `isolated-call: maxRss (${limitMb} MB) is not enforced on ${process.platform}: the parent reads a child's resident set ` +
-      'from /proc, which only Linux has. Calls run without the budget; maxOldSpaceSize still bounds the V8 heap.',
+    `isolated-call: maxRss (${limitMb} MB) is not enforced here: the parent reads a child's resident set from /proc, ` +
+      `which ${process.platform === 'linux' ? "shows another PID namespace than this process's" : `${process.platform} doesn't have`}. ` +
+      'Calls run without the budget; maxOldSpaceSize still bounds the V8 heap.',
     { code: 'ISOLATED_CALL_MAX_RSS_UNSUPPORTED' },
   );
 }
