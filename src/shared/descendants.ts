@@ -7,8 +7,8 @@
  * own, which whatever it starts inherits unless given another environment.
  * When a child ends, the processes that carry its token are killed (Linux,
  * through /proc; elsewhere only the group is): by the child itself as it
- * exits, or by the parent when the child was killed or crashed on a signal,
- * and at the parent's exit. docs/lifecycle.md says what still escapes.
+ * exits, then by the parent once the child is gone, and at the parent's
+ * exit. docs/lifecycle.md says what still escapes.
  */
 import { descendantTokens } from './environment.js';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from './node-fs.js';

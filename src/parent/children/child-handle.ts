@@ -193,7 +193,7 @@ export class ChildHandle implements PoolChild {
     publishExit(() => ({ pid, target, standby, exitCode, signal, reason, calls }));
     const exit = this.exit;
     this.pending.rejectAll((pending) => exitError(exit, this.heapLimitMb, pending.label));
-    endLeftovers(this.pid, this.marker, this.killed, signal === null && exitCode !== null);
+    endLeftovers(this.pid, this.marker, this.killed);
     for (const waiter of this.exitWaiters.splice(0)) waiter();
     this.onExit(this);
   }

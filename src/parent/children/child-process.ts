@@ -112,12 +112,14 @@ export function killGroup(pid: number | undefined): void {
  * Ends what a child left behind once it is gone: its blob files, and what
  * it started, neither a grandchild in its group (a fresh child exits after its
  * reply, its group goes with it) nor one that left the group. A child that
- * exits ends those itself (child-loop.ts); one killed by a signal can't.
+ * exits ends those itself (child-loop.ts), but one killed by a signal can't,
+ * and one that exits sees no environment yet in a process still between
+ * fork and exec (a shell's `setsid cmd &`): the parent looks again.
  */
-export function endLeftovers(pid: number | undefined, marker: DescendantMarker, groupKilled: boolean, exited: boolean): void {
+export function endLeftovers(pid: number | undefined, marker: DescendantMarker, groupKilled: boolean): void {
   discardFilesOf(pid);
   if (!groupKilled) killGroup(pid);
-  if (!exited) endDescendants([marker]);
+  endDescendants([marker]);
 }
 
 /** The error for a call whose child ended before replying: out of memory, or any other end. */
