@@ -24,16 +24,14 @@ const BUFFER_BYTES = 4096;
 let buffer: Buffer | undefined;
 let pageBytes: number | undefined;
 
-/** The size of a page: VmRSS (kB) of this process over its resident pages, rounded to a power of two. */
+/** The size of a page: this process's resident set over its resident pages, rounded to a power of two. */
 export function pageSize(): number {
   if (pageBytes !== undefined) return pageBytes;
   pageBytes = 4096;
   try {
     const pages = residentPages(readFileSync('/proc/self/statm', 'latin1'));
-    const status = readFileSync('/proc/self/status', 'latin1');
-    const at = status.indexOf('VmRSS:');
-    const kb = Number.parseInt(status.slice(at + 6, status.indexOf('\n', at)), 10);
-    if (at !== -1 && pages > 0 && kb > 0) pageBytes = 2 ** Math.round(Math.log2((kb * 1024) / pages));
+    const bytes = process.memoryUsage.rss();
+    if (pages > 0 && bytes > 0) pageBytes = 2 ** Math.round(Math.log2(bytes / pages));
   } catch {
     // keep 4 KiB, the page of every common Linux machine but some arm64 ones
   }
